@@ -1,0 +1,93 @@
+import {
+  isObjectType, print, GraphQLObjectType,
+  type GraphQLFieldResolver, type GraphQLSchema, type GraphQLNamedType,
+} from 'graphql';
+import { MapperKind, mapSchema } from '@graphql-tools/utils';
+import { stitchSchemas } from '@graphql-tools/stitch';
+import { delegateToSchema, type SubschemaConfig } from '@graphql-tools/delegate';
+import type { BuiltSource, SourceCallContext } from '../sources/index.js';
+import { compileValue } from '../sources/template.js';
+import type { ClientDefinition } from './parse-client.js';
+import { isUserType } from './check-client-schema.js';
+
+type Resolver = GraphQLFieldResolver<unknown, SourceCallContext>;
+
+/**
+ * Builds what a client executes: the sources stitched again with the client's own fields
+ * (`@from` delegations and groups like `home`), then projected to exactly the types, fields,
+ * arguments and enum values of the client's schema. Built once at start-up; per request only
+ * the stitched resolvers run, so a client field costs the same as a graph field.
+ */
+export function buildClientSchema(client: ClientDefinition, clientSdlSchema: GraphQLSchema, graph: GraphQLSchema, sources: BuiltSource[]): GraphQLSchema {
+  const ownerOfRoot = new Map<string, SubschemaConfig>();
+  for (const source of sources) {
+    for (const rootType of [source.subschema.schema.getQueryType(), source.subschema.schema.getMutationType()]) {
+      for (const fieldName of Object.keys(rootType?.getFields() ?? {})) ownerOfRoot.set(`${rootType!.name}.${fieldName}`, source.subschema);
+    }
+  }
+
+  // Client-only types and fields, as SDL extensions of the stitched graph, with their resolvers.
+  const typeDefs: string[] = [];
+  const resolvers: Record<string, Record<string, Resolver>> = {};
+  for (const type of Object.values(clientSdlSchema.getTypeMap())) {
+    if (!isUserType(type) || !isObjectType(type)) continue;
+    const inGraph = graph.getType(type.name) as GraphQLObjectType | undefined;
+    const extraFields = Object.values(type.getFields()).filter((f) => !inGraph?.getFields()[f.name]);
+    if (extraFields.length === 0) continue;
+    const fieldsSdl = extraFields.map((f) => print(f.astNode!)).join('\n  ');
+    typeDefs.push(`${inGraph ? 'extend type' : 'type'} ${type.name} {\n  ${fieldsSdl}\n}`);
+    for (const field of extraFields) {
+      const spec = client.from.get(`${type.name}.${field.name}`);
+      (resolvers[type.name] ??= {})[field.name] = spec
+        ? delegateResolver(spec.operation, spec.fieldName, spec.args, ownerOfRoot.get(`${spec.operation === 'query' ? 'Query' : 'Mutation'}.${spec.fieldName}`)!)
+        : groupResolver;
+    }
+  }
+  const stitched = typeDefs.length
+    ? stitchSchemas({ subschemas: sources.map((s) => s.subschema), mergeTypes: true, typeDefs: typeDefs.join('\n'), resolvers })
+    : graph;
+  return projectToClient(stitched, clientSdlSchema);
+}
+
+/** A client-only group such as `home: Home!`: an empty object whose fields resolve on their own. */
+const groupResolver: Resolver = () => ({});
+
+function delegateResolver(operation: 'query' | 'mutation', fieldName: string, args: Record<string, unknown>, subschema: SubschemaConfig): Resolver {
+  const compiledArgs = compileValue(args);
+  return (root, fieldArgs, context, info) => delegateToSchema({
+    schema: subschema,
+    operation: operation as never,
+    fieldName,
+    args: compiledArgs({ args: fieldArgs, root, identity: context.identity }) as Record<string, unknown>,
+    context,
+    info,
+  });
+}
+
+/**
+ * Keeps only what the client declared: types, fields (with the client's type, which may be a
+ * nullable relaxation), arguments and enum values. Resolvers and stitching metadata stay, so
+ * execution is unchanged for what remains.
+ */
+function projectToClient(schema: GraphQLSchema, client: GraphQLSchema): GraphQLSchema {
+  const keepType = (type: GraphQLNamedType) => !isUserType(type) || client.getType(type.name) !== undefined;
+  return mapSchema(schema, {
+    [MapperKind.TYPE]: (type) => (keepType(type) ? type : null),
+    [MapperKind.COMPOSITE_FIELD]: (config, fieldName, typeName) => {
+      const clientType = client.getType(typeName) as GraphQLObjectType | undefined;
+      const clientField = clientType?.getFields()[fieldName];
+      if (!clientField) return null;
+      const args = Object.fromEntries(Object.entries(config.args ?? {}).filter(([name]) => clientField.args.some((a) => a.name === name)));
+      return { ...config, type: clientField.type, args, description: clientField.description ?? config.description };
+    },
+    [MapperKind.INPUT_OBJECT_FIELD]: (config, fieldName, typeName) => {
+      const clientType = client.getType(typeName);
+      return clientType && 'getFields' in clientType && clientType.getFields()[fieldName] ? config : null;
+    },
+    [MapperKind.ENUM_VALUE]: (config, typeName, _schema, externalValue) => {
+      const clientType = client.getType(typeName);
+      return clientType && 'getValue' in clientType && clientType.getValue(externalValue) ? config : null;
+    },
+  });
+}
+

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+const positiveInt = (max: number) => z.number().int().min(1).max(max);
+
+/** Defaults for document limits: generous for real screens, small enough to stop abuse. */
+export const defaultLimits = { maxDepth: 12, maxAliases: 30, maxTokens: 5000, maxCost: 5000, maxBodyBytes: 100_000 } as const;
+
+/** clients/<name>/client.yaml — validated at load; unknown keys are errors. */
+export const clientFileSchema = z.strictObject({
+  /** Shown in logs and the start-up banner. */
+  description: z.string().optional(),
+  /** Serve GraphiQL on GET with Accept: text/html. @default false */
+  graphiql: z.boolean().default(false),
+  /** Answer introspection queries. @default true */
+  introspection: z.boolean().default(true),
+  /** Return error details (messages of unexpected errors) to clients; development only. @default false */
+  exposeErrors: z.boolean().default(false),
+  auth: z.strictObject({
+    /**
+     * Development only: take the current user's id from this request header, unverified.
+     * Only for clients without authentication; the demo uses X-User-ID.
+     */
+    trustUserHeader: z.string().regex(/^[A-Za-z0-9-]+$/).optional(),
+  }).default({}),
+  limits: z.strictObject({
+    maxDepth: positiveInt(100).default(defaultLimits.maxDepth),
+    maxAliases: positiveInt(1000).default(defaultLimits.maxAliases),
+    maxTokens: positiveInt(100_000).default(defaultLimits.maxTokens),
+    maxCost: positiveInt(1_000_000).default(defaultLimits.maxCost),
+    maxBodyBytes: positiveInt(10_000_000).default(defaultLimits.maxBodyBytes),
+  }).default({ ...defaultLimits }),
+  /** Browser origins allowed to call this client; none by default. */
+  cors: z.strictObject({
+    origins: z.array(z.string().regex(/^https?:\/\/[^/]+$/, 'an origin like https://app.example.com')).min(1),
+    credentials: z.boolean().default(false),
+    maxAgeSeconds: z.number().int().min(0).max(86_400).default(600),
+  }).optional(),
+});
+
+export type ClientOptions = z.output<typeof clientFileSchema>;

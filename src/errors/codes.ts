@@ -1,0 +1,44 @@
+/**
+ * The error-code catalogue: every code a client or operator can see, with its HTTP status and a
+ * one-line remedy. The README's error table is checked against this list by a unit test.
+ */
+export interface ErrorCodeInfo {
+  /** HTTP status when the error decides the response status (request-level errors). */
+  status: number;
+  /** Safe default message; never includes backend bodies, URLs or stack traces. */
+  message: string;
+  /** What the caller or operator can do about it. */
+  remedy: string;
+}
+
+export const errorCodes = {
+  // --- request level ---------------------------------------------------------------------------
+  NOT_FOUND: { status: 404, message: 'No endpoint at this path', remedy: 'Use /<client>/graphql, /healthz or /metrics.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed on this endpoint', remedy: 'GraphQL endpoints take GET and POST.' },
+  LENGTH_REQUIRED: { status: 411, message: 'A request body needs a Content-Length header', remedy: 'Send the body with Content-Length (no chunked upload).' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body is too large', remedy: 'Send a smaller document or raise limits.maxBodyBytes.' },
+  BAD_REQUEST: { status: 400, message: 'Malformed request', remedy: 'Send a GraphQL-over-HTTP request: JSON body with "query".' },
+  GRAPHQL_PARSE_FAILED: { status: 400, message: 'The GraphQL document has a syntax error', remedy: 'Fix the syntax at the reported location.' },
+  GRAPHQL_VALIDATION_FAILED: { status: 400, message: 'The GraphQL document is not valid for this client', remedy: 'Ask only for fields of this client’s schema.' },
+  BAD_USER_INPUT: { status: 400, message: 'A variable or argument is invalid', remedy: 'Fix the variable named in the error.' },
+  QUERY_TOO_COMPLEX: { status: 400, message: 'The document exceeds a depth, alias, token or cost limit', remedy: 'Split the query or raise the client’s limits.' },
+  UNAUTHENTICATED: { status: 401, message: 'Authentication is required', remedy: 'Send valid credentials for this client.' },
+  FORBIDDEN: { status: 403, message: 'Not allowed', remedy: 'Use credentials with the required scopes.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests', remedy: 'Wait for Retry-After seconds.' },
+  INTERNAL_SERVER_ERROR: { status: 500, message: 'Unexpected error', remedy: 'Report it with the x-request-id; details are in the gateway log.' },
+  // --- upstream (field level: partial data + this error, HTTP 200) ------------------------------
+  UPSTREAM_UNAVAILABLE: { status: 503, message: 'The backend is unavailable', remedy: 'Retry later; check the source’s health.' },
+  UPSTREAM_TIMEOUT: { status: 504, message: 'The backend did not answer in time', remedy: 'Retry later or raise the source’s timeoutMs.' },
+  UPSTREAM_ERROR: { status: 502, message: 'The backend answered with an error', remedy: 'Check the backend; the gateway log has its status.' },
+  UPSTREAM_BAD_RESPONSE: { status: 502, message: 'The backend answered with a malformed response', remedy: 'Check the backend’s response format.' },
+  UPSTREAM_REJECTED: { status: 400, message: 'The backend rejected the request', remedy: 'Check the arguments you sent.' },
+  CIRCUIT_OPEN: { status: 503, message: 'The backend is failing; calls are paused', remedy: 'Retry after the circuit’s cool-down.' },
+  // --- configuration (facet check / start-up) ---------------------------------------------------
+  CONFIG_INVALID: { status: 500, message: 'The configuration is invalid', remedy: 'Run `facet check --dir <folder>` and fix each listed problem.' },
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorCodes, value);
+}

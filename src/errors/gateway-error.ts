@@ -1,0 +1,47 @@
+import { GraphQLError } from 'graphql';
+import { errorCodes, type ErrorCode } from './codes.js';
+
+export interface GatewayErrorOptions {
+  /** Overrides the catalogue's safe message; must never include backend bodies or URLs. */
+  message?: string;
+  /** Name of the source (backend) the error comes from. */
+  source?: string;
+  /** Extra safe extensions (e.g. retryAfter, reason). */
+  extensions?: Record<string, unknown>;
+  /** Overrides the catalogue's HTTP status. */
+  status?: number;
+  /** Response headers to set when this error decides the response (e.g. Retry-After). */
+  headers?: Record<string, string>;
+  /** Internal cause, logged but never sent to clients. */
+  cause?: unknown;
+}
+
+/**
+ * The only way errors are made on purpose: a GraphQLError carrying a stable code, an HTTP status
+ * (read by yoga from extensions.http) and optionally the source name. Anything else is masked.
+ */
+export function createGatewayError(code: ErrorCode, options: GatewayErrorOptions = {}): GraphQLError {
+  const info = errorCodes[code];
+  const http: Record<string, unknown> = { status: options.status ?? info.status };
+  if (options.headers) http['headers'] = options.headers;
+  const error = new GraphQLError(options.message ?? info.message, {
+    extensions: {
+      code,
+      ...(options.source ? { source: options.source } : {}),
+      ...options.extensions,
+      http,
+    },
+  });
+  if (options.cause !== undefined) Object.defineProperty(error, 'internalCause', { value: options.cause, enumerable: false });
+  return error;
+}
+
+export function errorCodeOf(error: unknown): string | undefined {
+  const code = (error as { extensions?: { code?: unknown } } | undefined)?.extensions?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** The cause attached by createGatewayError, for logging only. */
+export function internalCauseOf(error: unknown): unknown {
+  return (error as { internalCause?: unknown } | undefined)?.internalCause;
+}

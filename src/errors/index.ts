@@ -1,0 +1,3 @@
+export { errorCodes, isErrorCode, type ErrorCode, type ErrorCodeInfo } from './codes.js';
+export { createGatewayError, errorCodeOf, internalCauseOf, type GatewayErrorOptions } from './gateway-error.js';
+export { sendJsonError } from './http-response.js';

@@ -1,0 +1,74 @@
+/**
+ * A per-source circuit breaker. Closed: calls pass, consecutive failures are counted. After
+ * `failureThreshold` consecutive failures it opens: calls fail at once (no upstream traffic) for
+ * `cooldownMs`. Then it is half-open: one probe call passes; success closes it, failure re-opens.
+ *
+ * Order around a call (fixed here, once): breaker → retry (inside the client) → per-attempt timeout.
+ * The breaker sees one outcome per logical call, so an inner retry that recovers is not a failure,
+ * and a call that exhausts its retries counts once.
+ */
+export interface CircuitBreakerOptions {
+  /** Consecutive failed calls that open the circuit. @default 5 — a few unlucky calls don't trip it. */
+  failureThreshold?: number;
+  /** How long the circuit stays open before a probe. @default 10000 — long enough for a restart. */
+  cooldownMs?: number;
+  now?: () => number;
+}
+
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+export const defaultCircuitBreakerOptions = { failureThreshold: 5, cooldownMs: 10_000 } as const;
+
+export class CircuitOpenError extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super('circuit open');
+  }
+}
+
+export class CircuitBreaker {
+  private failures = 0;
+  private openedAt = 0;
+  private probing = false;
+  private readonly threshold: number;
+  private readonly cooldownMs: number;
+  private readonly now: () => number;
+
+  constructor(options: CircuitBreakerOptions = {}) {
+    this.threshold = options.failureThreshold ?? defaultCircuitBreakerOptions.failureThreshold;
+    this.cooldownMs = options.cooldownMs ?? defaultCircuitBreakerOptions.cooldownMs;
+    this.now = options.now ?? Date.now;
+  }
+
+  get state(): CircuitState {
+    if (this.failures < this.threshold) return 'closed';
+    return this.now() - this.openedAt >= this.cooldownMs ? 'half-open' : 'open';
+  }
+
+  /**
+   * Runs `call` unless the circuit is open. `isFailure` decides which errors count (a 404 or a
+   * rejected argument says nothing about the backend's health).
+   */
+  async run<T>(call: () => Promise<T>, isFailure: (error: unknown) => boolean): Promise<T> {
+    const state = this.state;
+    if (state === 'open' || (state === 'half-open' && this.probing)) {
+      throw new CircuitOpenError(Math.max(0, this.cooldownMs - (this.now() - this.openedAt)));
+    }
+    const probe = state === 'half-open';
+    if (probe) this.probing = true;
+    try {
+      const result = await call();
+      this.failures = 0;
+      return result;
+    } catch (error) {
+      if (isFailure(error)) {
+        this.failures = probe ? this.threshold : this.failures + 1;
+        if (this.failures >= this.threshold) this.openedAt = this.now();
+      } else if (probe) {
+        this.failures = 0;
+      }
+      throw error;
+    } finally {
+      if (probe) this.probing = false;
+    }
+  }
+}

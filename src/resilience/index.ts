@@ -1,0 +1,1 @@
+export { CircuitBreaker, CircuitOpenError, defaultCircuitBreakerOptions, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';

@@ -1,0 +1,253 @@
+import DataLoader from 'dataloader';
+import {
+  buildASTSchema, concatAST, getNamedType, isListType, isNonNullType, parse, validateSchema,
+  type GraphQLFieldResolver, type GraphQLSchema, type GraphQLOutputType, GraphQLObjectType,
+} from 'graphql';
+import { validateSDL } from 'graphql/validation/validate.js';
+import { addResolversToSchema } from '@graphql-tools/schema';
+import type { MergedTypeConfig, SubschemaConfig } from '@graphql-tools/delegate';
+import type { ProblemList } from '../config/config-error.js';
+import { CircuitBreaker } from '../resilience/index.js';
+import type { FieldBinding, SourceDefinition, EntityKey } from './model.js';
+import type { SourceCallContext } from './call-context.js';
+import { compileTemplate, compileValue, readPath, splitPath, type TemplateScope } from './template.js';
+import { getLoader, stableStringify } from './loaders.js';
+import { isBackendFailure, toUpstreamError, UpstreamBadResponseError } from './upstream-errors.js';
+import { publishUpstreamCall } from './upstream-events.js';
+import { errorCodeOf } from '../errors/index.js';
+import { createHttpClient } from './rest/http-client.js';
+import { compileHttpCall, type CompiledCall } from './rest/compile-http-call.js';
+import { loadService, methodNames } from './grpc/load-proto.js';
+import { createGrpcClient } from './grpc/grpc-client.js';
+import { compileGrpcCall } from './grpc/compile-grpc-call.js';
+
+export interface BuiltSource {
+  name: string;
+  definition: SourceDefinition;
+  subschema: SubschemaConfig;
+  breaker: CircuitBreaker;
+  close(): Promise<void>;
+}
+
+/** Prefix of the local lookup fields generated for entities a source extends but cannot look up. */
+export const stubLookupPrefix = '_facet_';
+
+type Resolvers = Record<string, Record<string, GraphQLFieldResolver<unknown, SourceCallContext>>>;
+
+/**
+ * Turns a source definition into an executable subschema for stitching: resolvers that call the
+ * backend (through per-request DataLoaders, the circuit breaker and the client's retry/timeout),
+ * renames, entity references, and the type-merging config. Runs once at start-up (and on reload).
+ */
+export function buildSource(def: SourceDefinition, problems: ProblemList): BuiltSource | undefined {
+  const before = problems.items.length;
+  const at = (line: number | undefined, path: string, message: string) => problems.add({ file: def.file, line, path, message });
+
+  for (const error of validateSDL(def.document)) at(error.locations?.[0]?.line, '', error.message);
+  if (problems.items.length > before) return undefined;
+  let schema = buildASTSchema(def.document, { assumeValidSDL: true });
+
+  // Entities this source extends without a lookup of its own get a local stub lookup: the
+  // gateway hands it the keys, it returns `{ key }` objects, and the source's fields resolve from there.
+  const lookups = new Map<string, FieldBinding>();
+  for (const binding of def.bindings) {
+    if (!binding.lookup) continue;
+    const field = schema.getQueryType()?.getFields()[binding.fieldName];
+    if (field) lookups.set(getNamedType(field.type).name, binding);
+  }
+  const stubs = def.entities.filter((e) => !lookups.has(e.typeName));
+  if (stubs.length) {
+    const fields = stubs.map((e) => {
+      const keyType = (schema.getType(e.typeName) as GraphQLObjectType).getFields()[e.field]!.type;
+      return `${stubLookupPrefix}${e.typeName}(keys: [${getNamedType(keyType).name}!]!): [${e.typeName}]!`;
+    });
+    const extra = `${schema.getQueryType() ? 'extend type' : 'type'} Query {\n  ${fields.join('\n  ')}\n}`;
+    schema = buildASTSchema(concatAST([def.document, parse(extra)]), { assumeValidSDL: true });
+  }
+  for (const error of validateSchema(schema)) at(error.locations?.[0]?.line, '', error.message);
+  for (const entity of def.entities) {
+    if (!(schema.getType(entity.typeName) instanceof GraphQLObjectType)) at(entity.line, entity.typeName, '@key goes on object types');
+  }
+  if (problems.items.length > before) return undefined;
+
+  // --- transport ---------------------------------------------------------------------------------
+  let compile: (binding: FieldBinding) => CompiledCall | undefined;
+  let close: () => Promise<void>;
+  if (def.protocol === 'REST') {
+    const client = createHttpClient(def);
+    compile = (b) => (b.call?.kind === 'http' ? compileHttpCall(b.call, client) : (at(b.line, `${b.typeName}.${b.fieldName}`, 'REST sources use @http, not @grpc'), undefined));
+    close = () => client.close();
+  } else {
+    let Service;
+    try {
+      Service = loadService(def.protoFile!, def.service!);
+    } catch (error) {
+      at(undefined, 'schema @source', `cannot load ${def.protoFile}: ${(error as Error).message}`);
+      return undefined;
+    }
+    const rpcs = new Set(methodNames(Service));
+    const writes = new Set(def.bindings.filter((b) => b.typeName === 'Mutation' && b.call?.kind === 'grpc').map((b) => (b.call as { method: string }).method));
+    const client = createGrpcClient(def, Service, { nonIdempotentMethods: writes });
+    compile = (b) => {
+      if (b.call?.kind !== 'grpc') { at(b.line, `${b.typeName}.${b.fieldName}`, 'gRPC sources use @grpc, not @http'); return undefined; }
+      if (!rpcs.has(b.call.method)) { at(b.line, `${b.typeName}.${b.fieldName}`, `rpc "${b.call.method}" is not in service ${def.service} (has: ${[...rpcs].join(', ')})`); return undefined; }
+      return compileGrpcCall(b.call, client);
+    };
+    close = async () => client.close();
+  }
+
+  const breaker = new CircuitBreaker();
+  const resolvers: Resolvers = {};
+  const setResolver = (typeName: string, fieldName: string, resolve: GraphQLFieldResolver<unknown, SourceCallContext>) => {
+    (resolvers[typeName] ??= {})[fieldName] = resolve;
+  };
+
+  for (const binding of def.bindings) {
+    const path = `${binding.typeName}.${binding.fieldName}`;
+    const type = schema.getType(binding.typeName);
+    const field = type instanceof GraphQLObjectType ? type.getFields()[binding.fieldName] : undefined;
+    if (!field) { at(binding.line, path, `field ${path} is not defined`); continue; }
+    if (binding.call) {
+      const compiled = compile(binding);
+      if (!compiled) continue;
+      const operation = `${path}`;
+      if (binding.batch) {
+        if (!isListType(isNonNullType(field.type) ? field.type.ofType : field.type)) continue;
+        setResolver(binding.typeName, binding.fieldName, batchResolver(def, binding, operation, compiled, breaker));
+      } else {
+        setResolver(binding.typeName, binding.fieldName, callResolver(def, operation, compiled, breaker));
+      }
+    } else if (binding.ref) {
+      setResolver(binding.typeName, binding.fieldName, refResolver(def, binding, field.type, at));
+    } else if (binding.mapFrom) {
+      const from = splitPath(binding.mapFrom);
+      setResolver(binding.typeName, binding.fieldName, (parent) => readPath(parent, from));
+    }
+  }
+
+  const merge: Record<string, MergedTypeConfig> = {};
+  for (const entity of def.entities) {
+    const payloadKey = payloadNameOf(def, entity);
+    const config = mergeConfigFor(entity, lookups.get(entity.typeName), schema, at);
+    if (config) merge[entity.typeName] = config;
+    if (!lookups.has(entity.typeName)) {
+      setResolver('Query', `${stubLookupPrefix}${entity.typeName}`, (_root, args) => (args['keys'] as unknown[]).map((key) => ({ [payloadKey]: key })));
+    }
+  }
+  if (problems.items.length > before) { void close(); return undefined; }
+
+  const executable = addResolversToSchema({ schema, resolvers: resolvers as never, updateResolversInPlace: false });
+  return { name: def.name, definition: def, subschema: { schema: executable, merge, batch: false, name: def.name } as SubschemaConfig, breaker, close };
+}
+
+/** The payload property that holds an entity's key in this source (its @map, or the field name). */
+function payloadNameOf(def: SourceDefinition, entity: EntityKey): string {
+  const renamed = def.bindings.find((b) => b.typeName === entity.typeName && b.fieldName === entity.field)?.mapFrom;
+  return renamed ?? entity.field;
+}
+
+function mergeConfigFor(entity: EntityKey, lookup: FieldBinding | undefined, schema: GraphQLSchema, at: (line: number | undefined, path: string, m: string) => void): MergedTypeConfig | undefined {
+  const selectionSet = `{ ${entity.field} }`;
+  const keyOf = (obj: Record<string, unknown>) => obj[entity.field];
+  if (!lookup) {
+    const fieldName = `${stubLookupPrefix}${entity.typeName}`;
+    return { selectionSet, fieldName, key: keyOf, argsFromKeys: (keys) => ({ keys }) };
+  }
+  if (lookup.batch) {
+    const arg = lookup.batch.arg;
+    return { selectionSet, fieldName: lookup.fieldName, key: keyOf, argsFromKeys: (keys) => ({ [arg]: keys }) };
+  }
+  const args = schema.getQueryType()!.getFields()[lookup.fieldName]!.args;
+  const required = args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined);
+  if (required.length !== 1) {
+    at(lookup.line, `Query.${lookup.fieldName}`, '@lookup fields take exactly one required argument (the key) or use @batch');
+    return undefined;
+  }
+  const argName = required[0]!.name;
+  return { selectionSet, fieldName: lookup.fieldName, args: (obj) => ({ [argName]: keyOf(obj) }) };
+}
+
+async function runCall(def: SourceDefinition, operation: string, breaker: CircuitBreaker, run: () => Promise<unknown>, batchSize: number): Promise<unknown> {
+  const started = performance.now();
+  try {
+    const result = await breaker.run(run, isBackendFailure);
+    publishUpstreamCall({ source: def.name, operation, durationMs: performance.now() - started, outcome: 'ok', batchSize });
+    return result;
+  } catch (error) {
+    const coded = toUpstreamError(def.name, error);
+    publishUpstreamCall({ source: def.name, operation, durationMs: performance.now() - started, outcome: errorCodeOf(coded) ?? 'error', batchSize });
+    throw coded;
+  }
+}
+
+function scopeOf(root: unknown, args: Record<string, unknown>, context: SourceCallContext): TemplateScope {
+  return { root, args, identity: context.identity };
+}
+
+/** A plain call: identical calls within one request (same signature) are made once. */
+function callResolver(def: SourceDefinition, operation: string, compiled: CompiledCall, breaker: CircuitBreaker): GraphQLFieldResolver<unknown, SourceCallContext> {
+  type Prepared = ReturnType<CompiledCall['prepare']>;
+  const loaderKey = `${def.name}:calls`;
+  const createLoader = () => new DataLoader<Prepared, unknown, string>(
+    (calls) => Promise.all(calls.map((call) => runCall(def, operation, breaker, call.run, 0).catch((error: Error) => error))),
+    { batch: false, cacheKeyFn: (call) => call.signature },
+  );
+  return (root, args, context) => {
+    const prepared = compiled.prepare(scopeOf(root, args, context), context.upstreamHeaders);
+    return getLoader(context, loaderKey, createLoader).load(prepared);
+  };
+}
+
+/** A batch call: the keys asked for across one request go upstream once, deduplicated, matched back by key. */
+function batchResolver(def: SourceDefinition, binding: FieldBinding, operation: string, compiled: CompiledCall, breaker: CircuitBreaker): GraphQLFieldResolver<unknown, SourceCallContext> {
+  const { arg, key, maxSize } = binding.batch!;
+  return (root, args, context) => {
+    const keys = args[arg];
+    if (!Array.isArray(keys) || keys.length === 0) return [];
+    const rest = { ...args };
+    delete rest[arg];
+    const loaderKey = `${def.name}:${operation}:${stableStringify(rest)}`;
+    const loader = getLoader(context, loaderKey, () => new DataLoader<unknown, unknown, string>(async (batchKeys) => {
+      const prepared = compiled.prepare(scopeOf(root, { ...rest, [arg]: batchKeys }, context), context.upstreamHeaders);
+      const payload = await runCall(def, operation, breaker, async () => {
+        const items = await prepared.run();
+        if (items !== null && !Array.isArray(items)) throw new UpstreamBadResponseError(`${operation}: expected a list`);
+        return items;
+      }, batchKeys.length);
+      const byKey = new Map<string, unknown>();
+      for (const item of (payload as unknown[] | null) ?? []) {
+        const k = (item as Record<string, unknown> | null)?.[key];
+        if (k !== undefined && k !== null) byKey.set(String(k), item);
+      }
+      return batchKeys.map((k) => byKey.get(String(k)) ?? null);
+    }, { maxBatchSize: maxSize, cacheKeyFn: (k) => String(k) }));
+    return loader.loadMany(keys).then((results) => {
+      const failed = results.find((r) => r instanceof Error);
+      if (failed) throw failed;
+      return results;
+    });
+  };
+}
+
+/** `@ref(key: { id: "{root.productId}" })`: an entity reference built from the parent's data. */
+function refResolver(def: SourceDefinition, binding: FieldBinding, type: GraphQLOutputType, at: (line: number | undefined, path: string, m: string) => void): GraphQLFieldResolver<unknown, SourceCallContext> {
+  const target = getNamedType(type).name;
+  const entity = def.entities.find((e) => e.typeName === target);
+  if (!entity) {
+    at(binding.line, `${binding.typeName}.${binding.fieldName}`, `@ref returns ${target}, which has no @key in this source`);
+    return () => null;
+  }
+  const payloadKey = payloadNameOf(def, entity);
+  const templates = Object.entries(binding.ref!).map(([field, template]) => {
+    if (field !== entity.field) at(binding.line, `${binding.typeName}.${binding.fieldName}`, `@ref key "${field}" is not ${target}'s key "${entity.field}"`);
+    return typeof template === 'string' ? compileTemplate(template) : compileValue(template);
+  });
+  const valueOf = templates[0] ?? (() => undefined);
+  const list = isListType(isNonNullType(type) ? type.ofType : type);
+  return (root, args, context) => {
+    const value = valueOf(scopeOf(root, args, context));
+    if (value === null || value === undefined) return list ? [] : null;
+    if (list) return (Array.isArray(value) ? value : [value]).map((k) => ({ [payloadKey]: k }));
+    return { [payloadKey]: value };
+  };
+}

@@ -1,0 +1,8 @@
+/** What a source call needs from the request: set by the server, passed through delegation. */
+export interface SourceCallContext {
+  requestId: string;
+  /** Identity of the caller, read by `{identity.…}` templates; null when anonymous. */
+  identity: Record<string, unknown> | null;
+  /** Headers sent with every upstream call (request id, trusted identity headers). */
+  upstreamHeaders: Record<string, string>;
+}

@@ -1,0 +1,51 @@
+import * as grpc from '@grpc/grpc-js';
+import type { SourceDefinition } from '../model.js';
+import type { ServiceConstructor } from './load-proto.js';
+
+type UnaryMethod = (req: unknown, md: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: unknown) => void) => void;
+
+export interface GrpcClientOptions {
+  /** Methods that change state (bound on Mutation fields): never retried. */
+  nonIdempotentMethods: Set<string>;
+}
+
+/**
+ * One grpc-js client (one channel) per gRPC source address, created at start-up. Retries use
+ * grpc-js's own retry policy (service config): only UNAVAILABLE, only idempotent methods. The
+ * deadline is `timeoutMs` per call.
+ */
+export function createGrpcClient(source: SourceDefinition, Service: ServiceConstructor, options: GrpcClientOptions) {
+  const serviceName = source.service ?? '';
+  const methodConfig: unknown[] = [];
+  if (source.retries > 0) {
+    methodConfig.push({
+      name: [{ service: serviceName }],
+      retryPolicy: { maxAttempts: source.retries + 1, initialBackoff: '0.05s', maxBackoff: '1s', backoffMultiplier: 2, retryableStatusCodes: ['UNAVAILABLE'] },
+    });
+    const writes = [...options.nonIdempotentMethods].map((method) => ({ service: serviceName, method }));
+    if (writes.length) methodConfig.push({ name: writes });
+  }
+  const client = new Service(source.url, grpc.credentials.createInsecure(), {
+    'grpc.service_config': JSON.stringify({ methodConfig }),
+    'grpc.enable_retries': source.retries > 0 ? 1 : 0,
+    'grpc.keepalive_time_ms': 30_000,
+    'grpc.max_receive_message_length': 16 * 1024 * 1024,
+  });
+
+  function call(method: string, request: unknown, headers: Record<string, string>): Promise<unknown> {
+    const metadata = new grpc.Metadata();
+    for (const [key, value] of Object.entries(headers)) metadata.set(key.toLowerCase(), value);
+    const fn = (client as unknown as Record<string, UnaryMethod>)[method];
+    if (!fn) return Promise.reject(new Error(`no rpc ${method}`));
+    return new Promise((resolve, reject) => {
+      fn.call(client, request, metadata, { deadline: Date.now() + source.timeoutMs }, (error, response) => {
+        if (error) reject(error);
+        else resolve(response);
+      });
+    });
+  }
+
+  return { call, close: () => client.close() };
+}
+
+export type GrpcClient = ReturnType<typeof createGrpcClient>;

@@ -1,0 +1,18 @@
+import { channel } from 'node:diagnostics_channel';
+
+/** Published after every upstream call; observability subscribes (metrics, logs). Free without subscribers. */
+export interface UpstreamCallEvent {
+  source: string;
+  operation: string;
+  durationMs: number;
+  /** 'ok' or the error code the call ended with. */
+  outcome: string;
+  /** Keys carried by a batch call, 0 for plain calls. */
+  batchSize: number;
+}
+
+export const upstreamCallChannel = channel('facet:upstream-call');
+
+export function publishUpstreamCall(event: UpstreamCallEvent): void {
+  if (upstreamCallChannel.hasSubscribers) upstreamCallChannel.publish(event);
+}

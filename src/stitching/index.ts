@@ -1,0 +1,1 @@
+export { stitchGraph } from './stitch-graph.js';
