@@ -6,7 +6,8 @@ import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { stitchSchemas } from '@graphql-tools/stitch';
 import { delegateToSchema, type SubschemaConfig } from '@graphql-tools/delegate';
 import type { BuiltSource, SourceCallContext } from '../sources/index.js';
-import { compileValue } from '../sources/template.js';
+import { compileValue, referencesIn } from '../sources/template.js';
+import { createGatewayError } from '../errors/index.js';
 import type { ClientDefinition } from './parse-client.js';
 import { isUserType } from './check-client-schema.js';
 
@@ -54,7 +55,11 @@ const groupResolver: Resolver = () => ({});
 
 function delegateResolver(operation: 'query' | 'mutation', fieldName: string, args: Record<string, unknown>, subschema: SubschemaConfig): Resolver {
   const compiledArgs = compileValue(args);
-  return (root, fieldArgs, context, info) => delegateToSchema({
+  const needsIdentity = referencesIn(args).some((ref) => ref.root === 'identity');
+  return (root, fieldArgs, context, info) => {
+    // A field about "the current user" has no answer for an anonymous caller.
+    if (needsIdentity && !context.identity) throw createGatewayError('UNAUTHENTICATED', { message: 'This field needs a signed-in user' });
+    return delegateToSchema({
     schema: subschema,
     operation: operation as never,
     fieldName,
@@ -62,6 +67,7 @@ function delegateResolver(operation: 'query' | 'mutation', fieldName: string, ar
     context,
     info,
   });
+  };
 }
 
 /**

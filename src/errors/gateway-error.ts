@@ -8,7 +8,12 @@ export interface GatewayErrorOptions {
   source?: string;
   /** Extra safe extensions (e.g. retryAfter, reason). */
   extensions?: Record<string, unknown>;
-  /** Overrides the catalogue's HTTP status. */
+  /**
+   * Set when this error decides the HTTP status of the whole response (auth, quotas, limits).
+   * Field-level errors (upstream failures, field authorization) leave it unset: partial data, 200.
+   */
+  requestLevel?: boolean;
+  /** Overrides the catalogue's HTTP status (request-level errors only). */
   status?: number;
   /** Response headers to set when this error decides the response (e.g. Retry-After). */
   headers?: Record<string, string>;
@@ -18,20 +23,13 @@ export interface GatewayErrorOptions {
 
 /**
  * The only way errors are made on purpose: a GraphQLError carrying a stable code, an HTTP status
- * (read by yoga from extensions.http) and optionally the source name. Anything else is masked.
+ * for request-level errors (read by yoga from extensions.http) and optionally the source name. Anything else is masked.
  */
 export function createGatewayError(code: ErrorCode, options: GatewayErrorOptions = {}): GraphQLError {
   const info = errorCodes[code];
-  const http: Record<string, unknown> = { status: options.status ?? info.status };
-  if (options.headers) http['headers'] = options.headers;
-  const error = new GraphQLError(options.message ?? info.message, {
-    extensions: {
-      code,
-      ...(options.source ? { source: options.source } : {}),
-      ...options.extensions,
-      http,
-    },
-  });
+  const extensions: Record<string, unknown> = { code, ...(options.source ? { source: options.source } : {}), ...options.extensions };
+  if (options.requestLevel) extensions['http'] = { status: options.status ?? info.status, ...(options.headers ? { headers: options.headers } : {}) };
+  const error = new GraphQLError(options.message ?? info.message, { extensions });
   if (options.cause !== undefined) Object.defineProperty(error, 'internalCause', { value: options.cause, enumerable: false });
   return error;
 }

@@ -167,15 +167,16 @@ function mergeConfigFor(entity: EntityKey, lookup: FieldBinding | undefined, sch
   return { selectionSet, fieldName: lookup.fieldName, args: (obj) => ({ [argName]: keyOf(obj) }) };
 }
 
-async function runCall(def: SourceDefinition, operation: string, breaker: CircuitBreaker, run: () => Promise<unknown>, batchSize: number): Promise<unknown> {
+async function runCall(def: SourceDefinition, operation: string, breaker: CircuitBreaker, run: () => Promise<unknown>, batchSize: number, requestId: string): Promise<unknown> {
   const started = performance.now();
   try {
     const result = await breaker.run(run, isBackendFailure);
-    publishUpstreamCall({ source: def.name, operation, durationMs: performance.now() - started, outcome: 'ok', batchSize });
+    publishUpstreamCall({ source: def.name, operation, durationMs: performance.now() - started, outcome: 'ok', batchSize, requestId });
     return result;
   } catch (error) {
     const coded = toUpstreamError(def.name, error);
-    publishUpstreamCall({ source: def.name, operation, durationMs: performance.now() - started, outcome: errorCodeOf(coded) ?? 'error', batchSize });
+    const detail = error instanceof Error ? `${error.name}: ${error.message}${(error as { detail?: string }).detail ? ` — ${(error as { detail?: string }).detail}` : ''}` : String(error);
+    publishUpstreamCall({ source: def.name, operation, durationMs: performance.now() - started, outcome: errorCodeOf(coded) ?? 'error', batchSize, requestId, detail });
     throw coded;
   }
 }
@@ -186,15 +187,15 @@ function scopeOf(root: unknown, args: Record<string, unknown>, context: SourceCa
 
 /** A plain call: identical calls within one request (same signature) are made once. */
 function callResolver(def: SourceDefinition, operation: string, compiled: CompiledCall, breaker: CircuitBreaker): GraphQLFieldResolver<unknown, SourceCallContext> {
-  type Prepared = ReturnType<CompiledCall['prepare']>;
+  type Prepared = ReturnType<CompiledCall['prepare']> & { requestId: string };
   const loaderKey = `${def.name}:calls`;
   const createLoader = () => new DataLoader<Prepared, unknown, string>(
-    (calls) => Promise.all(calls.map((call) => runCall(def, operation, breaker, call.run, 0).catch((error: Error) => error))),
+    (calls) => Promise.all(calls.map((call) => runCall(def, operation, breaker, call.run, 0, call.requestId).catch((error: Error) => error))),
     { batch: false, cacheKeyFn: (call) => call.signature },
   );
   return (root, args, context) => {
     const prepared = compiled.prepare(scopeOf(root, args, context), context.upstreamHeaders);
-    return getLoader(context, loaderKey, createLoader).load(prepared);
+    return getLoader(context, loaderKey, createLoader).load({ ...prepared, requestId: context.requestId });
   };
 }
 
@@ -213,7 +214,7 @@ function batchResolver(def: SourceDefinition, binding: FieldBinding, operation: 
         const items = await prepared.run();
         if (items !== null && !Array.isArray(items)) throw new UpstreamBadResponseError(`${operation}: expected a list`);
         return items;
-      }, batchKeys.length);
+      }, batchKeys.length, context.requestId);
       const byKey = new Map<string, unknown>();
       for (const item of (payload as unknown[] | null) ?? []) {
         const k = (item as Record<string, unknown> | null)?.[key];

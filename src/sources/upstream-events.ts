@@ -9,6 +9,9 @@ export interface UpstreamCallEvent {
   outcome: string;
   /** Keys carried by a batch call, 0 for plain calls. */
   batchSize: number;
+  requestId: string;
+  /** What the backend or the client library said, for the log only (never sent to clients). */
+  detail?: string;
 }
 
 export const upstreamCallChannel = channel('facet:upstream-call');

@@ -1,0 +1,2 @@
+export { createAuthenticator, identityHeaders, type AuthOutcome } from './authenticate.js';
+export type { Identity } from './identity.js';

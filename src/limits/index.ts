@@ -1,0 +1,1 @@
+export { useDocumentLimits, type DocumentLimits } from './use-document-limits.js';

@@ -1,0 +1,42 @@
+import type { Plugin } from 'graphql-yoga';
+import type { ValidationContext, GraphQLError } from 'graphql';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import { createGatewayError } from '../errors/index.js';
+
+export interface DocumentLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxCost: number;
+}
+
+/** Reports a limit breach as QUERY_TOO_COMPLEX (400) instead of graphql-armor's generic syntax error. */
+const reportTooComplex = (context: ValidationContext | null, error: GraphQLError) => {
+  context?.reportError(createGatewayError('QUERY_TOO_COMPLEX', { message: error.message.replace(/^Syntax Error: /, ''), requestLevel: true }));
+};
+
+/**
+ * Document guards from graphql-armor, per client: token count at parse time (before the AST is
+ * built), then depth, aliases and cost as validation rules — so yoga caches the verdict with the
+ * document and a refused query never reaches execution.
+ */
+export function useDocumentLimits(limits: DocumentLimits): Plugin {
+  const common = { exposeLimits: true, propagateOnRejection: false, onReject: [reportTooComplex], ignoreIntrospection: true };
+  const rules = [
+    maxDepthRule({ ...common, n: limits.maxDepth, flattenFragments: true }),
+    maxAliasesRule({ ...common, n: limits.maxAliases }),
+    costLimitRule({ ...common, maxCost: limits.maxCost }),
+  ];
+  const tokens = maxTokensPlugin({ n: limits.maxTokens, exposeLimits: true, propagateOnRejection: true }) as Plugin;
+  return {
+    onPluginInit({ addPlugin }) {
+      addPlugin(tokens);
+    },
+    onValidate({ addValidationRule }) {
+      for (const rule of rules) addValidationRule(rule as never);
+    },
+  };
+}

@@ -1,0 +1,10 @@
+import type { Logger } from 'pino';
+import type { SourceCallContext } from '../sources/index.js';
+import type { Identity } from '../auth/index.js';
+
+/** The per-request context every resolver and plugin sees; built by the server before yoga runs. */
+export interface GatewayContext extends SourceCallContext {
+  client: string;
+  identity: Identity | null;
+  log: Logger;
+}

@@ -1,0 +1,109 @@
+import { watch, type FSWatcher } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { buildGateway, type BuiltGateway } from './build-gateway.js';
+import { createClientEndpoint, type ClientEndpoint } from './client-endpoint.js';
+import { createHttpServer, type Routes } from './http-server.js';
+import { createLogger, createMetrics, logUpstreamFailures } from '../observability/index.js';
+import { ConfigError } from '../config/index.js';
+
+export interface GatewayOptions {
+  /** Configuration folder holding schema/ and clients/. */
+  dir: string;
+  /** @default 4000 */
+  port?: number;
+  /** @default 127.0.0.1 — bind 0.0.0.0 explicitly to serve other hosts. */
+  host?: string;
+  /** Environment used for `${VAR}` in sources. @default process.env */
+  env?: Readonly<Record<string, string | undefined>>;
+  log?: Logger;
+  /** Rebuild when files under dir change; a broken change is logged and the old build keeps serving. @default false */
+  watch?: boolean;
+  /** How long shutdown waits for in-flight requests before closing their connections. @default 10000 */
+  shutdownTimeoutMs?: number;
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  /** The current build (sources, graph, clients). */
+  current(): BuiltGateway;
+  /** Rebuilds from the folder and swaps atomically; throws ConfigError and keeps serving the old build. */
+  reload(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** How long a replaced build's backend clients stay open for requests still using them. */
+const retiredBuildGraceMs = 30_000;
+
+/** Builds everything once, then serves it; the only place that owns process-level resources. */
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? createLogger({ level: env['LOG_LEVEL'] ?? 'info' });
+  const metrics = createMetrics();
+  const stopUpstreamLog = logUpstreamFailures(log);
+
+  let built = buildGateway(options.dir, env);
+  let routes = routesFor(built, log);
+  let draining = false;
+  const retired = new Set<NodeJS.Timeout>();
+
+  const server = createHttpServer({ log, metrics, routes: () => routes, ready: () => !draining });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 4000, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  async function reload(): Promise<void> {
+    const next = buildGateway(options.dir, env);
+    const previous = built;
+    built = next;
+    routes = routesFor(next, log);
+    const timer = setTimeout(() => { retired.delete(timer); void previous.close(); }, retiredBuildGraceMs);
+    timer.unref();
+    retired.add(timer);
+    log.info({ clients: next.clients.map((c) => c.definition.name), sources: next.sources.map((s) => s.name) }, 'configuration reloaded');
+  }
+
+  let watcher: FSWatcher | undefined;
+  if (options.watch) {
+    let pending: NodeJS.Timeout | undefined;
+    watcher = watch(options.dir, { recursive: true }, (_event, file) => {
+      if (!file || !/\.(graphql|proto|ya?ml)$/.test(String(file))) return;
+      clearTimeout(pending);
+      pending = setTimeout(() => {
+        reload().catch((error) => {
+          if (error instanceof ConfigError) log.error({ problems: error.problems }, 'reload refused: configuration invalid; still serving the previous one');
+          else log.error({ err: error }, 'reload failed; still serving the previous configuration');
+        });
+      }, 200);
+    });
+  }
+
+  let closing: Promise<void> | undefined;
+  function close(): Promise<void> {
+    closing ??= (async () => {
+      draining = true;
+      watcher?.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timeout = setTimeout(() => server.closeAllConnections(), options.shutdownTimeoutMs ?? 10_000);
+      await closed;
+      clearTimeout(timeout);
+      for (const timer of retired) clearTimeout(timer);
+      await built.close();
+      stopUpstreamLog();
+      metrics.close();
+    })();
+    return closing;
+  }
+
+  return { url: `http://${options.host ?? '127.0.0.1'}:${port}`, port, current: () => built, reload, close };
+}
+
+function routesFor(built: BuiltGateway, log: Logger): Routes {
+  const endpoints = new Map<string, ClientEndpoint>();
+  for (const client of built.clients) endpoints.set(client.definition.endpoint, createClientEndpoint(client, log));
+  return { endpoints };
+}

@@ -1,0 +1,83 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { sendJsonError } from '../errors/index.js';
+import { identityHeaders } from '../auth/index.js';
+import { readOrCreateRequestId, requestIdHeader, type Metrics } from '../observability/index.js';
+import type { ClientEndpoint } from './client-endpoint.js';
+import type { GatewayContext } from './context.js';
+
+/** What the listener serves right now; replaced whole on hot reload. */
+export interface Routes {
+  endpoints: Map<string, ClientEndpoint>;
+}
+
+export interface HttpServerOptions {
+  log: Logger;
+  metrics: Metrics;
+  routes: () => Routes;
+  /** False while starting or draining: /readyz answers 503. */
+  ready: () => boolean;
+  /** Largest request head Node accepts; beyond it Node answers 431. @default 16384 */
+  maxHeaderBytes?: number;
+}
+
+/** Identity headers a client might send to impersonate someone; dropped before anything reads them. */
+const internalHeaders = ['x-user-id', 'x-scopes', 'x-consumer', 'x-facet-identity'];
+
+/**
+ * The front door: node:http with bounded timeouts, then per request — request id, health and
+ * metrics routes, path → client, method and body-size checks, authentication — and finally the
+ * client's yoga. One log line and the metrics are recorded when the response finishes.
+ */
+export function createHttpServer(options: HttpServerOptions): Server {
+  const { log, metrics } = options;
+  const server = createServer({ maxHeaderSize: options.maxHeaderBytes ?? 16_384, requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    const started = performance.now();
+    const requestId = readOrCreateRequestId(req.headers[requestIdHeader]);
+    res.setHeader(requestIdHeader, requestId);
+    const path = (req.url ?? '/').split('?', 1)[0]!;
+    let client = '-';
+    res.once('finish', () => {
+      const seconds = (performance.now() - started) / 1000;
+      metrics.observeRequest(client, res.statusCode, seconds);
+      log.info({ requestId, method: req.method, path, client, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+    });
+
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/readyz') return options.ready() ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: 'not ready' });
+    if (path === '/metrics' && req.method === 'GET') {
+      void metrics.registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(text);
+      });
+      return;
+    }
+
+    const endpoint = options.routes().endpoints.get(path);
+    if (!endpoint) return sendJsonError(res, 'NOT_FOUND');
+    client = endpoint.name;
+    if (req.method !== 'GET' && req.method !== 'POST' && req.method !== 'OPTIONS') return sendJsonError(res, 'METHOD_NOT_ALLOWED', { headers: { allow: 'GET, POST, OPTIONS' } });
+    if (req.method === 'POST') {
+      const length = req.headers['content-length'];
+      if (length === undefined) return sendJsonError(res, 'LENGTH_REQUIRED');
+      if (Number(length) > endpoint.maxBodyBytes) return sendJsonError(res, 'PAYLOAD_TOO_LARGE', { extensions: { maxBodyBytes: endpoint.maxBodyBytes } });
+    }
+    for (const header of internalHeaders) if (header !== endpoint.trustedHeader) delete req.headers[header];
+
+    const auth = req.method === 'OPTIONS' ? { ok: true as const, identity: null } : endpoint.authenticate(req.headers);
+    if (!auth.ok) return sendJsonError(res, auth.status === 401 ? 'UNAUTHENTICATED' : 'BAD_REQUEST', { message: auth.message, extensions: { reason: auth.reason } });
+
+    const context: GatewayContext = {
+      requestId, client: endpoint.name, identity: auth.identity, log,
+      upstreamHeaders: { [requestIdHeader]: requestId, ...identityHeaders(auth.identity) },
+    };
+    void endpoint.yoga(req, res, context);
+  });
+  return server;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

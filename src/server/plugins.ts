@@ -1,0 +1,26 @@
+import type { Plugin } from 'graphql-yoga';
+import { NoSchemaIntrospectionCustomRule } from 'graphql';
+import type { ClientOptions } from '../clients/index.js';
+import { useErrorCodes } from '../errors/index.js';
+import { useDocumentLimits } from '../limits/index.js';
+
+/**
+ * The plugins of one client endpoint, in the order they hook into a request. yoga already
+ * handles HTTP parsing, the parse/validate cache (per schema) and execution.
+ */
+export function clientPlugins(options: ClientOptions): Plugin[] {
+  return [
+    // parse + validate: depth, aliases, tokens and cost limits (refused before execution)
+    useDocumentLimits(options.limits),
+    // validate: introspection off where the client config says so
+    ...(options.introspection ? [] : [disableIntrospection]),
+    // parse + validate: a bad document is a 400 with a stable code
+    useErrorCodes(),
+  ];
+}
+
+const disableIntrospection: Plugin = {
+  onValidate({ addValidationRule }) {
+    addValidationRule(NoSchemaIntrospectionCustomRule);
+  },
+};
