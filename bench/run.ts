@@ -1,0 +1,53 @@
+/**
+ * npm run bench — not a test: shows where performance stands.
+ * Starts the demo backends, the gateway and the hand-written baseline in this process, then
+ * drives each with autocannon from a second process (fixed connections, warm-up, duration).
+ * Options (env): BENCH_CONNECTIONS (20), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), DEMO_LATENCY_MS (0).
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { startDemo, EPHEMERAL_PORTS } from '../demo/index.js';
+import { startGateway } from '../src/server/index.js';
+import { createLogger } from '../src/observability/index.js';
+import { startBaseline } from './baseline-aggregator.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 20);
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
+const warmup = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 3);
+const latencyMs = Number(process.env['DEMO_LATENCY_MS'] ?? 0);
+const autocannon = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+
+export const homeQuery = `{ home { me { id name tier } recentOrders(last: 10) { id status createdAt totalCents currency items { quantity product { id name priceCents currency } } } recommended(limit: 10) { reason product { id name priceCents currency } } } }`;
+
+interface Result { requests: { average: number; total: number }; latency: { p50: number; p99: number; average: number }; errors: number; non2xx: number }
+
+/** Runs autocannon in a child process, so the load generator does not share our event loop. */
+async function load(url: string, body: string | undefined, duration: number): Promise<Result> {
+  const args = [autocannon, '-c', String(connections), '-d', String(duration), '-j', '-H', 'content-type=application/json', '-H', 'x-user-id=u1'];
+  if (body) args.push('-m', 'POST', '-b', body);
+  const { stdout } = await promisify(execFile)(process.execPath, [...args, url], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(stdout) as Result;
+}
+
+const demo = await startDemo({ ports: EPHEMERAL_PORTS, latencyMs });
+const gateway = await startGateway({ dir: root, port: 0, env: { ...process.env, ...demo.env }, log: createLogger({ level: 'silent' }) });
+const baseline = await startBaseline(demo.env, root);
+const backends = [demo.users, demo.catalog, demo.orders, demo.recommendations];
+const body = JSON.stringify({ query: homeQuery });
+
+const rows: string[] = [];
+for (const [name, url, payload] of [['facet mobile home', `${gateway.url}/mobile/graphql`, body], ['hand-written aggregator', baseline.url, undefined]] as const) {
+  await load(url, payload, warmup);
+  demo.resetCounters();
+  const r = await load(url, payload, seconds);
+  const calls = Object.fromEntries(backends.map((b) => [b.name, (b.calls.total() / Math.max(1, r.requests.total)).toFixed(2)]));
+  rows.push(`${name.padEnd(24)} ${r.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   errors ${r.errors + r.non2xx}   upstream calls/query ${JSON.stringify(calls)}`);
+}
+console.log(`\nmobile home query — ${connections} connections, ${seconds} s after ${warmup} s warm-up, backend latency ${latencyMs} ms, node ${process.version}\n`);
+for (const row of rows) console.log(row);
+await baseline.close();
+await gateway.close();
+await demo.close();

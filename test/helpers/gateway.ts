@@ -1,0 +1,109 @@
+// Test stack: the demo backends on ephemeral ports and the gateway on port 0 over a
+// configuration folder (the repository root by default), plus a small GraphQL client.
+import { fileURLToPath } from 'node:url';
+import { EPHEMERAL_PORTS, startDemo, type Demo } from '../../demo/index.js';
+import { startGateway, type RunningGateway } from '../../src/server/index.js';
+import { createLogger } from '../../src/observability/index.js';
+
+/** The repository root: the demo configuration folder (schema/ and clients/). */
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface StackOptions {
+  latencyMs?: number;
+  /** Configuration folder. @default the repository root */
+  dir?: string;
+  /** Extra environment, on top of process.env and the demo's addresses. */
+  env?: Record<string, string>;
+}
+
+export interface GqlOptions {
+  variables?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+export interface GqlError {
+  message: string;
+  path?: (string | number)[];
+  extensions?: { code?: string; source?: string; [key: string]: unknown };
+}
+
+export interface GqlBody {
+  data?: Record<string, unknown> | null;
+  errors?: GqlError[];
+  [key: string]: unknown;
+}
+
+export interface GqlResponse {
+  status: number;
+  headers: Headers;
+  /** The parsed JSON body. */
+  body: GqlBody;
+  /** The raw body text, for leak checks. */
+  text: string;
+}
+
+export interface Stack {
+  demo: Demo;
+  gateway: RunningGateway;
+  url: string;
+  /** POSTs a GraphQL request to /<client>/graphql. */
+  gql(client: string, query: string, options?: GqlOptions): Promise<GqlResponse>;
+  close(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const demo = await startDemo({ ports: EPHEMERAL_PORTS, latencyMs: options.latencyMs ?? 0 });
+  let gateway: RunningGateway;
+  try {
+    gateway = await startGateway({
+      dir: options.dir ?? repoRoot,
+      port: 0,
+      host: '127.0.0.1',
+      env: { ...process.env, ...demo.env, ...options.env },
+      log: createLogger({ level: 'silent' }),
+      watch: false,
+      shutdownTimeoutMs: 1_000,
+    });
+  } catch (error) {
+    await demo.close();
+    throw error;
+  }
+  const url = gateway.url;
+
+  async function gql(client: string, query: string, opts: GqlOptions = {}): Promise<GqlResponse> {
+    const res = await fetch(`${url}/${client}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...opts.headers },
+      body: JSON.stringify({ query, ...(opts.variables ? { variables: opts.variables } : {}) }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await res.text();
+    let body: GqlBody;
+    try {
+      body = JSON.parse(text) as GqlBody;
+    } catch {
+      throw new Error(`non-JSON answer (${res.status}) from /${client}/graphql: ${text.slice(0, 300)}`);
+    }
+    return { status: res.status, headers: res.headers, body, text };
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    demo,
+    gateway,
+    url,
+    gql,
+    close() {
+      closing ??= (async () => {
+        await gateway.close();
+        await demo.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** The errors of a response with this extensions.code. */
+export function errorsWithCode(body: GqlBody, code: string): GqlError[] {
+  return (body.errors ?? []).filter((e) => e.extensions?.code === code);
+}
