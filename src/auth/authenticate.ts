@@ -1,37 +1,75 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ClientOptions } from '../clients/index.js';
+import type { AuthOptions } from './auth-options.js';
 import type { Identity } from './identity.js';
+import { AuthFailure } from './auth-failure.js';
+import { createJwtVerifier } from './jwt-verifier.js';
+import { createApiKeyVerifier } from './api-key-verifier.js';
 
 export type AuthOutcome =
   | { ok: true; identity: Identity | null }
-  | { ok: false; status: 400 | 401; reason: string; message: string };
+  | { ok: false; status: 400 | 401 | 503; reason: string; message: string; challenges: string[] };
 
 const userIdPattern = /^[A-Za-z0-9_.:@-]{1,128}$/;
 
-/**
- * Builds the authenticator of one client, once at start-up. Today a client either runs without
- * authentication (anonymous) or — for demos and local development only — trusts a header as
- * the current user's id.
- */
-export function createAuthenticator(options: ClientOptions): (headers: IncomingHttpHeaders) => AuthOutcome {
-  const header = options.auth.trustUserHeader?.toLowerCase();
-  return (headers) => {
-    if (!header) return { ok: true, identity: null };
-    const value = headers[header];
-    if (value === undefined) return { ok: true, identity: null };
-    if (typeof value !== 'string' || !userIdPattern.test(value)) {
-      return { ok: false, status: 400, reason: 'invalid_user_header', message: `${options.auth.trustUserHeader} must be one user id (letters, digits, _.:@-)` };
-    }
-    return { ok: true, identity: { userId: value, scopes: [], method: 'trusted-header' } };
-  };
+export interface Authenticator {
+  authenticate(headers: IncomingHttpHeaders): AuthOutcome | Promise<AuthOutcome>;
+  /** Request headers this client reads as credentials or trusted identity (lower case). */
+  credentialHeaders: string[];
 }
 
-/** Headers that carry identity to backends; any copy sent by a client is dropped, never forwarded. */
-export function identityHeaders(identity: Identity | null): Record<string, string> {
+/**
+ * Builds one client's authenticator at start-up. Order: an API key header if present, else a
+ * bearer token, else anonymous — refused with 401 when the client requires credentials. A
+ * credential that is present but invalid is always refused, even where anonymous is allowed.
+ */
+export function createAuthenticator(client: string, options: AuthOptions, baseDir: string): Authenticator {
+  const realm = `realm="${client}"`;
+  const jwt = options.jwt ? createJwtVerifier(options.jwt, baseDir) : undefined;
+  const apiKey = options.apiKeys ? createApiKeyVerifier(options.apiKeys) : undefined;
+  const apiKeyHeader = options.apiKeys?.header.toLowerCase();
+  const trusted = options.trustUserHeader?.toLowerCase();
+  const required = options.required ?? Boolean(jwt || apiKey);
+  const challenge = (error?: AuthFailure): string[] => [
+    ...(jwt ? [`Bearer ${realm}${error ? `, error="invalid_token", error_description="${error.message}"` : ''}`] : []),
+    ...(apiKey ? [`ApiKey ${realm}, header="${options.apiKeys!.header}"`] : []),
+  ];
+  const refuse = (error: AuthFailure): AuthOutcome => ({ ok: false, status: error.status, reason: error.reason, message: error.message, challenges: challenge(error) });
+
+  async function authenticate(headers: IncomingHttpHeaders): Promise<AuthOutcome> {
+    try {
+      if (apiKey && apiKeyHeader && headers[apiKeyHeader] !== undefined) {
+        const value = headers[apiKeyHeader];
+        return { ok: true, identity: apiKey(Array.isArray(value) ? value[0] ?? '' : value ?? '') };
+      }
+      const authorization = headers.authorization;
+      if (jwt && authorization !== undefined) {
+        const match = /^Bearer +([^ ]+) *$/i.exec(authorization);
+        if (!match?.[1]) throw new AuthFailure('malformed_authorization', 'Authorization header must be "Bearer <token>"');
+        return { ok: true, identity: await jwt(match[1]) };
+      }
+      if (trusted && headers[trusted] !== undefined) {
+        const value = headers[trusted];
+        if (typeof value !== 'string' || !userIdPattern.test(value)) throw new AuthFailure('invalid_user_header', `${options.trustUserHeader} must be one user id (letters, digits, _.:@-)`, 400);
+        return { ok: true, identity: { userId: value, scopes: [], method: 'trusted-header' } };
+      }
+      if (required) return { ok: false, status: 401, reason: 'missing_credentials', message: 'credentials are required', challenges: challenge() };
+      return { ok: true, identity: null };
+    } catch (error) {
+      if (error instanceof AuthFailure) return refuse(error);
+      throw error;
+    }
+  }
+
+  const credentialHeaders = [...(apiKeyHeader ? [apiKeyHeader] : []), ...(jwt ? ['authorization'] : []), ...(trusted ? [trusted] : [])];
+  return { authenticate, credentialHeaders };
+}
+
+/** Headers that carry identity to backends (names from the client's `auth.forward`). */
+export function identityHeaders(identity: Identity | null, forward: AuthOptions['forward']): Record<string, string> {
   if (!identity) return {};
   const headers: Record<string, string> = {};
-  if (identity.userId) headers['x-user-id'] = identity.userId;
-  if (identity.consumer) headers['x-consumer'] = identity.consumer;
-  if (identity.scopes.length) headers['x-scopes'] = identity.scopes.join(' ');
+  if (identity.userId) headers[forward.user.toLowerCase()] = identity.userId;
+  if (identity.consumer) headers[forward.consumer.toLowerCase()] = identity.consumer;
+  if (identity.scopes.length) headers[forward.scopes.toLowerCase()] = identity.scopes.join(' ');
   return headers;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authSchema } from '../auth/auth-options.js';
 
 const positiveInt = (max: number) => z.number().int().min(1).max(max);
 
@@ -15,13 +16,8 @@ export const clientFileSchema = z.strictObject({
   introspection: z.boolean().default(true),
   /** Return error details (messages of unexpected errors) to clients; development only. @default false */
   exposeErrors: z.boolean().default(false),
-  auth: z.strictObject({
-    /**
-     * Development only: take the current user's id from this request header, unverified.
-     * Only for clients without authentication; the demo uses X-User-ID.
-     */
-    trustUserHeader: z.string().regex(/^[A-Za-z0-9-]+$/).optional(),
-  }).default({}),
+  /** How callers authenticate (jwt, apiKeys) and how identity reaches backends. Anonymous when absent. */
+  auth: authSchema.default({ forward: { user: 'X-User-ID', scopes: 'X-Scopes', consumer: 'X-Consumer' } }),
   limits: z.strictObject({
     maxDepth: positiveInt(100).default(defaultLimits.maxDepth),
     maxAliases: positiveInt(1000).default(defaultLimits.maxAliases),

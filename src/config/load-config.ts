@@ -53,7 +53,7 @@ export function loadConfigFolder(dir: string, env: Readonly<Record<string, strin
     const optionsFile = join(folder, 'client.yaml');
     const schemaFile = join(folder, 'schema.graphql');
     const options = existsSync(optionsFile)
-      ? readYamlFile(display(optionsFile), readFileSync(optionsFile, 'utf8'), clientFileSchema, problems)
+      ? readYamlFile(display(optionsFile), readFileSync(optionsFile, 'utf8'), clientFileSchema, problems, env)
       : clientFileSchema.parse({});
     if (!existsSync(schemaFile)) { problems.add({ file: display(schemaFile), message: 'missing: each client declares the schema it sees' }); continue; }
     const parsed = parseClientSchema(name, display(schemaFile), readFileSync(schemaFile, 'utf8'), problems);

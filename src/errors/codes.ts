@@ -23,6 +23,7 @@ export const errorCodes = {
   BAD_USER_INPUT: { status: 400, message: 'A variable or argument is invalid', remedy: 'Fix the variable named in the error.' },
   QUERY_TOO_COMPLEX: { status: 400, message: 'The document exceeds a depth, alias, token or cost limit', remedy: 'Split the query or raise the client’s limits.' },
   UNAUTHENTICATED: { status: 401, message: 'Authentication is required', remedy: 'Send valid credentials for this client.' },
+  AUTH_UNAVAILABLE: { status: 503, message: 'Credentials cannot be verified right now', remedy: 'Retry later; the signing keys (JWKS) could not be fetched.' },
   FORBIDDEN: { status: 403, message: 'Not allowed', remedy: 'Use credentials with the required scopes.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests', remedy: 'Wait for Retry-After seconds.' },
   INTERNAL_SERVER_ERROR: { status: 500, message: 'Unexpected error', remedy: 'Report it with the x-request-id; details are in the gateway log.' },

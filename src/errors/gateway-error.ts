@@ -17,6 +17,8 @@ export interface GatewayErrorOptions {
   status?: number;
   /** Response headers to set when this error decides the response (e.g. Retry-After). */
   headers?: Record<string, string>;
+  /** Response path of the field the error is about. */
+  path?: ReadonlyArray<string | number>;
   /** Internal cause, logged but never sent to clients. */
   cause?: unknown;
 }
@@ -29,7 +31,7 @@ export function createGatewayError(code: ErrorCode, options: GatewayErrorOptions
   const info = errorCodes[code];
   const extensions: Record<string, unknown> = { code, ...(options.source ? { source: options.source } : {}), ...options.extensions };
   if (options.requestLevel) extensions['http'] = { status: options.status ?? info.status, ...(options.headers ? { headers: options.headers } : {}) };
-  const error = new GraphQLError(options.message ?? info.message, { extensions });
+  const error = new GraphQLError(options.message ?? info.message, { extensions, path: options.path });
   if (options.cause !== undefined) Object.defineProperty(error, 'internalCause', { value: options.cause, enumerable: false });
   return error;
 }

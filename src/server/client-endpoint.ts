@@ -4,8 +4,11 @@ import type { Logger } from 'pino';
 import type { BuiltClient } from './build-gateway.js';
 import type { GatewayContext } from './context.js';
 import { clientPlugins } from './plugins.js';
+import { createAuthorizationDecider } from '../directives/auth/index.js';
+import type { FieldDecider } from '../directives/field-gate/index.js';
 import { createMaskError } from '../errors/index.js';
-import { createAuthenticator, type AuthOutcome } from '../auth/index.js';
+import { dirname, resolve } from 'node:path';
+import { createAuthenticator, type AuthOptions, type AuthOutcome } from '../auth/index.js';
 import type { IncomingHttpHeaders } from 'node:http';
 
 type ServerContext = GatewayContext;
@@ -15,14 +18,17 @@ export interface ClientEndpoint {
   name: string;
   path: string;
   maxBodyBytes: number;
-  /** The development user header this client trusts (kept; other identity headers are dropped). */
-  trustedHeader?: string;
-  authenticate(headers: IncomingHttpHeaders): AuthOutcome;
+  /** Identity headers a caller might forge; dropped from every request before anything reads them. */
+  forgeableHeaders: string[];
+  forward: AuthOptions['forward'];
+  authenticate(headers: IncomingHttpHeaders): AuthOutcome | Promise<AuthOutcome>;
   yoga: YogaServerInstance<ServerContext, Record<string, never>>;
 }
 
 export function createClientEndpoint(client: BuiltClient, log: Logger): ClientEndpoint {
   const { options, name, endpoint } = client.definition;
+  const authorization = createAuthorizationDecider(client.definition.authPolicies);
+  const deciders = [authorization].filter((d) => d !== undefined) as FieldDecider<never>[];
   const yoga = createYoga<ServerContext, Record<string, never>>({
     schema: client.schema,
     graphqlEndpoint: endpoint,
@@ -36,7 +42,11 @@ export function createClientEndpoint(client: BuiltClient, log: Logger): ClientEn
     multipart: false,
     batching: false,
     healthCheckEndpoint: `${endpoint}/__yoga_health`,
-    plugins: clientPlugins(options),
+    plugins: clientPlugins(client.definition, deciders),
   });
-  return { name, path: endpoint, maxBodyBytes: options.limits.maxBodyBytes, trustedHeader: options.auth.trustUserHeader?.toLowerCase(), authenticate: createAuthenticator(options), yoga };
+  const authenticator = createAuthenticator(name, options.auth, dirname(resolve(client.definition.schemaFile)));
+  const forward = options.auth.forward;
+  const forgeableHeaders = [forward.user, forward.scopes, forward.consumer, 'x-user-id', 'x-scopes', 'x-consumer']
+    .map((h) => h.toLowerCase()).filter((h, i, all) => all.indexOf(h) === i && !authenticator.credentialHeaders.includes(h));
+  return { name, path: endpoint, maxBodyBytes: options.limits.maxBodyBytes, forgeableHeaders, forward, authenticate: authenticator.authenticate, yoga };
 }

@@ -1,7 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { sendJsonError } from '../errors/index.js';
-import { identityHeaders } from '../auth/index.js';
+import { identityHeaders, type Identity } from '../auth/index.js';
 import { readOrCreateRequestId, requestIdHeader, type Metrics } from '../observability/index.js';
 import type { ClientEndpoint } from './client-endpoint.js';
 import type { GatewayContext } from './context.js';
@@ -20,9 +20,6 @@ export interface HttpServerOptions {
   /** Largest request head Node accepts; beyond it Node answers 431. @default 16384 */
   maxHeaderBytes?: number;
 }
-
-/** Identity headers a client might send to impersonate someone; dropped before anything reads them. */
-const internalHeaders = ['x-user-id', 'x-scopes', 'x-consumer', 'x-facet-identity'];
 
 /**
  * The front door: node:http with bounded timeouts, then per request — request id, health and
@@ -62,17 +59,27 @@ export function createHttpServer(options: HttpServerOptions): Server {
       if (length === undefined) return sendJsonError(res, 'LENGTH_REQUIRED');
       if (Number(length) > endpoint.maxBodyBytes) return sendJsonError(res, 'PAYLOAD_TOO_LARGE', { extensions: { maxBodyBytes: endpoint.maxBodyBytes } });
     }
-    for (const header of internalHeaders) if (header !== endpoint.trustedHeader) delete req.headers[header];
+    for (const header of endpoint.forgeableHeaders) delete req.headers[header];
+    if (req.method === 'OPTIONS') return void endpoint.yoga(req, res, contextFor(endpoint, requestId, null));
 
-    const auth = req.method === 'OPTIONS' ? { ok: true as const, identity: null } : endpoint.authenticate(req.headers);
-    if (!auth.ok) return sendJsonError(res, auth.status === 401 ? 'UNAUTHENTICATED' : 'BAD_REQUEST', { message: auth.message, extensions: { reason: auth.reason } });
-
-    const context: GatewayContext = {
-      requestId, client: endpoint.name, identity: auth.identity, log,
-      upstreamHeaders: { [requestIdHeader]: requestId, ...identityHeaders(auth.identity) },
-    };
-    void endpoint.yoga(req, res, context);
+    void Promise.resolve(endpoint.authenticate(req.headers)).then((auth) => {
+      if (!auth.ok) {
+        const code = auth.status === 401 ? 'UNAUTHENTICATED' : auth.status === 503 ? 'AUTH_UNAVAILABLE' : 'BAD_REQUEST';
+        return sendJsonError(res, code, { message: auth.message, extensions: { reason: auth.reason }, headers: auth.status === 401 ? { 'www-authenticate': auth.challenges.join(', ') } : {} });
+      }
+      void endpoint.yoga(req, res, contextFor(endpoint, requestId, auth.identity));
+    }, (error) => {
+      log.error({ err: error, requestId }, 'authentication failed unexpectedly');
+      sendJsonError(res, 'INTERNAL_SERVER_ERROR');
+    });
   });
+
+  function contextFor(endpoint: ClientEndpoint, requestId: string, identity: Identity | null): GatewayContext {
+    return {
+      requestId, client: endpoint.name, identity, log,
+      upstreamHeaders: { [requestIdHeader]: requestId, ...identityHeaders(identity, endpoint.forward) },
+    };
+  }
   return server;
 }
 

@@ -1,6 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
-import type { ClientOptions } from '../clients/index.js';
+import type { ClientDefinition } from '../clients/index.js';
+import { useFieldGate, type FieldDecider } from '../directives/field-gate/index.js';
 import { useErrorCodes } from '../errors/index.js';
 import { useDocumentLimits } from '../limits/index.js';
 
@@ -8,7 +9,8 @@ import { useDocumentLimits } from '../limits/index.js';
  * The plugins of one client endpoint, in the order they hook into a request. yoga already
  * handles HTTP parsing, the parse/validate cache (per schema) and execution.
  */
-export function clientPlugins(options: ClientOptions): Plugin[] {
+export function clientPlugins(client: ClientDefinition, deciders: FieldDecider<never>[]): Plugin[] {
+  const options = client.options;
   return [
     // parse + validate: depth, aliases, tokens and cost limits (refused before execution)
     useDocumentLimits(options.limits),
@@ -16,6 +18,9 @@ export function clientPlugins(options: ClientOptions): Plugin[] {
     ...(options.introspection ? [] : [disableIntrospection]),
     // parse + validate: a bad document is a 400 with a stable code
     useErrorCodes(),
+    // execute: refuse fields before they run — authorization first, then field rate limits;
+    // refused fields are not fetched and come back as null with an error
+    ...(deciders.length ? [useFieldGate(deciders as FieldDecider<unknown>[])] : []),
   ];
 }
 

@@ -2,7 +2,7 @@
 export interface SourceCallContext {
   requestId: string;
   /** Identity of the caller, read by `{identity.…}` templates; null when anonymous. */
-  identity: Record<string, unknown> | null;
+  identity: object | null;
   /** Headers sent with every upstream call (request id, trusted identity headers). */
   upstreamHeaders: Record<string, string>;
 }

@@ -16,9 +16,18 @@ export interface CliResult {
 
 export interface RunCliOptions {
   cwd?: string;
+  /** Added to process.env; an undefined value removes the variable. */
   env?: Record<string, string | undefined>;
   /** Killed (SIGKILL) after this long. @default 20000 */
   timeoutMs?: number;
+}
+
+function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries({ ...process.env, NODE_TEST_CONTEXT: undefined, LOG_LEVEL: 'silent', ...extra })) {
+    if (value !== undefined) env[key] = value;
+  }
+  return env;
 }
 
 /** `node bin/facet.js ...args`; resolves when the process exits (or is killed on timeout). */
@@ -26,7 +35,7 @@ export function runCli(args: string[], options: RunCliOptions = {}): Promise<Cli
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [facetBin, ...args], {
       cwd: options.cwd ?? repoRoot,
-      env: { ...process.env, LOG_LEVEL: 'silent', ...options.env },
+      env: childEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

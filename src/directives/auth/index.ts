@@ -1,0 +1,2 @@
+export { authDirectivesSdl, type AuthPolicy } from './sdl.js';
+export { createAuthorizationDecider, checkPolicy } from './authorization.js';

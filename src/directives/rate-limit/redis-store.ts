@@ -1,0 +1,139 @@
+/**
+ * Redis-backed rate-limit store, shared by every gateway instance that points at the same Redis.
+ *
+ * One Lua script does the whole read-decide-write, so concurrent calls from any number of
+ * instances are counted exactly. It reads the clock with `redis.call('TIME')`, so instances with
+ * skewed clocks still agree on the windows. Counters live in `<prefix><key>:<windowIndex>` (window
+ * index = floor(ms / windowMs), epoch-aligned) and expire after two windows.
+ * Note: the window keys are derived inside the script, so this targets a single Redis (or a
+ * primary with replicas), not Redis Cluster.
+ *
+ * Every call is bounded by `timeoutMs` (waiting for the connection plus the command). An
+ * unreachable or slow Redis makes `consume` reject with `RateLimitStoreError`; whether to then
+ * allow or deny is decided by the caller (see fail-policy.ts).
+ */
+import { Redis } from 'ioredis';
+import { assertConsumeArgs, RateLimitStoreError, type RateLimitStore } from './store.js';
+import { decideSlidingWindow } from './sliding-window.js';
+
+export interface RedisStoreOptions {
+  /** Used when no `client` is given. @default 'redis://127.0.0.1:6379' */
+  url?: string;
+  /** An existing connection to use; the store does not close it. */
+  client?: Redis;
+  /** Prefix of every key the store writes. @default 'facet:rl:' */
+  keyPrefix?: string;
+  /** Upper bound for one `consume` (connection wait + command). @default 200 */
+  timeoutMs?: number;
+}
+
+// KEYS[1] = prefix .. key; ARGV = limit, windowMs, cost.
+// Returns { allowed (0|1), prev, curr before this call, now (ms), windowStart (ms) }; the caller
+// derives remaining / retry / reset from those with the same arithmetic as the memory store.
+const CONSUME_SCRIPT = `
+if redis.replicate_commands then redis.replicate_commands() end -- TIME before writes (Redis < 5)
+local limit = tonumber(ARGV[1])
+local windowMs = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local index = math.floor(now / windowMs)
+local windowStart = index * windowMs
+local currKey = KEYS[1] .. ':' .. string.format('%.0f', index)
+local prevKey = KEYS[1] .. ':' .. string.format('%.0f', index - 1)
+local prev = tonumber(redis.call('GET', prevKey) or '0')
+local curr = tonumber(redis.call('GET', currKey) or '0')
+-- same expression as estimateHits() + decideSlidingWindow() in sliding-window.ts
+local estimated = prev * (1 - (now - windowStart) / windowMs) + curr
+local allowed = 0
+if estimated + cost <= limit then
+  allowed = 1
+  redis.call('INCRBY', currKey, cost)
+  redis.call('PEXPIRE', currKey, 2 * windowMs)
+end
+return { allowed, prev, curr, now, windowStart }
+`;
+
+const COMMAND = 'facetRateLimitConsume';
+type ScriptClient = Redis & { [COMMAND](key: string, limit: number, windowMs: number, cost: number): Promise<unknown> };
+
+export function createRedisStore(options: RedisStoreOptions = {}): RateLimitStore {
+  const keyPrefix = options.keyPrefix ?? 'facet:rl:';
+  const timeoutMs = options.timeoutMs ?? 200;
+  const owned = options.client === undefined;
+  let lastError: unknown;
+  const client = options.client ?? new Redis(options.url ?? 'redis://127.0.0.1:6379', {
+    lazyConnect: true, // connect on first use; `consume` waits for it within its time budget
+    enableOfflineQueue: false, // never queue commands while disconnected: fail now, not later
+    commandTimeout: timeoutMs,
+    maxRetriesPerRequest: 1,
+    disconnectTimeout: timeoutMs, // close() destroys a socket that does not close by then (default 2 s keeps the process alive)
+    // connectTimeout stays at its default: a slow handshake should still end up connected for later calls.
+  });
+  if (owned) client.on('error', (err: unknown) => { lastError = err; }); // reported via consume's error; avoids "Unhandled error event"
+  client.defineCommand(COMMAND, { numberOfKeys: 1, lua: CONSUME_SCRIPT });
+
+  // One shared promise per connection attempt, so a burst of calls adds two listeners, not hundreds.
+  let ready: Promise<void> | undefined;
+  const whenReady = (): Promise<void> => {
+    if (client.status === 'ready') return Promise.resolve();
+    if (client.status === 'end') return Promise.reject(new Error('the Redis connection is closed'));
+    if (client.status === 'wait') client.connect().catch(() => {}); // failures surface as a timeout below
+    ready ??= new Promise<void>((resolve, reject) => {
+      const settle = (): void => { client.off('ready', onReady); client.off('end', onEnd); ready = undefined; };
+      const onReady = (): void => { settle(); resolve(); };
+      const onEnd = (): void => { settle(); reject(new Error('the Redis connection is closed')); };
+      client.on('ready', onReady);
+      client.on('end', onEnd);
+    });
+    return ready;
+  };
+
+  /** Waits for the connection, then runs the script, unless the caller has given up meanwhile. */
+  const runScript = async (key: string, limit: number, windowMs: number, cost: number, gaveUp: () => boolean): Promise<number[]> => {
+    await whenReady();
+    if (gaveUp()) throw new Error('gave up before sending'); // never record hits for a call that already failed
+    const reply = await (client as ScriptClient)[COMMAND](keyPrefix + key, limit, windowMs, cost);
+    if (!Array.isArray(reply) || reply.length !== 5 || !reply.every((n) => typeof n === 'number')) {
+      throw new Error(`unexpected reply from the rate-limit script: ${JSON.stringify(reply)}`);
+    }
+    return reply as number[];
+  };
+
+  return {
+    async consume(key, limit, windowMs, cost = 1) {
+      assertConsumeArgs(limit, windowMs, cost);
+      let timer: NodeJS.Timeout | undefined;
+      let timedOut = false;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => { timedOut = true; reject(new Error(`no answer within ${timeoutMs} ms`)); }, timeoutMs);
+      });
+      try {
+        const reply = await Promise.race([runScript(key, limit, windowMs, cost, () => timedOut), deadline]);
+        const [verdict, prev = 0, curr = 0, now = 0, windowStart = 0] = reply;
+        const { decision } = decideSlidingWindow({ prev, curr, now, windowStart, windowMs, limit, cost });
+        // Both sides evaluate the same expression on the same numbers, so they agree; should they
+        // ever not, the script's verdict wins because it is what was recorded.
+        const allowed = verdict === 1;
+        if (decision.allowed === allowed) return decision;
+        return { ...decision, allowed, retryAfterMs: allowed ? 0 : Math.max(1, decision.retryAfterMs) };
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        const last = lastError instanceof Error && client.status !== 'ready' ? ` (last connection error: ${lastError.message})` : '';
+        throw new RateLimitStoreError(`rate-limit store unavailable: ${reason}${last}`, { cause: error });
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+
+    async close() {
+      if (!owned || client.status === 'end') return;
+      if (client.status !== 'ready') return client.disconnect(); // also stops reconnect attempts
+      try {
+        await client.quit();
+      } catch {
+        client.disconnect();
+      }
+    },
+  };
+}

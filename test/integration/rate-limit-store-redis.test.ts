@@ -1,0 +1,157 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import {
+  RateLimitStoreError,
+  createRedisStore,
+  withFailPolicy,
+  type RateLimitStore,
+} from '../../src/directives/rate-limit/index.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const IN_CI = process.env.CI === 'true';
+
+/** One quick PING with no retries, to decide whether the tests that need a live Redis can run. */
+async function redisReachable(): Promise<boolean> {
+  const probe = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+// In CI a missing Redis must fail the run, so the tests are never skipped there.
+const reachable = await redisReachable();
+const skipLive = !reachable && !IN_CI ? `Redis not reachable at ${REDIS_URL}: skipping the live-Redis tests (set REDIS_URL, or CI=true to make this fail)` : false;
+if (skipLive) console.warn(`# ${skipLive}`);
+
+describe('redis rate-limit store (live Redis)', { skip: skipLive }, () => {
+  const admin = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const stores: RateLimitStore[] = [];
+  const prefixes: string[] = [];
+
+  /** A random key prefix per test, so tests never see each other's counters; deleted after the suite. */
+  function newPrefix(): string {
+    const prefix = `facet:rl:test:${randomUUID()}:`;
+    prefixes.push(prefix);
+    return prefix;
+  }
+  /** A store (its own Redis connection, like one gateway instance), closed after the suite. */
+  function store(keyPrefix: string): RateLimitStore {
+    const s = createRedisStore({ url: REDIS_URL, keyPrefix, timeoutMs: 2000 }); // generous: CI machines can be slow
+    stores.push(s);
+    return s;
+  }
+  async function keysUnder(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const batch of admin.scanStream({ match: `${prefix}*`, count: 100 })) keys.push(...(batch as string[]));
+    return keys;
+  }
+
+  after(async () => {
+    await Promise.all(stores.map((s) => s.close()));
+    for (const prefix of prefixes) {
+      const keys = await keysUnder(prefix);
+      if (keys.length > 0) await admin.del(...keys);
+    }
+    await admin.quit();
+  });
+
+  it('two gateway instances (two connections) share the limit: 200 concurrent consumes, limit 50 → exactly 50 allowed', async () => {
+    const prefix = newPrefix();
+    const a = store(prefix);
+    const b = store(prefix);
+    const calls = Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? a : b).consume('shared', 50, 3_600_000));
+    const decisions = await Promise.all(calls);
+    assert.equal(decisions.filter((d) => d.allowed).length, 50);
+    const denied = decisions.filter((d) => !d.allowed);
+    assert.ok(denied.every((d) => d.remaining === 0 && d.retryAfterMs > 0), 'denials carry a retry hint');
+    const remaining = decisions.filter((d) => d.allowed).map((d) => d.remaining).sort((x, y) => x - y);
+    assert.deepEqual(remaining, Array.from({ length: 50 }, (_, i) => i), 'each allowed hit saw a distinct remaining');
+  });
+
+  it('records hits under <prefix><key>:<windowIndex> with an expiry of two windows', async () => {
+    const prefix = newPrefix();
+    await store(prefix).consume('ttl', 5, 10_000, 3);
+    const keys = await keysUnder(prefix);
+    assert.equal(keys.length, 1);
+    assert.match(keys[0] ?? '', /^facet:rl:test:[0-9a-f-]+:ttl:\d+$/);
+    assert.equal(await admin.get(keys[0] ?? ''), '3');
+    const ttl = await admin.pttl(keys[0] ?? '');
+    assert.ok(ttl > 10_000 && ttl <= 20_000, `pttl ${ttl}`);
+  });
+
+  it('uses a client passed in without closing it', async () => {
+    const client = new Redis(REDIS_URL);
+    try {
+      const s = createRedisStore({ client, keyPrefix: newPrefix() });
+      assert.equal((await s.consume('passed', 1, 60_000)).allowed, true);
+      assert.equal((await s.consume('passed', 1, 60_000)).allowed, false);
+      await s.close();
+      assert.equal(await client.ping(), 'PONG', 'the caller still owns the connection');
+    } finally {
+      await client.quit();
+    }
+  });
+
+  it('allows again once the window has passed (300 ms window)', async () => {
+    const s = store(newPrefix());
+    assert.equal((await s.consume('short', 2, 300)).allowed, true);
+    assert.equal((await s.consume('short', 2, 300)).allowed, true);
+    const denied = await s.consume('short', 2, 300);
+    assert.equal(denied.allowed, false);
+    assert.ok(denied.retryAfterMs > 0 && denied.retryAfterMs <= 600, `retryAfterMs ${denied.retryAfterMs}`);
+    await sleep(denied.retryAfterMs + 20);
+    assert.equal((await s.consume('short', 2, 300)).allowed, true, 'allowed after retryAfterMs');
+    await sleep(700); // more than two windows: counters fully reset
+    assert.equal((await s.consume('short', 2, 300)).remaining, 1);
+  });
+});
+
+describe('redis rate-limit store (Redis unreachable)', () => {
+  const UNREACHABLE = 'redis://127.0.0.1:1';
+
+  it('rejects with RateLimitStoreError within the timeout instead of hanging', async () => {
+    const s = createRedisStore({ url: UNREACHABLE, timeoutMs: 200 });
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const started = performance.now();
+        const error = await s.consume('k', 10, 1000).then(
+          () => assert.fail('consume should reject'),
+          (err: unknown) => err,
+        );
+        const elapsed = performance.now() - started;
+        assert.ok(error instanceof RateLimitStoreError, `got ${String(error)}`);
+        assert.equal(error.code, 'RATE_LIMIT_STORE_UNAVAILABLE');
+        assert.ok(elapsed < 1500, `took ${elapsed} ms`);
+      }
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('withFailPolicy turns the failure into allow or deny', async () => {
+    const logged: unknown[] = [];
+    const open = withFailPolicy(createRedisStore({ url: UNREACHABLE, timeoutMs: 200 }), { onError: 'allow', log: (e) => logged.push(e) });
+    const closed = withFailPolicy(createRedisStore({ url: UNREACHABLE, timeoutMs: 200 }), { onError: 'deny', log: (e) => logged.push(e) });
+    try {
+      const started = performance.now();
+      const [allow, deny] = await Promise.all([open.consume('k', 10, 1000), closed.consume('k', 10, 1000)]);
+      assert.ok(performance.now() - started < 1500);
+      assert.deepEqual(allow, { allowed: true, limit: 10, remaining: 10, retryAfterMs: 0, resetMs: 0 });
+      assert.equal(deny.allowed, false);
+      assert.equal(deny.retryAfterMs, 1000);
+      assert.equal(logged.length, 2);
+      assert.ok(logged.every((e) => e instanceof RateLimitStoreError));
+    } finally {
+      await Promise.all([open.close(), closed.close()]);
+    }
+  });
+});
