@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authSchema } from '../auth/auth-options.js';
+import { quotasSchema } from '../directives/rate-limit/limit-rule.js';
 
 const positiveInt = (max: number) => z.number().int().min(1).max(max);
 
@@ -25,6 +26,8 @@ export const clientFileSchema = z.strictObject({
     maxCost: positiveInt(1_000_000).default(defaultLimits.maxCost),
     maxBodyBytes: positiveInt(10_000_000).default(defaultLimits.maxBodyBytes),
   }).default({ ...defaultLimits }),
+  /** Request-level quotas: per caller, per plan, for the client as a whole. */
+  quotas: quotasSchema.default({ perCaller: [], plans: {}, total: [] }),
   /** Browser origins allowed to call this client; none by default. */
   cors: z.strictObject({
     origins: z.array(z.string().regex(/^https?:\/\/[^/]+$/, 'an origin like https://app.example.com')).min(1),

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve, relative } from 'node:path';
 import { ProblemList } from './config-error.js';
 import { readYamlFile } from './yaml-file.js';
+import { gatewayFileSchema, type GatewayFileOptions } from './gateway-options.js';
 import { parseSourceFile, type SourceDefinition } from '../sources/index.js';
 import { clientFileSchema } from '../clients/client-options.js';
 import { parseClientSchema, type ClientDefinition } from '../clients/parse-client.js';
@@ -9,6 +10,8 @@ import { parseClientSchema, type ClientDefinition } from '../clients/parse-clien
 /** A configuration folder, read and checked file by file: `schema/` (sources) and `clients/`. */
 export interface GatewayConfig {
   dir: string;
+  /** gateway.yaml (defaults when absent). */
+  gateway: GatewayFileOptions;
   sources: SourceDefinition[];
   clients: ClientDefinition[];
 }
@@ -24,11 +27,14 @@ const clientNamePattern = /^[a-z][a-z0-9-]*$/;
 export function loadConfigFolder(dir: string, env: Readonly<Record<string, string | undefined>>, problems: ProblemList): GatewayConfig {
   const root = resolve(dir);
   const display = (file: string) => relative(process.cwd(), file) || file;
-  const config: GatewayConfig = { dir: root, sources: [], clients: [] };
+  const config: GatewayConfig = { dir: root, gateway: gatewayFileSchema.parse({}), sources: [], clients: [] };
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     problems.add({ file: display(root), message: 'configuration folder not found' });
     return config;
   }
+
+  const gatewayFile = join(root, 'gateway.yaml');
+  if (existsSync(gatewayFile)) config.gateway = readYamlFile(display(gatewayFile), readFileSync(gatewayFile, 'utf8'), gatewayFileSchema, problems, env) ?? config.gateway;
 
   const schemaDir = join(root, 'schema');
   const sourceFiles = existsSync(schemaDir) ? readdirSync(schemaDir).filter((f) => f.endsWith('.graphql')).sort() : [];
@@ -57,7 +63,12 @@ export function loadConfigFolder(dir: string, env: Readonly<Record<string, strin
       : clientFileSchema.parse({});
     if (!existsSync(schemaFile)) { problems.add({ file: display(schemaFile), message: 'missing: each client declares the schema it sees' }); continue; }
     const parsed = parseClientSchema(name, display(schemaFile), readFileSync(schemaFile, 'utf8'), problems);
-    if (parsed && options) config.clients.push({ ...parsed, options, optionsFile: display(optionsFile) });
+    if (parsed && options) {
+      for (const [i, key] of (options.auth.apiKeys?.keys ?? []).entries()) {
+        if (key.plan && !options.quotas.plans[key.plan]) problems.add({ file: display(optionsFile), path: `auth.apiKeys.keys.${i}.plan`, message: `plan "${key.plan}" is not defined under quotas.plans` });
+      }
+      config.clients.push({ ...parsed, options, optionsFile: display(optionsFile) });
+    }
   }
   return config;
 }

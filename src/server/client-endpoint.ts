@@ -6,6 +6,10 @@ import type { GatewayContext } from './context.js';
 import { clientPlugins } from './plugins.js';
 import { createAuthorizationDecider } from '../directives/auth/index.js';
 import type { FieldDecider } from '../directives/field-gate/index.js';
+import { createFieldRateLimitDecider } from '../directives/rate-limit/field-limits.js';
+import { createQuotaChecker, type QuotaChecker } from '../directives/rate-limit/quotas.js';
+import type { LimitRule } from '../directives/rate-limit/limit-rule.js';
+import type { RateLimitStore } from '../directives/rate-limit/store.js';
 import { createMaskError } from '../errors/index.js';
 import { dirname, resolve } from 'node:path';
 import { createAuthenticator, type AuthOptions, type AuthOutcome } from '../auth/index.js';
@@ -22,13 +26,24 @@ export interface ClientEndpoint {
   forgeableHeaders: string[];
   forward: AuthOptions['forward'];
   authenticate(headers: IncomingHttpHeaders): AuthOutcome | Promise<AuthOutcome>;
+  /** Request-level quotas; undefined when the client has none. */
+  checkQuota?: QuotaChecker;
   yoga: YogaServerInstance<ServerContext, Record<string, never>>;
 }
 
-export function createClientEndpoint(client: BuiltClient, log: Logger): ClientEndpoint {
+export interface EndpointDeps {
+  log: Logger;
+  rateLimitStore: RateLimitStore;
+  globalQuotas: LimitRule[];
+}
+
+export function createClientEndpoint(client: BuiltClient, { log, rateLimitStore, globalQuotas }: EndpointDeps): ClientEndpoint {
   const { options, name, endpoint } = client.definition;
-  const authorization = createAuthorizationDecider(client.definition.authPolicies);
-  const deciders = [authorization].filter((d) => d !== undefined) as FieldDecider<never>[];
+  // authorization decides first, so a refused field never consumes rate-limit quota
+  const deciders = [
+    createAuthorizationDecider(client.definition.authPolicies),
+    createFieldRateLimitDecider(name, client.definition.rateLimits, rateLimitStore),
+  ].filter((d) => d !== undefined) as FieldDecider<never>[];
   const yoga = createYoga<ServerContext, Record<string, never>>({
     schema: client.schema,
     graphqlEndpoint: endpoint,
@@ -48,5 +63,5 @@ export function createClientEndpoint(client: BuiltClient, log: Logger): ClientEn
   const forward = options.auth.forward;
   const forgeableHeaders = [forward.user, forward.scopes, forward.consumer, 'x-user-id', 'x-scopes', 'x-consumer']
     .map((h) => h.toLowerCase()).filter((h, i, all) => all.indexOf(h) === i && !authenticator.credentialHeaders.includes(h));
-  return { name, path: endpoint, maxBodyBytes: options.limits.maxBodyBytes, forgeableHeaders, forward, authenticate: authenticator.authenticate, yoga };
+  return { name, path: endpoint, maxBodyBytes: options.limits.maxBodyBytes, forgeableHeaders, forward, authenticate: authenticator.authenticate, checkQuota: createQuotaChecker(name, options.quotas, globalQuotas, rateLimitStore), yoga };
 }

@@ -7,4 +7,6 @@ export interface GatewayContext extends SourceCallContext {
   client: string;
   identity: Identity | null;
   log: Logger;
+  /** The peer address (no proxy headers are trusted). */
+  ip: string;
 }

@@ -2,7 +2,8 @@ import { watch, type FSWatcher } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { buildGateway, type BuiltGateway } from './build-gateway.js';
-import { createClientEndpoint, type ClientEndpoint } from './client-endpoint.js';
+import { createClientEndpoint, type ClientEndpoint, type EndpointDeps } from './client-endpoint.js';
+import { createRateLimitStore } from '../directives/rate-limit/create-store.js';
 import { createHttpServer, type Routes } from './http-server.js';
 import { createLogger, createMetrics, logUpstreamFailures } from '../observability/index.js';
 import { ConfigError } from '../config/index.js';
@@ -44,7 +45,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const stopUpstreamLog = logUpstreamFailures(log);
 
   let built = buildGateway(options.dir, env);
-  let routes = routesFor(built, log);
+  // One store per process, kept across reloads so counts survive a configuration change.
+  const { store: rateLimitStore, kind: storeKind } = createRateLimitStore(built.config.gateway.rateLimitStore, env, log);
+  log.info({ store: storeKind }, 'rate-limit store');
+  const routesFor = (b: BuiltGateway) => endpointsFor(b, { log, rateLimitStore, globalQuotas: b.config.gateway.quotas.global });
+  let routes = routesFor(built);
   let draining = false;
   const retired = new Set<NodeJS.Timeout>();
 
@@ -59,7 +64,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const next = buildGateway(options.dir, env);
     const previous = built;
     built = next;
-    routes = routesFor(next, log);
+    routes = routesFor(next);
     const timer = setTimeout(() => { retired.delete(timer); void previous.close(); }, retiredBuildGraceMs);
     timer.unref();
     retired.add(timer);
@@ -93,6 +98,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       clearTimeout(timeout);
       for (const timer of retired) clearTimeout(timer);
       await built.close();
+      await rateLimitStore.close();
       stopUpstreamLog();
       metrics.close();
     })();
@@ -102,8 +108,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return { url: `http://${options.host ?? '127.0.0.1'}:${port}`, port, current: () => built, reload, close };
 }
 
-function routesFor(built: BuiltGateway, log: Logger): Routes {
+function endpointsFor(built: BuiltGateway, deps: EndpointDeps): Routes {
   const endpoints = new Map<string, ClientEndpoint>();
-  for (const client of built.clients) endpoints.set(client.definition.endpoint, createClientEndpoint(client, log));
+  for (const client of built.clients) endpoints.set(client.definition.endpoint, createClientEndpoint(client, deps));
   return { endpoints };
 }

@@ -60,23 +60,30 @@ export function createHttpServer(options: HttpServerOptions): Server {
       if (Number(length) > endpoint.maxBodyBytes) return sendJsonError(res, 'PAYLOAD_TOO_LARGE', { extensions: { maxBodyBytes: endpoint.maxBodyBytes } });
     }
     for (const header of endpoint.forgeableHeaders) delete req.headers[header];
-    if (req.method === 'OPTIONS') return void endpoint.yoga(req, res, contextFor(endpoint, requestId, null));
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    if (req.method === 'OPTIONS') return void endpoint.yoga(req, res, contextFor(endpoint, requestId, null, ip));
 
-    void Promise.resolve(endpoint.authenticate(req.headers)).then((auth) => {
+    void (async () => {
+      const auth = await endpoint.authenticate(req.headers);
       if (!auth.ok) {
         const code = auth.status === 401 ? 'UNAUTHENTICATED' : auth.status === 503 ? 'AUTH_UNAVAILABLE' : 'BAD_REQUEST';
         return sendJsonError(res, code, { message: auth.message, extensions: { reason: auth.reason }, headers: auth.status === 401 ? { 'www-authenticate': auth.challenges.join(', ') } : {} });
       }
-      void endpoint.yoga(req, res, contextFor(endpoint, requestId, auth.identity));
-    }, (error) => {
+      if (endpoint.checkQuota) {
+        const quota = await endpoint.checkQuota(auth.identity, ip);
+        if (!quota.allowed) return sendJsonError(res, 'RATE_LIMITED', { headers: quota.headers, extensions: { retryAfter: quota.retryAfterSeconds } });
+        for (const [name, value] of Object.entries(quota.headers)) res.setHeader(name, value);
+      }
+      void endpoint.yoga(req, res, contextFor(endpoint, requestId, auth.identity, ip));
+    })().catch((error) => {
       log.error({ err: error, requestId }, 'authentication failed unexpectedly');
       sendJsonError(res, 'INTERNAL_SERVER_ERROR');
     });
   });
 
-  function contextFor(endpoint: ClientEndpoint, requestId: string, identity: Identity | null): GatewayContext {
+  function contextFor(endpoint: ClientEndpoint, requestId: string, identity: Identity | null, ip: string): GatewayContext {
     return {
-      requestId, client: endpoint.name, identity, log,
+      requestId, client: endpoint.name, identity, log, ip,
       upstreamHeaders: { [requestIdHeader]: requestId, ...identityHeaders(identity, endpoint.forward) },
     };
   }

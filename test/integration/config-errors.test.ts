@@ -64,7 +64,6 @@ describe('config errors', () => {
     const jobs: Record<string, string[]> = {
       'check .': ['check', '--dir', '.'],
       'start bad-url': ['start', '--dir', fixtureDir('bad-url'), '--port', '0'],
-      'start client-field-missing': ['start', '--dir', fixtureDir('client-field-missing'), '--port', '0'],
       'check missing folder': ['check', '--dir', join(fixturesDir, 'no-such-config')],
       'unknown command': ['frobnicate'],
     };
@@ -108,7 +107,7 @@ describe('config errors', () => {
   });
 
   describe('facet start', () => {
-    for (const name of ['bad-url', 'client-field-missing']) {
+    for (const name of ['bad-url']) {
       it(`${name}: exits non-zero with the problem, without listening`, () => {
         const f = fixtures.find((x) => x.name === name);
         assert.ok(f);

@@ -9,7 +9,7 @@ import { patchResult, type Refusal } from './patch-result.js';
 export interface FieldDecider<P> {
   policyOf: PolicyLookup<P>;
   /** Returns the refused occurrences with their error; must not throw for a refusal. */
-  decide(occurrences: Occurrence<P>[], context: GatewayContext): Promise<Array<{ occurrence: Occurrence<P>; error: (path: (string | number)[]) => GraphQLError }>> | Array<{ occurrence: Occurrence<P>; error: (path: (string | number)[]) => GraphQLError }>;
+  decide(occurrences: Occurrence<P>[], context: GatewayContext, variables: Record<string, unknown> | undefined): Promise<Array<{ occurrence: Occurrence<P>; error: (path: (string | number)[]) => GraphQLError }>> | Array<{ occurrence: Occurrence<P>; error: (path: (string | number)[]) => GraphQLError }>;
 }
 
 type AnyDecider = FieldDecider<unknown>;
@@ -44,7 +44,7 @@ export function useFieldGate(deciders: AnyDecider[]): Plugin {
         for (const [i, decider] of deciders.entries()) {
           const pending = lists[i]!.filter((o) => !refused.has(o.node));
           if (pending.length === 0) continue;
-          for (const { occurrence, error } of await decider.decide(pending, context)) {
+          for (const { occurrence, error } of await decider.decide(pending, context, execArgs.variableValues as Record<string, unknown> | undefined)) {
             refused.add(occurrence.node);
             refusals.push({ path: occurrence.path, nullable: occurrence.nullable, error });
           }
