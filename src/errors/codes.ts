@@ -14,6 +14,7 @@ export interface ErrorCodeInfo {
 export const errorCodes = {
   // --- request level ---------------------------------------------------------------------------
   NOT_FOUND: { status: 404, message: 'No endpoint at this path', remedy: 'Use /<client>/graphql, /healthz or /metrics.' },
+  RESOURCE_NOT_FOUND: { status: 404, message: 'The resource does not exist', remedy: 'Check the id in the path.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed on this endpoint', remedy: 'GraphQL endpoints take GET and POST.' },
   LENGTH_REQUIRED: { status: 411, message: 'A request body needs a Content-Length header', remedy: 'Send the body with Content-Length (no chunked upload).' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body is too large', remedy: 'Send a smaller document or raise limits.maxBodyBytes.' },

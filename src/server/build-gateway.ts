@@ -1,4 +1,6 @@
+import { dirname, resolve } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
+import { loadFacade, type RestFacade } from '../facade/index.js';
 import { ProblemList, loadConfigFolder, type GatewayConfig } from '../config/index.js';
 import { buildSource, type BuiltSource } from '../sources/index.js';
 import { stitchGraph } from '../stitching/index.js';
@@ -8,6 +10,8 @@ export interface BuiltClient {
   definition: ClientDefinition;
   /** What the client executes and introspects: its projection of the graph. */
   schema: GraphQLSchema;
+  /** The versioned REST facade from clients/<name>/rest/, when the client has one. */
+  facade?: RestFacade;
 }
 
 /** Everything built from a configuration folder; replaced whole on reload. */
@@ -40,7 +44,10 @@ export function buildGateway(dir: string, env: Readonly<Record<string, string | 
     const clients: BuiltClient[] = [];
     for (const definition of config.clients) {
       const clientSdl = checkClientSchema(definition, graph!, problems);
-      if (clientSdl) clients.push({ definition, schema: buildClientSchema(definition, clientSdl, graph!, sources) });
+      if (!clientSdl) continue;
+      const schema = buildClientSchema(definition, clientSdl, graph!, sources);
+      const facade = loadFacade(definition.name, dirname(resolve(definition.schemaFile)), schema, problems, env);
+      clients.push({ definition, schema, facade });
     }
     problems.throwIfAny();
     return { config, graph: graph!, sources, clients, close: closeAll };

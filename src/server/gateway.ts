@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { buildGateway, type BuiltGateway } from './build-gateway.js';
 import { createClientEndpoint, type ClientEndpoint, type EndpointDeps } from './client-endpoint.js';
 import { createRateLimitStore } from '../directives/rate-limit/create-store.js';
+import { createFacadeHandler } from '../facade/index.js';
 import { createHttpServer, type Routes } from './http-server.js';
 import { createLogger, createMetrics, logUpstreamFailures } from '../observability/index.js';
 import { ConfigError } from '../config/index.js';
@@ -110,6 +111,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
 function endpointsFor(built: BuiltGateway, deps: EndpointDeps): Routes {
   const endpoints = new Map<string, ClientEndpoint>();
-  for (const client of built.clients) endpoints.set(client.definition.endpoint, createClientEndpoint(client, deps));
-  return { endpoints };
+  const facades: Routes['facades'] = new Map();
+  for (const client of built.clients) {
+    const endpoint = createClientEndpoint(client, deps);
+    endpoints.set(client.definition.endpoint, endpoint);
+    if (client.facade) {
+      const auth = client.definition.options.auth;
+      const security = { apiKeyHeader: auth.apiKeys?.header, bearer: Boolean(auth.jwt) };
+      facades.set(`/${client.definition.name}`, { endpoint, handle: createFacadeHandler(client.facade, endpoint, client.schema, security) });
+    }
+  }
+  return { endpoints, facades };
 }

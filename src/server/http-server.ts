@@ -5,10 +5,13 @@ import { identityHeaders, type Identity } from '../auth/index.js';
 import { readOrCreateRequestId, requestIdHeader, type Metrics } from '../observability/index.js';
 import type { ClientEndpoint } from './client-endpoint.js';
 import type { GatewayContext } from './context.js';
+import type { FacadeRequest } from '../facade/index.js';
 
 /** What the listener serves right now; replaced whole on hot reload. */
 export interface Routes {
   endpoints: Map<string, ClientEndpoint>;
+  /** `/<client>` → the client's REST facade, for paths under the prefix other than its GraphQL endpoint. */
+  facades: Map<string, { endpoint: ClientEndpoint; handle: (request: FacadeRequest) => Promise<void> }>;
 }
 
 export interface HttpServerOptions {
@@ -50,8 +53,23 @@ export function createHttpServer(options: HttpServerOptions): Server {
       return;
     }
 
-    const endpoint = options.routes().endpoints.get(path);
-    if (!endpoint) return sendJsonError(res, 'NOT_FOUND');
+    const routes = options.routes();
+    const endpoint = routes.endpoints.get(path);
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    if (!endpoint) {
+      const prefix = path.slice(0, path.indexOf('/', 1) >>> 0);
+      const facade = routes.facades.get(prefix);
+      if (!facade) return sendJsonError(res, 'NOT_FOUND');
+      client = facade.endpoint.name;
+      for (const header of facade.endpoint.forgeableHeaders) delete req.headers[header];
+      const query = new URLSearchParams((req.url ?? '').slice(path.length + 1));
+      return void facade.handle({ req, res, path: path.slice(prefix.length), query, requestId, ip, context: (identity) => contextFor(facade.endpoint, requestId, identity, ip) })
+        .catch((error) => {
+          log.error({ err: error, requestId }, 'facade request failed');
+          if (!res.headersSent) sendJsonError(res, 'INTERNAL_SERVER_ERROR');
+          else res.destroy();
+        });
+    }
     client = endpoint.name;
     if (req.method !== 'GET' && req.method !== 'POST' && req.method !== 'OPTIONS') return sendJsonError(res, 'METHOD_NOT_ALLOWED', { headers: { allow: 'GET, POST, OPTIONS' } });
     if (req.method === 'POST') {
@@ -60,7 +78,6 @@ export function createHttpServer(options: HttpServerOptions): Server {
       if (Number(length) > endpoint.maxBodyBytes) return sendJsonError(res, 'PAYLOAD_TOO_LARGE', { extensions: { maxBodyBytes: endpoint.maxBodyBytes } });
     }
     for (const header of endpoint.forgeableHeaders) delete req.headers[header];
-    const ip = req.socket.remoteAddress ?? 'unknown';
     if (req.method === 'OPTIONS') return void endpoint.yoga(req, res, contextFor(endpoint, requestId, null, ip));
 
     void (async () => {

@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GraphQLSchema } from 'graphql';
+import type { ClientEndpoint } from '../server/client-endpoint.js';
+import type { GatewayContext } from '../server/context.js';
+import type { Identity } from '../auth/index.js';
+import { readPath } from '../sources/template.js';
+import type { RestEndpoint, RestFacade, RestVersion } from './model.js';
+import { requestVariables } from './variables.js';
+import { externalName, shapeOutput } from './shape.js';
+import { sendProblem, statusForCode } from './problem.js';
+import { BodyError, readJsonBody } from './read-body.js';
+import { createOpenApiDocument, type FacadeSecurity } from './openapi.js';
+import { serveDocs } from './docs.js';
+
+export interface FacadeRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** Path after the client prefix, e.g. `/v1/orders/o1`. */
+  path: string;
+  query: URLSearchParams;
+  requestId: string;
+  ip: string;
+  context: (identity: Identity | null) => GatewayContext;
+}
+
+const vendorType = /application\/vnd\.facet\.(v\d+)\+json/i;
+
+/**
+ * The partner REST facade of one client: version by path (/v2/…) or by
+ * `Accept: application/vnd.facet.v2+json`, then route → authentication and quotas (the same as
+ * the client's GraphQL endpoint) → parameters as variables → the stored operation through the
+ * client's yoga (its caches, limits, authorization and masking) → the version's shape.
+ */
+export function createFacadeHandler(facade: RestFacade, endpoint: ClientEndpoint, schema: GraphQLSchema, security: FacadeSecurity) {
+  const base = `/${facade.client}`;
+  const openapi = new Map([...facade.versions.values()].map((v) => [v.name, JSON.stringify(createOpenApiDocument(facade, v, schema, base, security))]));
+
+  return async function handle(request: FacadeRequest): Promise<void> {
+    const { req, res, requestId } = request;
+    if (request.path === '/docs' || request.path.startsWith('/docs/')) return serveDocs(res, request.path, base, [...facade.versions.keys()]);
+    const match = /^\/(v\d+)(\/.*)?$/.exec(request.path);
+    const versionName = match ? match[1]! : vendorType.exec(req.headers.accept ?? '')?.[1] ?? facade.defaultVersion;
+    const rest = match ? match[2] ?? '/' : request.path;
+    const version = facade.versions.get(versionName);
+    const instance = `${base}${request.path}`;
+    if (!version) return sendProblem(res, { status: 404, code: 'NOT_FOUND', detail: `API version ${versionName} does not exist`, instance, requestId });
+    const versionHeaders = deprecationHeaders(version, base, rest);
+
+    if (rest === '/openapi.json' && (req.method === 'GET' || req.method === 'HEAD')) {
+      const body = openapi.get(version.name)!;
+      res.writeHead(200, { ...versionHeaders, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      return void res.end(req.method === 'HEAD' ? undefined : body);
+    }
+    const candidates = version.endpoints.filter((e) => e.pattern.test(rest));
+    const route = candidates.find((e) => e.method === req.method);
+    if (!route) {
+      if (candidates.length) return sendProblem(res, { status: 405, code: 'METHOD_NOT_ALLOWED', instance, requestId }, { ...versionHeaders, allow: candidates.map((c) => c.method).join(', ') });
+      return sendProblem(res, { status: 404, code: 'NOT_FOUND', detail: `no ${version.name} endpoint ${req.method} ${rest}`, instance, requestId }, versionHeaders);
+    }
+
+    const auth = await endpoint.authenticate(req.headers);
+    if (!auth.ok) {
+      return sendProblem(res, { status: auth.status, code: auth.status === 503 ? 'AUTH_UNAVAILABLE' : auth.status === 401 ? 'UNAUTHENTICATED' : 'BAD_REQUEST', detail: auth.message, reason: auth.reason, instance, requestId },
+        { ...versionHeaders, ...(auth.status === 401 ? { 'www-authenticate': auth.challenges.join(', ') } : {}) });
+    }
+    const headers: Record<string, string> = { ...versionHeaders };
+    if (endpoint.checkQuota) {
+      const quota = await endpoint.checkQuota(auth.identity, request.ip);
+      Object.assign(headers, quota.headers);
+      if (!quota.allowed) return sendProblem(res, { status: 429, code: 'RATE_LIMITED', retryAfter: quota.retryAfterSeconds, instance, requestId }, headers);
+    }
+
+    let body: unknown;
+    if (route.method !== 'GET' && route.method !== 'DELETE') {
+      try {
+        body = await readJsonBody(req, endpoint.maxBodyBytes);
+      } catch (error) {
+        if (!(error instanceof BodyError)) throw error;
+        return sendProblem(res, { status: error.status, code: error.status === 413 ? 'PAYLOAD_TOO_LARGE' : error.status === 411 ? 'LENGTH_REQUIRED' : 'BAD_REQUEST', detail: error.message, instance, requestId }, headers);
+      }
+    }
+    const mapped = requestVariables(schema, route, version.shape, route.pattern.exec(rest)!.slice(1), request.query, body);
+    if ('problems' in mapped) return sendProblem(res, { status: 400, code: 'BAD_USER_INPUT', detail: 'some parameters are invalid', errors: mapped.problems, instance, requestId }, headers);
+
+    const response = await endpoint.yoga.fetch(`http://facet${endpoint.path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify({ query: route.query, variables: mapped.variables }),
+    }, request.context(auth.identity));
+    const result = (await response.json()) as { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+    const value = result.data ? readPath(result.data, route.result) : undefined;
+    if (value === null || value === undefined) {
+      const error = result.errors?.[0];
+      if (!error) return sendProblem(res, { status: 404, code: 'RESOURCE_NOT_FOUND', detail: `${route.result.join('.')} not found`, instance, requestId }, headers);
+      const code = String(error.extensions?.['code'] ?? 'INTERNAL_SERVER_ERROR');
+      const extra: Record<string, string> = error.extensions?.['retryAfter'] ? { 'retry-after': String(error.extensions['retryAfter']) } : {};
+      return sendProblem(res, { status: statusForCode(code), code, detail: error.message, ...(error.extensions?.['source'] ? { source: error.extensions['source'] } : {}), instance, requestId }, { ...headers, ...extra });
+    }
+    const nextLink = route.nextCursor && route.cursorVariable ? nextPage(route, version, readPath(result.data, route.nextCursor), base, rest, request.query) : undefined;
+    if (nextLink) headers['link'] = [headers['link'], nextLink].filter(Boolean).join(', ');
+    const text = JSON.stringify(shapeOutput(value, version.shape));
+    const status = route.method === 'POST' ? 201 : 200;
+    if (req.method === 'GET') {
+      const etag = `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`;
+      headers['etag'] = etag;
+      headers['cache-control'] = 'private, no-cache';
+      if (matchesEtag(req.headers['if-none-match'], etag)) { res.writeHead(304, headers); return void res.end(); }
+    }
+    res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+}
+
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  return !!header && (header.trim() === '*' || header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag));
+}
+
+/** RFC 9745 Deprecation, RFC 8594 Sunset and a successor-version Link for deprecated versions. */
+function deprecationHeaders(version: RestVersion, base: string, rest: string): Record<string, string> {
+  if (!version.deprecated) return {};
+  const headers: Record<string, string> = { deprecation: 'true' };
+  if (version.sunset) headers['sunset'] = new Date(`${version.sunset}T00:00:00Z`).toUTCString();
+  if (version.successor) headers['link'] = `<${base}/${version.successor}${rest === '/' ? '' : rest}>; rel="successor-version"`;
+  return headers;
+}
+
+function nextPage(route: RestEndpoint, version: RestVersion, cursor: unknown, base: string, rest: string, query: URLSearchParams): string | undefined {
+  if (typeof cursor !== 'string' || cursor === '') return undefined;
+  const next = new URLSearchParams(query);
+  next.set(externalName(route.cursorVariable!, version.shape.naming), cursor);
+  return `<${base}/${version.name}${rest}?${next.toString()}>; rel="next"`;
+}
