@@ -13,7 +13,7 @@ export interface ErrorCodeInfo {
 
 export const errorCodes = {
   // --- request level ---------------------------------------------------------------------------
-  NOT_FOUND: { status: 404, message: 'No endpoint at this path', remedy: 'Use /<client>/graphql, /healthz or /metrics.' },
+  NOT_FOUND: { status: 404, message: 'No endpoint at this path', remedy: 'Use /<client>/graphql, a REST facade path (/partner/v2/…), /healthz or /metrics.' },
   RESOURCE_NOT_FOUND: { status: 404, message: 'The resource does not exist', remedy: 'Check the id in the path.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed on this endpoint', remedy: 'GraphQL endpoints take GET and POST.' },
   LENGTH_REQUIRED: { status: 411, message: 'A request body needs a Content-Length header', remedy: 'Send the body with Content-Length (no chunked upload).' },
@@ -33,7 +33,7 @@ export const errorCodes = {
   UPSTREAM_TIMEOUT: { status: 504, message: 'The backend did not answer in time', remedy: 'Retry later or raise the source’s timeoutMs.' },
   UPSTREAM_ERROR: { status: 502, message: 'The backend answered with an error', remedy: 'Check the backend; the gateway log has its status.' },
   UPSTREAM_BAD_RESPONSE: { status: 502, message: 'The backend answered with a malformed response', remedy: 'Check the backend’s response format.' },
-  UPSTREAM_REJECTED: { status: 400, message: 'The backend rejected the request', remedy: 'Check the arguments you sent.' },
+  UPSTREAM_REJECTED: { status: 422, message: 'The backend rejected the request', remedy: 'Check the arguments you sent.' },
   CIRCUIT_OPEN: { status: 503, message: 'The backend is failing; calls are paused', remedy: 'Retry after the circuit’s cool-down.' },
   // --- configuration (facet check / start-up) ---------------------------------------------------
   CONFIG_INVALID: { status: 500, message: 'The configuration is invalid', remedy: 'Run `facet check --dir <folder>` and fix each listed problem.' },
