@@ -12,6 +12,7 @@ import type { FieldBinding, SourceDefinition, EntityKey } from './model.js';
 import type { SourceCallContext } from './call-context.js';
 import { compileTemplate, compileValue, readPath, splitPath, type TemplateScope } from './template.js';
 import { getLoader, stableStringify } from './loaders.js';
+import { coalescingSchedule, trackCall } from './coalesce.js';
 import { isBackendFailure, toUpstreamError, UpstreamBadResponseError } from './upstream-errors.js';
 import { publishUpstreamCall } from './upstream-events.js';
 import { errorCodeOf } from '../errors/index.js';
@@ -167,10 +168,11 @@ function mergeConfigFor(entity: EntityKey, lookup: FieldBinding | undefined, sch
   return { selectionSet, fieldName: lookup.fieldName, args: (obj) => ({ [argName]: keyOf(obj) }) };
 }
 
-async function runCall(def: SourceDefinition, operation: string, breaker: CircuitBreaker, run: () => Promise<unknown>, batchSize: number, requestId: string): Promise<unknown> {
+async function runCall(def: SourceDefinition, operation: string, breaker: CircuitBreaker, run: () => Promise<unknown>, batchSize: number, context: SourceCallContext): Promise<unknown> {
   const started = performance.now();
+  const requestId = context.requestId;
   try {
-    const result = await breaker.run(run, isBackendFailure);
+    const result = await trackCall(context, () => breaker.run(run, isBackendFailure));
     publishUpstreamCall({ source: def.name, operation, durationMs: performance.now() - started, outcome: 'ok', batchSize, requestId });
     return result;
   } catch (error) {
@@ -187,15 +189,15 @@ function scopeOf(root: unknown, args: Record<string, unknown>, context: SourceCa
 
 /** A plain call: identical calls within one request (same signature) are made once. */
 function callResolver(def: SourceDefinition, operation: string, compiled: CompiledCall, breaker: CircuitBreaker): GraphQLFieldResolver<unknown, SourceCallContext> {
-  type Prepared = ReturnType<CompiledCall['prepare']> & { requestId: string };
+  type Prepared = ReturnType<CompiledCall['prepare']> & { context: SourceCallContext };
   const loaderKey = `${def.name}:calls`;
   const createLoader = () => new DataLoader<Prepared, unknown, string>(
-    (calls) => Promise.all(calls.map((call) => runCall(def, operation, breaker, call.run, 0, call.requestId).catch((error: Error) => error))),
+    (calls) => Promise.all(calls.map((call) => runCall(def, operation, breaker, call.run, 0, call.context).catch((error: Error) => error))),
     { batch: false, cacheKeyFn: (call) => call.signature },
   );
   return (root, args, context) => {
     const prepared = compiled.prepare(scopeOf(root, args, context), context.upstreamHeaders);
-    return getLoader(context, loaderKey, createLoader).load({ ...prepared, requestId: context.requestId });
+    return getLoader(context, loaderKey, createLoader).load({ ...prepared, context });
   };
 }
 
@@ -214,14 +216,14 @@ function batchResolver(def: SourceDefinition, binding: FieldBinding, operation: 
         const items = await prepared.run();
         if (items !== null && !Array.isArray(items)) throw new UpstreamBadResponseError(`${operation}: expected a list`);
         return items;
-      }, batchKeys.length, context.requestId);
+      }, batchKeys.length, context);
       const byKey = new Map<string, unknown>();
       for (const item of (payload as unknown[] | null) ?? []) {
         const k = (item as Record<string, unknown> | null)?.[key];
         if (k !== undefined && k !== null) byKey.set(String(k), item);
       }
       return batchKeys.map((k) => byKey.get(String(k)) ?? null);
-    }, { maxBatchSize: maxSize, cacheKeyFn: (k) => String(k) }));
+    }, { maxBatchSize: maxSize, cacheKeyFn: (k) => String(k), batchScheduleFn: coalescingSchedule(context) }));
     return loader.loadMany(keys).then((results) => {
       const failed = results.find((r) => r instanceof Error);
       if (failed) throw failed;
