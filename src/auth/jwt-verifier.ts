@@ -57,7 +57,7 @@ function toAuthFailure(error: unknown): AuthFailure {
   if (error instanceof errors.JWSSignatureVerificationFailed) return new AuthFailure('bad_signature', 'token signature is invalid');
   if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return new AuthFailure('algorithm_not_allowed', 'token algorithm is not allowed');
   if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return new AuthFailure('unknown_key', 'token key id is unknown');
-  if (error instanceof errors.JWKSTimeout || (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC') || error instanceof TypeError && /fetch/i.test(error.message)) {
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC') || error instanceof TypeError && /fetch/i.test(error.message)) {
     return new AuthFailure('keys_unavailable', 'signing keys cannot be fetched right now', 503);
   }
   if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSEError) return new AuthFailure('malformed_token', 'token is malformed');

@@ -18,9 +18,18 @@ function queryString(query: Record<string, unknown>): string {
   return text ? `?${text}` : '';
 }
 
+/**
+ * Encodes a value for one path segment. `.` and `..` are encoded too: left as they are, a
+ * backend or proxy that normalises paths would turn `/users/..` into `/`.
+ */
+export function encodePathSegment(value: string): string {
+  const encoded = encodeURIComponent(value);
+  return /^\.+$/.test(encoded) ? encoded.replace(/\./g, '%2E') : encoded;
+}
+
 /** Compiles an @http call once; per request only string building and the call remain. */
 export function compileHttpCall(call: HttpCall, client: HttpClient): CompiledCall {
-  const path = compileTemplate(call.path, encodeURIComponent);
+  const path = compileTemplate(call.path, encodePathSegment);
   const query = call.query ? compileValue(call.query) : undefined;
   const body = call.body !== undefined ? compileValue(call.body) : undefined;
   const headers = call.headers ? compileValue(call.headers) : undefined;
