@@ -10,7 +10,7 @@ export function interpolateEnv(text: string, env: Readonly<Record<string, string
     const fromEnv = env[name];
     if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
     if (fallback !== undefined) return fallback;
-    missing.push(name);
+    if (!missing.includes(name)) missing.push(name);
     return '';
   });
   return { value, missing };

@@ -3,7 +3,6 @@ import type { ValidationContext, GraphQLError } from 'graphql';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
-import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { createGatewayError } from '../errors/index.js';
 
 export interface DocumentLimits {
@@ -19,8 +18,8 @@ const reportTooComplex = (context: ValidationContext | null, error: GraphQLError
 };
 
 /**
- * Document guards from graphql-armor, per client: token count at parse time (before the AST is
- * built), then depth, aliases and cost as validation rules — so yoga caches the verdict with the
+ * Document guards, per client: a token cap at parse time (graphql-js's own maxTokens, before the
+ * AST is built), then graphql-armor's depth, aliases and cost as validation rules — so yoga caches the verdict with the
  * document and a refused query never reaches execution.
  */
 export function useDocumentLimits(limits: DocumentLimits): Plugin {
@@ -30,10 +29,19 @@ export function useDocumentLimits(limits: DocumentLimits): Plugin {
     maxAliasesRule({ ...common, n: limits.maxAliases }),
     costLimitRule({ ...common, maxCost: limits.maxCost }),
   ];
-  const tokens = maxTokensPlugin({ n: limits.maxTokens, exposeLimits: true, propagateOnRejection: true }) as Plugin;
   return {
-    onPluginInit({ addPlugin }) {
-      addPlugin(tokens);
+    // graphql-js stops parsing after maxTokens itself; only the error is re-coded
+    onParse({ parseFn, setParseFn }) {
+      setParseFn((source, options) => {
+        try {
+          return parseFn(source, { ...options, maxTokens: limits.maxTokens });
+        } catch (error) {
+          if (error instanceof Error && /contains more tha[nt] \d+ tokens/.test(error.message)) {
+            throw createGatewayError('QUERY_TOO_COMPLEX', { message: `Token limit of ${limits.maxTokens} exceeded`, requestLevel: true });
+          }
+          throw error;
+        }
+      });
     },
     onValidate({ addValidationRule }) {
       for (const rule of rules) addValidationRule(rule as never);

@@ -29,6 +29,8 @@ export class CircuitBreaker {
   private failures = 0;
   private openedAt = 0;
   private probing = false;
+  /** Bumped whenever the circuit opens or closes: outcomes of calls started before are stale. */
+  private generation = 0;
   private readonly threshold: number;
   private readonly cooldownMs: number;
   private readonly now: () => number;
@@ -37,6 +39,17 @@ export class CircuitBreaker {
     this.threshold = options.failureThreshold ?? defaultCircuitBreakerOptions.failureThreshold;
     this.cooldownMs = options.cooldownMs ?? defaultCircuitBreakerOptions.cooldownMs;
     this.now = options.now ?? Date.now;
+  }
+
+  private open(): void {
+    this.openedAt = this.now();
+    this.generation++;
+  }
+
+  private close(): void {
+    const wasOpen = this.failures >= this.threshold;
+    this.failures = 0;
+    if (wasOpen) this.generation++;
   }
 
   get state(): CircuitState {
@@ -55,16 +68,20 @@ export class CircuitBreaker {
     }
     const probe = state === 'half-open';
     if (probe) this.probing = true;
+    const generation = this.generation;
     try {
       const result = await call();
-      this.failures = 0;
+      // a call that started before the circuit opened says nothing about the backend now
+      if (generation === this.generation && this.failures > 0) this.close();
       return result;
     } catch (error) {
-      if (isFailure(error)) {
-        this.failures = probe ? this.threshold : this.failures + 1;
-        if (this.failures >= this.threshold) this.openedAt = this.now();
-      } else if (probe) {
-        this.failures = 0;
+      if (generation === this.generation) {
+        if (isFailure(error)) {
+          this.failures = probe ? this.threshold : this.failures + 1;
+          if (this.failures >= this.threshold) this.open();
+        } else if (probe) {
+          this.close();
+        }
       }
       throw error;
     } finally {

@@ -22,6 +22,8 @@ export interface ClientEndpoint {
   name: string;
   path: string;
   maxBodyBytes: number;
+  /** Serves the GraphiQL page (without credentials; queries from it authenticate as usual). */
+  graphiql: boolean;
   /** Identity headers a caller might forge; dropped from every request before anything reads them. */
   forgeableHeaders: string[];
   forward: AuthOptions['forward'];
@@ -63,5 +65,5 @@ export function createClientEndpoint(client: BuiltClient, { log, rateLimitStore,
   const forward = options.auth.forward;
   const forgeableHeaders = [forward.user, forward.scopes, forward.consumer, 'x-user-id', 'x-scopes', 'x-consumer']
     .map((h) => h.toLowerCase()).filter((h, i, all) => all.indexOf(h) === i && !authenticator.credentialHeaders.includes(h));
-  return { name, path: endpoint, maxBodyBytes: options.limits.maxBodyBytes, forgeableHeaders, forward, authenticate: authenticator.authenticate, checkQuota: createQuotaChecker(name, options.quotas, globalQuotas, rateLimitStore), yoga };
+  return { name, path: endpoint, maxBodyBytes: options.limits.maxBodyBytes, graphiql: options.graphiql, forgeableHeaders, forward, authenticate: authenticator.authenticate, checkQuota: createQuotaChecker(name, options.quotas, globalQuotas, rateLimitStore), yoga };
 }

@@ -80,6 +80,10 @@ export function createHttpServer(options: HttpServerOptions): Server {
     for (const header of endpoint.forgeableHeaders) delete req.headers[header];
     if (req.method === 'OPTIONS') return void endpoint.yoga(req, res, contextFor(endpoint, requestId, null, ip));
 
+    // GraphiQL is a static page: a browser opening it sends no credentials; its requests do.
+    if (endpoint.graphiql && req.method === 'GET' && !(req.url ?? '').includes('?') && /text\/html/.test(req.headers.accept ?? '')) {
+      return void endpoint.yoga(req, res, contextFor(endpoint, requestId, null, ip));
+    }
     void (async () => {
       const auth = await endpoint.authenticate(req.headers);
       if (!auth.ok) {

@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { NoSchemaIntrospectionCustomRule } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, type OperationDefinitionNode, type ValidationContext } from 'graphql';
 import type { ClientDefinition } from '../clients/index.js';
 import { useFieldGate, type FieldDecider } from '../directives/field-gate/index.js';
 import { useErrorCodes } from '../errors/index.js';
@@ -14,6 +14,8 @@ export function clientPlugins(client: ClientDefinition, deciders: FieldDecider<n
   return [
     // parse + validate: depth, aliases, tokens and cost limits (refused before execution)
     useDocumentLimits(options.limits),
+    // validate: an operation type the client does not have (e.g. a mutation on a read-only client)
+    knownOperationTypes,
     // validate: introspection off where the client config says so
     ...(options.introspection ? [] : [disableIntrospection]),
     // parse + validate: a bad document is a 400 with a stable code
@@ -23,6 +25,19 @@ export function clientPlugins(client: ClientDefinition, deciders: FieldDecider<n
     ...(deciders.length ? [useFieldGate(deciders as FieldDecider<unknown>[])] : []),
   ];
 }
+
+/** graphql-js 16 only notices a missing root type at execution (200, no code); make it a validation error. */
+const knownOperationTypes: Plugin = {
+  onValidate({ addValidationRule }) {
+    addValidationRule((context: ValidationContext) => ({
+      OperationDefinition(node: OperationDefinitionNode) {
+        if (!context.getSchema().getRootType(node.operation)) {
+          context.reportError(new GraphQLError(`This client has no ${node.operation} operations`, { nodes: [node] }));
+        }
+      },
+    }));
+  },
+};
 
 const disableIntrospection: Plugin = {
   onValidate({ addValidationRule }) {

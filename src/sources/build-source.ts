@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { relative } from 'node:path';
 import {
   buildASTSchema, concatAST, getNamedType, isListType, isNonNullType, parse, validateSchema,
   type GraphQLFieldResolver, type GraphQLSchema, type GraphQLOutputType, GraphQLObjectType,
@@ -83,7 +84,11 @@ export function buildSource(def: SourceDefinition, problems: ProblemList): Built
     try {
       Service = loadService(def.protoFile!, def.service!);
     } catch (error) {
-      at(undefined, 'schema @source', `cannot load ${def.protoFile}: ${(error as Error).message}`);
+      // protobufjs says "… (/abs/path/x.proto, line 29)": report it against the .proto itself
+      const message = (error as Error).message;
+      const where = /\(([^,()]+\.proto), line (\d+)\)/.exec(message);
+      const file = relative(process.cwd(), where?.[1] ?? def.protoFile!) || def.protoFile!;
+      problems.add({ file, line: where ? Number(where[2]) : undefined, message: `cannot load the proto for source ${def.name}: ${message.replace(/\s*\([^()]*, line \d+\)/, '')}` });
       return undefined;
     }
     const rpcs = new Set(methodNames(Service));
@@ -126,6 +131,8 @@ export function buildSource(def: SourceDefinition, problems: ProblemList): Built
     }
   }
 
+  if (def.protocol === 'GRPC') addProto3Presence(schema, resolvers, def);
+
   const merge: Record<string, MergedTypeConfig> = {};
   for (const entity of def.entities) {
     const payloadKey = payloadNameOf(def, entity);
@@ -139,6 +146,27 @@ export function buildSource(def: SourceDefinition, problems: ProblemList): Built
 
   const executable = addResolversToSchema({ schema, resolvers: resolvers as never, updateResolversInPlace: false });
   return { name: def.name, definition: def, subschema: { schema: executable, merge, batch: false, name: def.name } as SubschemaConfig, breaker, close };
+}
+
+/**
+ * proto3 cannot tell an unset string from an empty one (both arrive as ""). For nullable
+ * String/ID fields of gRPC sources, "" therefore reads as null — the GraphQL meaning of "no
+ * value" (e.g. `nextCursor` on the last page).
+ */
+function addProto3Presence(schema: GraphQLSchema, resolvers: Resolvers, def: SourceDefinition): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!(type instanceof GraphQLObjectType) || type.name.startsWith('__') || type === schema.getQueryType() || type === schema.getMutationType()) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (isNonNullType(field.type) || resolvers[type.name]?.[field.name]) continue;
+      const named = getNamedType(field.type).name;
+      if (named !== 'String' && named !== 'ID') continue;
+      const from = splitPath(def.bindings.find((b) => b.typeName === type.name && b.fieldName === field.name)?.mapFrom ?? field.name);
+      (resolvers[type.name] ??= {})[field.name] = (parent) => {
+        const value = readPath(parent, from);
+        return value === '' ? null : value;
+      };
+    }
+  }
 }
 
 /** The payload property that holds an entity's key in this source (its @map, or the field name). */

@@ -155,6 +155,7 @@ function readFieldBinding(
   const path = `${typeName}.${field.name.value}`;
   const binding: FieldBinding = { typeName, fieldName: field.name.value, line: lineOf(field), lookup: false, nonNull: field.type.kind === Kind.NON_NULL_TYPE };
   let used = false;
+  let declaresCall = false;
   const argNames = new Set((field.arguments ?? []).map((a) => a.name.value));
   const checkTemplates = (node: ASTNode, value: unknown) => {
     try {
@@ -171,17 +172,22 @@ function readFieldBinding(
     if (!sourceDirectiveNames.has(name) || name === 'source' || name === 'key') { at(directive, path, `unknown directive @${name} on a field (allowed: @http, @grpc, @batch, @lookup, @map, @ref)`); continue; }
     const args = readArgs(directive, path) ?? {};
     used = true;
+    if (name === 'http' || name === 'grpc') declaresCall = true;
     switch (name) {
       case 'http': {
         const methods = httpMethods.filter((m) => args[m] !== undefined);
         if (methods.length !== 1) { at(directive, path, '@http needs exactly one of GET, POST, PUT, PATCH, DELETE with a path'); break; }
         const method = methods[0]!;
         const target = String(args[method]);
+        for (const key of ['query', 'headers'] as const) {
+          const value = args[key];
+          if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) at(directive, path, `@http ${key} must be an object like { name: "{args.x}" }`);
+        }
         if (!target.startsWith('/')) at(directive, path, `@http path "${target}" must start with "/"`);
         const call: SourceCall = {
           kind: 'http', method, path: target,
           query: args['query'] as Record<string, unknown> | undefined,
-          body: args['body'], headers: args['headers'] as Record<string, string> | undefined,
+          body: args['body'], headers: headerNames(args['headers'] as Record<string, string> | undefined),
           result: typeof args['result'] === 'string' ? args['result'].split('.').filter(Boolean) : [],
         };
         checkTemplates(directive, [target, call.query ?? {}, call.body ?? {}, call.headers ?? {}]);
@@ -202,7 +208,8 @@ function readFieldBinding(
         if (!arg || !listArgs.includes(arg)) at(directive, path, '@batch needs exactly one list argument carrying the keys (or arg: "<name>")');
         if (!isListType(field.type)) at(directive, path, '@batch fields must return a list');
         const maxSize = Number(args['maxSize'] ?? 100);
-        binding.batch = { key: String(args['key']), arg: arg ?? '', maxSize: Number.isInteger(maxSize) && maxSize > 0 ? maxSize : 100 };
+        if (!Number.isInteger(maxSize) || maxSize < 1 || maxSize > 10_000) at(directive, path, '@batch maxSize must be an integer from 1 to 10000');
+        binding.batch = { key: String(args['key']), arg: arg ?? '', maxSize };
         break;
       }
       case 'lookup':
@@ -223,10 +230,24 @@ function readFieldBinding(
   if (binding.batch && !binding.call) at(field, path, '@batch needs @http or @grpc on the same field');
   if (binding.lookup && !binding.call) at(field, path, '@lookup needs @http or @grpc on the same field');
   if (binding.call && binding.ref) at(field, path, 'a field takes either a call (@http/@grpc) or @ref, not both');
-  if (typeName === 'Query' || typeName === 'Mutation') {
-    if (!binding.call) at(field, path, `root field ${path} needs @http or @grpc`);
+  if ((typeName === 'Query' || typeName === 'Mutation') && !binding.call && !declaresCall) at(field, path, `root field ${path} needs @http or @grpc`);
+  if (binding.batch && binding.call) {
+    // one call carries the keys of many parents: a parent's own data cannot go into it
+    const templates = binding.call.kind === 'http' ? [binding.call.path, binding.call.query ?? {}, binding.call.body ?? {}, binding.call.headers ?? {}] : [binding.call.request ?? {}];
+    try {
+      if (referencesIn(templates).some((ref) => ref.root === 'root')) at(field, path, '@batch calls cannot use {root.…}: one call serves many parents');
+    } catch { /* reported with the template */ }
   }
   return used || typeName === 'Query' || typeName === 'Mutation' ? binding : undefined;
+}
+
+/**
+ * GraphQL object keys cannot hold hyphens, so header names are written with underscores
+ * (`x_api_key`) and sent with hyphens (`x-api-key`).
+ */
+function headerNames(headers: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!headers || typeof headers !== 'object') return undefined;
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.replace(/_/g, '-').toLowerCase(), value]));
 }
 
 export function namedReturnType(field: FieldDefinitionNode): string {

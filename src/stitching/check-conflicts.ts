@@ -32,7 +32,7 @@ export function checkConflicts(sources: BuiltSource[], problems: ProblemList): v
         for (const fieldName of Object.keys((type as GraphQLObjectType).getFields())) {
           if (fieldName.startsWith(stubLookupPrefix)) continue;
           const other = seen.get(fieldName);
-          if (other) problems.add({ file: source.definition.file, path: `${typeName}.${fieldName}`, message: `root field ${typeName}.${fieldName} is also declared by source ${other.name} (${other.definition.file})` });
+          if (other) problems.add({ file: source.definition.file, line: (type as GraphQLObjectType).getFields()[fieldName]?.astNode?.loc?.startToken.line, path: `${typeName}.${fieldName}`, message: `root field ${typeName}.${fieldName} is also declared by source ${other.name} (${other.definition.file})` });
           seen.set(fieldName, source);
         }
       }
@@ -41,7 +41,7 @@ export function checkConflicts(sources: BuiltSource[], problems: ProblemList): v
     if (isObjectType(first.type)) {
       const notEntity = list.filter((o) => !entityIn(o.source, typeName));
       if (notEntity.length) {
-        problems.add({ file: notEntity[0]!.source.definition.file, path: typeName, message: `type ${typeName} is defined by ${where}; a type shared by sources must be an entity with @key in each` });
+        problems.add({ file: notEntity[0]!.source.definition.file, line: notEntity[0]!.type.astNode?.loc?.startToken.line, path: typeName, message: `type ${typeName} is defined by ${where}; a type shared by sources must be an entity with @key in each` });
         continue;
       }
       const fieldTypes = new Map<string, { type: string; source: BuiltSource }>();
@@ -49,7 +49,7 @@ export function checkConflicts(sources: BuiltSource[], problems: ProblemList): v
         for (const field of Object.values((type as GraphQLObjectType).getFields())) {
           const known = fieldTypes.get(field.name);
           if (known && known.type !== String(field.type)) {
-            problems.add({ file: source.definition.file, path: `${typeName}.${field.name}`, message: `${typeName}.${field.name} is ${String(field.type)} here but ${known.type} in source ${known.source.name} (${known.source.definition.file})` });
+            problems.add({ file: source.definition.file, line: field.astNode?.loc?.startToken.line, path: `${typeName}.${field.name}`, message: `${typeName}.${field.name} is ${String(field.type)} here but ${known.type} in source ${known.source.name} (${known.source.definition.file})` });
           }
           fieldTypes.set(field.name, { type: String(field.type), source });
         }
@@ -58,7 +58,7 @@ export function checkConflicts(sources: BuiltSource[], problems: ProblemList): v
     }
     for (const other of others) {
       if (printType(other.type) !== printType(first.type)) {
-        problems.add({ file: other.source.definition.file, path: typeName, message: `${typeName} is declared differently by ${first.source.name} (${first.source.definition.file}); shared enums, inputs and scalars must be identical` });
+        problems.add({ file: other.source.definition.file, line: other.type.astNode?.loc?.startToken.line, path: typeName, message: `${typeName} is declared differently by ${first.source.name} (${first.source.definition.file}); shared enums, inputs and scalars must be identical` });
       }
     }
   }

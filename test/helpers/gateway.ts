@@ -1,6 +1,7 @@
 // Test stack: the demo backends on ephemeral ports and the gateway on port 0 over a
 // configuration folder (the repository root by default), plus a small GraphQL client.
 import { fileURLToPath } from 'node:url';
+import { SignJWT } from 'jose';
 import { EPHEMERAL_PORTS, startDemo, type Demo } from '../../demo/index.js';
 import { startGateway, type RunningGateway } from '../../src/server/index.js';
 import { createLogger } from '../../src/observability/index.js';
@@ -8,11 +9,35 @@ import { createLogger } from '../../src/observability/index.js';
 /** The repository root: the demo configuration folder (schema/ and clients/). */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
+/** The secret the demo clients (mobile, web) verify JWTs with: FACET_DEMO_JWT_SECRET, else the config's default. */
+export const DEMO_JWT_SECRET = process.env['FACET_DEMO_JWT_SECRET'] ?? 'facet-demo-secret-for-local-use-only';
+/** Every scope the demo clients ask for (@requiresScopes). */
+export const ALL_USER_SCOPES = 'orders:read orders:write payments:read';
+/** The demo partner's API key (clients/partner/client.yaml stores its SHA-256). */
+export const PARTNER_KEY = 'demo-partner-key';
+
+/** An HS256 bearer token of the demo issuer for `sub`, valid for an hour. */
+export function userToken(sub = 'u1', scope = ALL_USER_SCOPES): Promise<string> {
+  return new SignJWT({ scope })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(sub).setIssuer('facet-demo').setAudience('facet-demo')
+    .setIssuedAt().setExpirationTime('1h')
+    .sign(new TextEncoder().encode(DEMO_JWT_SECRET));
+}
+
+/** `Authorization: Bearer …` headers for a signed-in user (mobile, web). */
+export async function asUser(sub = 'u1', scope = ALL_USER_SCOPES): Promise<Record<string, string>> {
+  return { authorization: `Bearer ${await userToken(sub, scope)}` };
+}
+
+/** Headers of the demo partner (partner client). */
+export const asPartner = (): Record<string, string> => ({ 'x-api-key': PARTNER_KEY });
+
 export interface StackOptions {
   latencyMs?: number;
   /** Configuration folder. @default the repository root */
   dir?: string;
-  /** Extra environment, on top of process.env and the demo's addresses. */
+  /** Extra environment, on top of process.env (without REDIS_URL) and the demo's addresses. */
   env?: Record<string, string>;
 }
 
@@ -59,7 +84,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       dir: options.dir ?? repoRoot,
       port: 0,
       host: '127.0.0.1',
-      env: { ...process.env, ...demo.env, ...options.env },
+      // Each stack counts rate limits in its own memory store (no counts shared through Redis
+      // between stacks or runs); pass REDIS_URL in options.env to use Redis.
+      env: { ...process.env, REDIS_URL: undefined, ...demo.env, ...options.env },
       log: createLogger({ level: 'silent' }),
       watch: false,
       shutdownTimeoutMs: 1_000,

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { distinctProductsOfUser, ordersOfUser, productById, recommendationsFor, userById } from '../../demo/data.js';
-import { startStack, type Stack } from '../helpers/gateway.js';
+import { asUser, startStack, type Stack } from '../helpers/gateway.js';
 
 const USER = 'u1';
 const HOME = /* GraphQL */ `{
@@ -35,7 +35,7 @@ describe('batching: mobile home query', () => {
   before(async () => {
     stack = await startStack();
     stack.demo.resetCounters();
-    const res = await stack.gql('mobile', HOME, { headers: { 'x-user-id': USER } });
+    const res = await stack.gql('mobile', HOME, { headers: await asUser(USER) });
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.errors, undefined, res.text);
     data = res.body.data as unknown as HomeData;
@@ -97,8 +97,11 @@ describe('batching: mobile home query', () => {
 
 describe('batching: matching results by key (web products(ids:))', () => {
   let stack: Stack;
-  const headers = { 'x-user-id': USER };
-  before(async () => { stack = await startStack(); });
+  let headers: Record<string, string>;
+  before(async () => {
+    stack = await startStack();
+    headers = await asUser(USER);
+  });
   after(() => stack.close());
   beforeEach(() => stack.demo.resetCounters());
 
@@ -145,7 +148,7 @@ describe('batching: matching results by key (web products(ids:))', () => {
   });
 
   it('makes one upstream call for the same product asked twice via aliases on mobile', async () => {
-    const res = await stack.gql('mobile', `{ x: product(id: "p12") { name } y: product(id: "p12") { priceCents } }`);
+    const res = await stack.gql('mobile', `{ x: product(id: "p12") { name } y: product(id: "p12") { priceCents } }`, { headers });
     assert.equal(res.status, 200, res.text);
     const p = product('p12');
     assert.deepEqual(res.body.data, { x: { name: p.name }, y: { priceCents: p.price_cents } });

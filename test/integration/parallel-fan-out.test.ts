@@ -3,7 +3,7 @@
 // not the sum of four.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startStack, type Stack } from '../helpers/gateway.js';
+import { asUser, startStack, type Stack } from '../helpers/gateway.js';
 
 const LATENCY_MS = 100;
 const HOME = /* GraphQL */ `{
@@ -22,23 +22,28 @@ describe('parallel fan-out (every backend answers after 100 ms)', () => {
   after(() => stack.close());
 
   it('answers the home query in two backend round trips, well under the sequential sum', async () => {
-    const headers = { 'x-user-id': 'u1' };
+    const headers = await asUser('u1');
     const warmUp = await stack.gql('mobile', HOME, { headers });
     assert.equal(warmUp.status, 200, warmUp.text);
     assert.equal(warmUp.body.errors, undefined, warmUp.text);
 
-    stack.demo.resetCounters();
-    const started = performance.now();
-    const res = await stack.gql('mobile', HOME, { headers });
-    const ms = performance.now() - started;
-    assert.equal(res.status, 200, res.text);
-    assert.equal(res.body.errors, undefined, res.text);
-
-    // All four backends were really involved: sequential calls would take ≥ 4 × 100 ms.
-    for (const backend of [stack.demo.users, stack.demo.orders, stack.demo.recommendations, stack.demo.catalog]) {
-      assert.ok(backend.calls.total() >= 1, `${backend.name} was not called`);
+    // Best of three: a busy machine can only make a request slower, never make sequential calls
+    // (≥ 4 × 100 ms) look parallel, so the fastest run shows what the gateway does.
+    const durations: number[] = [];
+    for (let run = 0; run < 3; run++) {
+      stack.demo.resetCounters();
+      const started = performance.now();
+      const res = await stack.gql('mobile', HOME, { headers });
+      durations.push(performance.now() - started);
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.body.errors, undefined, res.text);
+      // All four backends were really involved: sequential calls would take ≥ 4 × 100 ms.
+      for (const backend of [stack.demo.users, stack.demo.orders, stack.demo.recommendations, stack.demo.catalog]) {
+        assert.ok(backend.calls.total() >= 1, `${backend.name} was not called`);
+      }
     }
-    assert.ok(ms < 3.5 * LATENCY_MS, `home took ${Math.round(ms)} ms: backend calls were not made in parallel`);
-    assert.ok(ms >= 1.8 * LATENCY_MS, `home took ${Math.round(ms)} ms: expected two levels of 100 ms`);
+    const shown = durations.map((ms) => Math.round(ms)).join(', ');
+    assert.ok(Math.min(...durations) < 3.5 * LATENCY_MS, `home took ${shown} ms: backend calls were not made in parallel`);
+    assert.ok(Math.min(...durations) >= 1.8 * LATENCY_MS, `home took ${shown} ms: expected two levels of 100 ms`);
   });
 });

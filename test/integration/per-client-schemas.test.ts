@@ -4,9 +4,10 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { orderTotal, ordersOfUser, productById, reviewsOf, stockOf, userById } from '../../demo/data.js';
-import { errorsWithCode, startStack, type Stack } from '../helpers/gateway.js';
+import { asPartner, asUser, startStack, type Stack } from '../helpers/gateway.js';
 
-const U1 = { 'x-user-id': 'u1' };
+/** Bearer headers of user u1 with every scope. */
+let U1: Record<string, string>;
 
 function product(id: string) {
   const p = productById(id);
@@ -16,7 +17,10 @@ function product(id: string) {
 
 describe('per-client schemas', () => {
   let stack: Stack;
-  before(async () => { stack = await startStack(); });
+  before(async () => {
+    stack = await startStack();
+    U1 = await asUser('u1');
+  });
   after(() => stack.close());
   beforeEach(() => stack.demo.resetCounters());
 
@@ -88,9 +92,7 @@ describe('per-client schemas', () => {
     assert.deepEqual(seen, ordersOfUser('u1').map((o) => o.id));
   });
 
-  it('orderHistory.nextCursor is null on the last page, as the schema documents', {
-    todo: 'gateway returns "" (proto3 default of next_cursor, proto-loader defaults: true) instead of null on the last page',
-  }, async () => {
+  it('orderHistory.nextCursor is null on the last page, as the schema documents', async () => {
     const res = await stack.gql('web', `{ me { orderHistory(first: 50) { nodes { id } nextCursor } } }`, { headers: U1 });
     assert.equal(res.status, 200, res.text);
     const page = (res.body.data?.['me'] as { orderHistory: { nodes: unknown[]; nextCursor: string | null } }).orderHistory;
@@ -100,7 +102,7 @@ describe('per-client schemas', () => {
 
   it('introspection of mobile lists only its own fields (no description), of web lists them', async () => {
     const q = `{ __type(name: "Product") { fields { name } } mutation: __type(name: "Mutation") { name } review: __type(name: "Review") { name } }`;
-    const mobile = await stack.gql('mobile', q);
+    const mobile = await stack.gql('mobile', q, { headers: U1 });
     assert.equal(mobile.status, 200, mobile.text);
     const mobileFields = ((mobile.body.data?.['__type'] as { fields: { name: string }[] }).fields).map((f) => f.name);
     assert.ok(mobileFields.includes('priceCents'), mobileFields.join(','));
@@ -109,14 +111,14 @@ describe('per-client schemas', () => {
     assert.equal(mobile.body.data?.['mutation'], null);
     assert.equal(mobile.body.data?.['review'], null);
 
-    const web = await stack.gql('web', q);
+    const web = await stack.gql('web', q, { headers: U1 });
     const webFields = ((web.body.data?.['__type'] as { fields: { name: string }[] }).fields).map((f) => f.name);
     assert.ok(webFields.includes('description') && webFields.includes('reviews') && webFields.includes('stock'), webFields.join(','));
     assert.deepEqual(web.body.data?.['mutation'], { name: 'Mutation' });
   });
 
   it('partner cannot query home (400 GRAPHQL_VALIDATION_FAILED), but mobile can', async () => {
-    const res = await stack.gql('partner', `{ home { me { id } } }`, { headers: U1 });
+    const res = await stack.gql('partner', `{ home { me { id } } }`, { headers: asPartner() });
     assert.equal(res.status, 400, res.text);
     assert.ok(res.body.errors?.length);
     assert.ok(res.body.errors.every((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED'), res.text);
@@ -127,24 +129,30 @@ describe('per-client schemas', () => {
   it('GET requests with ?query= work', async () => {
     const query = `query($id: ID!) { product(id: $id) { id name } }`;
     const url = `${stack.url}/mobile/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(JSON.stringify({ id: 'p21' }))}`;
-    const res = await fetch(url, { headers: { accept: 'application/json' } });
+    const res = await fetch(url, { headers: { accept: 'application/json', ...U1 } });
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { data: { product: { id: 'p21', name: product('p21').name } } });
   });
 
   it('serves GraphiQL on GET with Accept: text/html for mobile, not for partner (graphiql: false)', async () => {
-    const mobile = await fetch(`${stack.url}/mobile/graphql`, { headers: { accept: 'text/html' } });
+    const mobile = await fetch(`${stack.url}/mobile/graphql`, { headers: { accept: 'text/html', ...U1 } });
     assert.equal(mobile.status, 200);
     assert.match(mobile.headers.get('content-type') ?? '', /text\/html/);
     const html = await mobile.text();
     assert.match(html, /<html/i);
     assert.match(html, /graphiql/i);
 
-    const partner = await fetch(`${stack.url}/partner/graphql`, { headers: { accept: 'text/html' } });
+    const partner = await fetch(`${stack.url}/partner/graphql`, { headers: { accept: 'text/html', ...asPartner() } });
     const text = await partner.text();
     assert.doesNotMatch(partner.headers.get('content-type') ?? '', /text\/html/);
     assert.doesNotMatch(text, /graphiql/i);
     assert.notEqual(partner.status, 200);
+  });
+
+  it('serves GraphiQL to a browser, which sends no Authorization header when opening the page', async () => {
+    const res = await fetch(`${stack.url}/mobile/graphql`, { headers: { accept: 'text/html' } });
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /graphiql/i);
   });
 
   it('/healthz answers 200', async () => {
@@ -171,10 +179,11 @@ describe('per-client schemas', () => {
   });
 
   it('echoes x-request-id when sent and generates one when not', async () => {
-    const sent = await stack.gql('mobile', `{ __typename }`, { headers: { 'x-request-id': 'test-req-42' } });
+    const sent = await stack.gql('mobile', `{ __typename }`, { headers: { ...U1, 'x-request-id': 'test-req-42' } });
+    assert.equal(sent.status, 200, sent.text);
     assert.equal(sent.headers.get('x-request-id'), 'test-req-42');
-    const a = await stack.gql('mobile', `{ __typename }`);
-    const b = await stack.gql('mobile', `{ __typename }`);
+    const a = await stack.gql('mobile', `{ __typename }`, { headers: U1 });
+    const b = await stack.gql('mobile', `{ __typename }`, { headers: U1 });
     const idA = a.headers.get('x-request-id');
     const idB = b.headers.get('x-request-id');
     assert.ok(idA && idA.length >= 8, `generated id: ${idA}`);
@@ -184,11 +193,12 @@ describe('per-client schemas', () => {
     assert.equal(notFound.headers.get('x-request-id'), 'test-req-43');
   });
 
-  it('web placeOrder creates an order for the X-User-ID user and returns its total', async () => {
+  it('web placeOrder creates an order for the signed-in user and returns its total', async () => {
+    const u2 = await asUser('u2');
     const items = [{ productId: 'p1', quantity: 2 }, { productId: 'p7', quantity: 1 }];
     const res = await stack.gql('web', `mutation($items: [OrderItemInput!]!) {
       placeOrder(items: $items) { id status totalCents items { quantity unitPriceCents product { id name } } }
-    }`, { headers: { 'x-user-id': 'u2' }, variables: { items } });
+    }`, { headers: u2, variables: { items } });
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.errors, undefined, res.text);
     assert.equal(stack.demo.orders.calls.count('CreateOrder'), 1);
@@ -199,29 +209,24 @@ describe('per-client schemas', () => {
     assert.deepEqual(order.items, items.map((it) => ({ quantity: it.quantity, unitPriceCents: product(it.productId).price_cents, product: { id: it.productId, name: product(it.productId).name } })));
 
     // It is u2's newest order now.
-    const mine = await stack.gql('web', `{ me { orders(last: 1) { id totalCents } } }`, { headers: { 'x-user-id': 'u2' } });
+    const mine = await stack.gql('web', `{ me { orders(last: 1) { id totalCents } } }`, { headers: u2 });
     assert.deepEqual(mine.body.data, { me: { orders: [{ id: order.id, totalCents: order.totalCents }] } });
   });
 
-  it('web placeOrder without a user is UNAUTHENTICATED and creates nothing', async () => {
+  it('web placeOrder without credentials is refused with 401 UNAUTHENTICATED and creates nothing', async () => {
     const res = await stack.gql('web', `mutation { placeOrder(items: [{ productId: "p1", quantity: 1 }]) { id } }`);
-    assert.ok(errorsWithCode(res.body, 'UNAUTHENTICATED').length >= 1, res.text);
+    assert.equal(res.status, 401, res.text);
+    assert.deepEqual(res.body.errors?.map((e) => e.extensions?.code), ['UNAUTHENTICATED']);
     assert.equal(stack.demo.orders.calls.total(), 0);
   });
 
-  it('home without X-User-ID: UNAUTHENTICATED on the home fields and no backend calls', async () => {
+  it('home without credentials: 401 UNAUTHENTICATED and no backend calls', async () => {
     const res = await stack.gql('mobile', `{ home { me { id name } recentOrders(last: 10) { id } recommended(limit: 10) { product { id } } } }`);
-    assert.ok(res.body.errors?.length, res.text);
-    for (const error of res.body.errors) {
-      assert.equal(error.extensions?.code, 'UNAUTHENTICATED', res.text);
-      assert.equal(error.path?.[0], 'home', res.text);
-    }
+    assert.equal(res.status, 401, res.text);
+    assert.equal(res.body.data, undefined);
+    assert.deepEqual(res.body.errors?.map((e) => e.extensions?.code), ['UNAUTHENTICATED']);
+    assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer /);
     const total = [stack.demo.users, stack.demo.catalog, stack.demo.orders, stack.demo.recommendations].reduce((n, b) => n + b.calls.total(), 0);
     assert.equal(total, 0);
-    // With only the nullable field, the rest of the answer stays: me is null, with its error.
-    const meOnly = await stack.gql('mobile', `{ home { me { id } } product(id: "p3") { id } }`);
-    assert.deepEqual(meOnly.body.data, { home: { me: null }, product: { id: 'p3' } });
-    assert.deepEqual(meOnly.body.errors?.map((e) => [e.path, e.extensions?.code]), [[['home', 'me'], 'UNAUTHENTICATED']]);
-    assert.equal(stack.demo.users.calls.total(), 0);
   });
 });

@@ -34,6 +34,7 @@ if (skipLive) console.warn(`# ${skipLive}`);
 
 describe('redis rate-limit store (live Redis)', { skip: skipLive }, () => {
   const admin = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  admin.on('error', () => {}); // connection errors surface through the failing commands
   const stores: RateLimitStore[] = [];
   const prefixes: string[] = [];
 
@@ -57,11 +58,14 @@ describe('redis rate-limit store (live Redis)', { skip: skipLive }, () => {
 
   after(async () => {
     await Promise.all(stores.map((s) => s.close()));
-    for (const prefix of prefixes) {
-      const keys = await keysUnder(prefix);
-      if (keys.length > 0) await admin.del(...keys);
+    try {
+      for (const prefix of prefixes) {
+        const keys = await keysUnder(prefix);
+        if (keys.length > 0) await admin.del(...keys);
+      }
+    } finally {
+      admin.disconnect(); // also when Redis is gone (CI without Redis): the run must still end
     }
-    await admin.quit();
   });
 
   it('two gateway instances (two connections) share the limit: 200 concurrent consumes, limit 50 → exactly 50 allowed', async () => {
@@ -88,8 +92,31 @@ describe('redis rate-limit store (live Redis)', { skip: skipLive }, () => {
     assert.ok(ttl > 10_000 && ttl <= 20_000, `pttl ${ttl}`);
   });
 
+  it("weighs the previous window's hits by the part of it still inside the sliding window", async () => {
+    const prefix = newPrefix();
+    const windowMs = 10_000;
+    const redisNow = async (): Promise<number> => {
+      const [sec, usec] = await admin.time();
+      return Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
+    };
+    // Pick a moment 5%..80% into a window (by Redis' clock), so the expected weight is well away from 0 and 1.
+    let now = await redisNow();
+    const into = (now % windowMs) / windowMs;
+    if (into < 0.05 || into > 0.8) await sleep((((1.05 - into) % 1) * windowMs) + 10);
+    now = await redisNow();
+    const index = Math.floor(now / windowMs);
+    const fraction = (now - index * windowMs) / windowMs;
+    // Another instance filled the previous window to the limit: 100 * (1 - fraction) of it still counts.
+    await admin.set(`${prefix}edge:${index - 1}`, '100', 'PX', 2 * windowMs);
+    const decision = await store(prefix).consume('edge', 100, windowMs);
+    assert.equal(decision.allowed, true);
+    const expected = Math.floor(100 * fraction) - 1; // limit - weighted prev - this hit
+    assert.ok(decision.remaining >= expected && decision.remaining <= expected + 2, `remaining ${decision.remaining}, expected ~${expected}`);
+  });
+
   it('uses a client passed in without closing it', async () => {
-    const client = new Redis(REDIS_URL);
+    const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    client.on('error', () => {});
     try {
       const s = createRedisStore({ client, keyPrefix: newPrefix() });
       assert.equal((await s.consume('passed', 1, 60_000)).allowed, true);
@@ -97,7 +124,7 @@ describe('redis rate-limit store (live Redis)', { skip: skipLive }, () => {
       await s.close();
       assert.equal(await client.ping(), 'PONG', 'the caller still owns the connection');
     } finally {
-      await client.quit();
+      client.disconnect();
     }
   });
 
@@ -116,9 +143,10 @@ describe('redis rate-limit store (live Redis)', { skip: skipLive }, () => {
 });
 
 describe('redis rate-limit store (Redis unreachable)', () => {
+  // The per-test timeouts turn a hang (the bug this guards against) into a failure.
   const UNREACHABLE = 'redis://127.0.0.1:1';
 
-  it('rejects with RateLimitStoreError within the timeout instead of hanging', async () => {
+  it('rejects with RateLimitStoreError within the timeout instead of hanging', { timeout: 5000 }, async () => {
     const s = createRedisStore({ url: UNREACHABLE, timeoutMs: 200 });
     try {
       for (let attempt = 0; attempt < 2; attempt++) {
@@ -137,7 +165,7 @@ describe('redis rate-limit store (Redis unreachable)', () => {
     }
   });
 
-  it('withFailPolicy turns the failure into allow or deny', async () => {
+  it('withFailPolicy turns the failure into allow or deny', { timeout: 5000 }, async () => {
     const logged: unknown[] = [];
     const open = withFailPolicy(createRedisStore({ url: UNREACHABLE, timeoutMs: 200 }), { onError: 'allow', log: (e) => logged.push(e) });
     const closed = withFailPolicy(createRedisStore({ url: UNREACHABLE, timeoutMs: 200 }), { onError: 'deny', log: (e) => logged.push(e) });

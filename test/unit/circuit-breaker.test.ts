@@ -148,4 +148,15 @@ describe('CircuitBreaker', () => {
     clock.advance(1_000);
     assert.equal(await ok(), 'ok');
   });
+
+  it('a slow call that started before the circuit opened does not close it early when it succeeds', async () => {
+    const { breaker, fail } = setup();
+    let release!: (v: string) => void;
+    const slow = breaker.run(() => new Promise<string>((resolve) => { release = resolve; }), isFailure);
+    await failTimes(fail, 3);
+    assert.equal(breaker.state, 'open');
+    release('late');
+    assert.equal(await slow, 'late');
+    assert.equal(breaker.state, 'open');
+  });
 });

@@ -152,9 +152,7 @@ describe('path templates as used for REST calls (compileHttpCall)', () => {
     assert.equal(await pathFor('/products/{args.id}/stock', { id: '../users/u1?x=1#f' }), '/products/..%2Fusers%2Fu1%3Fx%3D1%23f/stock');
   });
 
-  it('keeps "." and ".." values inside their segment (no dot-segment traversal to another route)', {
-    todo: 'encodeURIComponent leaves "." and ".." as is: product(id: "..") makes the gateway call GET /products/.. (= GET / upstream), product(id: ".") calls GET /products/. (= the batch route GET /products), X-User-ID ".." → GET /users/..',
-  }, async () => {
+  it('keeps "." and ".." values inside their segment (no dot-segment traversal to another route)', async () => {
     for (const id of ['..', '.']) {
       const path = await pathFor('/users/{args.id}/payment-methods', { id });
       const segments = path.split('/');
