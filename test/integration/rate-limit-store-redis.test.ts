@@ -143,43 +143,42 @@ describe('redis rate-limit store (live Redis)', { skip: skipLive }, () => {
 });
 
 describe('redis rate-limit store (Redis unreachable)', () => {
-  // The per-test timeouts turn a hang (the bug this guards against) into a failure.
-  const UNREACHABLE = 'redis://127.0.0.1:1';
+  // Per-test timeouts turn a hang (the bug guarded against here) into a failure, and the stores are
+  // closed in `after`, which runs even then, so the run still ends.
+  const stores: RateLimitStore[] = [];
+  const unreachable = (): RateLimitStore => {
+    const s = createRedisStore({ url: 'redis://127.0.0.1:1', timeoutMs: 200 });
+    stores.push(s);
+    return s;
+  };
+  after(() => Promise.all(stores.map((s) => s.close())));
 
   it('rejects with RateLimitStoreError within the timeout instead of hanging', { timeout: 5000 }, async () => {
-    const s = createRedisStore({ url: UNREACHABLE, timeoutMs: 200 });
-    try {
-      for (let attempt = 0; attempt < 2; attempt++) {
-        const started = performance.now();
-        const error = await s.consume('k', 10, 1000).then(
-          () => assert.fail('consume should reject'),
-          (err: unknown) => err,
-        );
-        const elapsed = performance.now() - started;
-        assert.ok(error instanceof RateLimitStoreError, `got ${String(error)}`);
-        assert.equal(error.code, 'RATE_LIMIT_STORE_UNAVAILABLE');
-        assert.ok(elapsed < 1500, `took ${elapsed} ms`);
-      }
-    } finally {
-      await s.close();
+    const s = unreachable();
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const started = performance.now();
+      const error = await s.consume('k', 10, 1000).then(
+        () => assert.fail('consume should reject'),
+        (err: unknown) => err,
+      );
+      const elapsed = performance.now() - started;
+      assert.ok(error instanceof RateLimitStoreError, `got ${String(error)}`);
+      assert.equal(error.code, 'RATE_LIMIT_STORE_UNAVAILABLE');
+      assert.ok(elapsed < 1500, `took ${elapsed} ms`);
     }
   });
 
   it('withFailPolicy turns the failure into allow or deny', { timeout: 5000 }, async () => {
     const logged: unknown[] = [];
-    const open = withFailPolicy(createRedisStore({ url: UNREACHABLE, timeoutMs: 200 }), { onError: 'allow', log: (e) => logged.push(e) });
-    const closed = withFailPolicy(createRedisStore({ url: UNREACHABLE, timeoutMs: 200 }), { onError: 'deny', log: (e) => logged.push(e) });
-    try {
-      const started = performance.now();
-      const [allow, deny] = await Promise.all([open.consume('k', 10, 1000), closed.consume('k', 10, 1000)]);
-      assert.ok(performance.now() - started < 1500);
-      assert.deepEqual(allow, { allowed: true, limit: 10, remaining: 10, retryAfterMs: 0, resetMs: 0 });
-      assert.equal(deny.allowed, false);
-      assert.equal(deny.retryAfterMs, 1000);
-      assert.equal(logged.length, 2);
-      assert.ok(logged.every((e) => e instanceof RateLimitStoreError));
-    } finally {
-      await Promise.all([open.close(), closed.close()]);
-    }
+    const open = withFailPolicy(unreachable(), { onError: 'allow', log: (e) => logged.push(e) });
+    const closed = withFailPolicy(unreachable(), { onError: 'deny', log: (e) => logged.push(e) });
+    const started = performance.now();
+    const [allow, deny] = await Promise.all([open.consume('k', 10, 1000), closed.consume('k', 10, 1000)]);
+    assert.ok(performance.now() - started < 1500);
+    assert.deepEqual(allow, { allowed: true, limit: 10, remaining: 10, retryAfterMs: 0, resetMs: 0 });
+    assert.equal(deny.allowed, false);
+    assert.equal(deny.retryAfterMs, 1000);
+    assert.equal(logged.length, 2);
+    assert.ok(logged.every((e) => e instanceof RateLimitStoreError));
   });
 });
