@@ -17,6 +17,7 @@ export const errorCodes = {
   RESOURCE_NOT_FOUND: { status: 404, message: 'The resource does not exist', remedy: 'Check the id in the path.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed on this endpoint', remedy: 'GraphQL endpoints take GET and POST.' },
   LENGTH_REQUIRED: { status: 411, message: 'A request body needs a Content-Length header', remedy: 'Send the body with Content-Length (no chunked upload).' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The body must be application/json', remedy: 'Send Content-Type: application/json.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body is too large', remedy: 'Send a smaller document or raise limits.maxBodyBytes.' },
   BAD_REQUEST: { status: 400, message: 'Malformed request', remedy: 'Send a GraphQL-over-HTTP request: JSON body with "query".' },
   GRAPHQL_PARSE_FAILED: { status: 400, message: 'The GraphQL document has a syntax error', remedy: 'Fix the syntax at the reported location.' },

@@ -20,7 +20,7 @@ function page(base: string, versions: string[]): string {
 <link rel="stylesheet" href="${base}/docs/swagger-ui.css"><link rel="icon" href="${base}/docs/favicon-32x32.png"></head>
 <body><div id="api"></div>
 <script src="${base}/docs/swagger-ui-bundle.js"></script><script src="${base}/docs/swagger-ui-standalone-preset.js"></script>
-<script>window.ui = SwaggerUIBundle({ urls: ${JSON.stringify(urls)}, dom_id: '#api', presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout' });</script>
+<script>window.ui = SwaggerUIBundle({ urls: ${JSON.stringify(urls)}, dom_id: '#api', validatorUrl: null, presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout' });</script>
 </body></html>`;
 }
 

@@ -45,7 +45,8 @@ export function createFacadeHandler(facade: RestFacade, endpoint: ClientEndpoint
     const version = facade.versions.get(versionName);
     const instance = `${base}${request.path}`;
     if (!version) return sendProblem(res, { status: 404, code: 'NOT_FOUND', detail: `API version ${versionName} does not exist`, instance, requestId });
-    const versionHeaders = deprecationHeaders(version, base, rest);
+    // the answer depends on Accept when the version is not in the path
+    const versionHeaders = { ...deprecationHeaders(version, base, rest), ...(match ? {} : { vary: 'Accept' }) };
 
     if (rest === '/openapi.json' && (req.method === 'GET' || req.method === 'HEAD')) {
       const body = openapi.get(version.name)!;
@@ -53,9 +54,11 @@ export function createFacadeHandler(facade: RestFacade, endpoint: ClientEndpoint
       return void res.end(req.method === 'HEAD' ? undefined : body);
     }
     const candidates = version.endpoints.filter((e) => e.pattern.test(rest));
-    const route = candidates.find((e) => e.method === req.method);
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    const route = candidates.find((e) => e.method === method);
     if (!route) {
-      if (candidates.length) return sendProblem(res, { status: 405, code: 'METHOD_NOT_ALLOWED', instance, requestId }, { ...versionHeaders, allow: candidates.map((c) => c.method).join(', ') });
+      const allow = candidates.flatMap((c) => (c.method === 'GET' ? ['GET', 'HEAD'] : [c.method])).join(', ');
+      if (candidates.length) return sendProblem(res, { status: 405, code: 'METHOD_NOT_ALLOWED', instance, requestId }, { ...versionHeaders, allow });
       return sendProblem(res, { status: 404, code: 'NOT_FOUND', detail: `no ${version.name} endpoint ${req.method} ${rest}`, instance, requestId }, versionHeaders);
     }
 
@@ -77,7 +80,7 @@ export function createFacadeHandler(facade: RestFacade, endpoint: ClientEndpoint
         body = await readJsonBody(req, endpoint.maxBodyBytes);
       } catch (error) {
         if (!(error instanceof BodyError)) throw error;
-        return sendProblem(res, { status: error.status, code: error.status === 413 ? 'PAYLOAD_TOO_LARGE' : error.status === 411 ? 'LENGTH_REQUIRED' : 'BAD_REQUEST', detail: error.message, instance, requestId }, headers);
+        return sendProblem(res, { status: error.status, code: error.status === 413 ? 'PAYLOAD_TOO_LARGE' : error.status === 411 ? 'LENGTH_REQUIRED' : error.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST', detail: error.message, instance, requestId }, headers);
       }
     }
     const mapped = requestVariables(schema, route, version.shape, route.pattern.exec(rest)!.slice(1), request.query, body);
@@ -101,14 +104,15 @@ export function createFacadeHandler(facade: RestFacade, endpoint: ClientEndpoint
     if (nextLink) headers['link'] = [headers['link'], nextLink].filter(Boolean).join(', ');
     const text = JSON.stringify(shapeOutput(value, version.shape));
     const status = route.method === 'POST' ? 201 : 200;
-    if (req.method === 'GET') {
+    if (status === 201 && route.location) headers['location'] = `${base}/${version.name}${route.location.replace(/\{(\w+)\}/g, (_m, key: string) => encodeURIComponent(String((value as Record<string, unknown>)[key] ?? '')))}`;
+    if (route.method === 'GET') {
       const etag = `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`;
       headers['etag'] = etag;
       headers['cache-control'] = 'private, no-cache';
       if (matchesEtag(req.headers['if-none-match'], etag)) { res.writeHead(304, headers); return void res.end(); }
     }
     res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
+    res.end(req.method === 'HEAD' ? undefined : text);
   };
 }
 

@@ -3,7 +3,7 @@ import {
   type GraphQLInputType, type GraphQLOutputType, type GraphQLSchema, type SelectionSetNode, typeFromAST,
 } from 'graphql';
 import type { VersionShape } from './model.js';
-import { externalName } from './shape.js';
+import { externalName, isMoneyKey } from './shape.js';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -27,13 +27,13 @@ function nullable(schema: JsonSchema): JsonSchema {
  * JSON Schema of what a selection returns, in the version's shape: the same renames and money
  * objects that shapeOutput applies to the data, so the document describes the real answers.
  */
-export function outputSchema(schema: GraphQLSchema, type: GraphQLOutputType, selectionSet: SelectionSetNode | undefined, shape: VersionShape): JsonSchema {
-  if (isNonNullType(type)) return strip(outputSchema(schema, type.ofType, selectionSet, shape));
+export function outputSchema(schema: GraphQLSchema, type: GraphQLOutputType, selectionSet: SelectionSetNode | undefined, shape: VersionShape, inheritedCurrency = false): JsonSchema {
+  if (isNonNullType(type)) return strip(outputSchema(schema, type.ofType, selectionSet, shape, inheritedCurrency));
   let inner: JsonSchema;
-  if (isListType(type)) inner = { type: 'array', items: outputSchema(schema, type.ofType, selectionSet, shape) };
+  if (isListType(type)) inner = { type: 'array', items: outputSchema(schema, type.ofType, selectionSet, shape, inheritedCurrency) };
   else if (isScalarType(type)) inner = scalarSchema(type.name);
   else if (isEnumType(type)) inner = { type: 'string', enum: type.getValues().map((v) => v.name) };
-  else inner = objectSchema(schema, type, selectionSet, shape);
+  else inner = objectSchema(schema, type, selectionSet, shape, inheritedCurrency);
   return nullable(inner);
 }
 
@@ -47,16 +47,17 @@ function strip(schema: JsonSchema): JsonSchema {
   return schema;
 }
 
-function objectSchema(schema: GraphQLSchema, type: GraphQLOutputType, selectionSet: SelectionSetNode | undefined, shape: VersionShape): JsonSchema {
+function objectSchema(schema: GraphQLSchema, type: GraphQLOutputType, selectionSet: SelectionSetNode | undefined, shape: VersionShape, inheritedCurrency: boolean): JsonSchema {
   const named = getNamedType(type);
   const properties: Record<string, JsonSchema> = {};
+  const hasCurrency = selectsField(selectionSet, 'currency');
   const collect = (set: SelectionSetNode | undefined, parent: typeof named) => {
     for (const selection of set?.selections ?? []) {
       if (selection.kind === Kind.FIELD) {
         const key = selection.alias?.value ?? selection.name.value;
         if (selection.name.value === '__typename') { properties[key] = { type: 'string' }; continue; }
         const field = (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[selection.name.value] : undefined;
-        if (field) properties[key] = outputSchema(schema, field.type, selection.selectionSet, shape);
+        if (field) properties[key] = outputSchema(schema, field.type, selection.selectionSet, shape, hasCurrency || inheritedCurrency);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         collect(selection.selectionSet, selection.typeCondition ? (typeFromAST(schema, selection.typeCondition) ?? parent) as typeof named : parent);
       }
@@ -64,17 +65,21 @@ function objectSchema(schema: GraphQLSchema, type: GraphQLOutputType, selectionS
   };
   collect(selectionSet, named);
   const shaped: Record<string, JsonSchema> = {};
-  const moneyKeys = shape.money === 'object' && 'currency' in properties ? Object.keys(properties).filter((k) => k.endsWith('Cents') && k.length > 5) : [];
+  const moneyKeys = shape.money === 'object' && (hasCurrency || inheritedCurrency) ? Object.keys(properties).filter(isMoneyKey) : [];
   for (const [key, value] of Object.entries(properties)) {
     if (moneyKeys.length && key === 'currency') continue;
     if (moneyKeys.includes(key)) {
-      const money: JsonSchema = { type: 'object', properties: { amount: { type: 'string', pattern: '^-?\\d+\\.\\d{2}$' }, currency: properties['currency'] ?? { type: 'string' } }, required: ['amount', 'currency'] };
+      const money: JsonSchema = { type: 'object', properties: { amount: { type: 'string', pattern: '^-?\\d+\\.\\d{2}$' }, currency: properties['currency'] ?? { type: ['string', 'null'] } }, required: ['amount', 'currency'], additionalProperties: false };
       shaped[externalName(key.slice(0, -5), shape.naming)] = Array.isArray(value['type']) ? nullable(money) : money;
       continue;
     }
     shaped[externalName(key, shape.naming)] = value;
   }
   return { type: 'object', properties: shaped, required: Object.keys(shaped), additionalProperties: false };
+}
+
+function selectsField(selectionSet: SelectionSetNode | undefined, name: string): boolean {
+  return (selectionSet?.selections ?? []).some((s) => (s.kind === Kind.FIELD && (s.alias?.value ?? s.name.value) === name) || (s.kind === Kind.INLINE_FRAGMENT && selectsField(s.selectionSet, name)));
 }
 
 /** JSON Schema of a variable's input type, in the version's naming. */

@@ -40,7 +40,7 @@ export function loadFacade(client: string, clientDir: string, schema: GraphQLSch
     if (!options) continue;
     const endpoints: RestEndpoint[] = [];
     for (const fileName of readdirSync(dir).filter((f) => f.endsWith('.graphql')).sort()) {
-      const endpoint = readEndpoint(name, display(join(dir, fileName)), readFileSync(join(dir, fileName), 'utf8'), schema, problems);
+      const endpoint = readEndpoint(client, name, display(join(dir, fileName)), readFileSync(join(dir, fileName), 'utf8'), schema, problems);
       if (endpoint) endpoints.push(endpoint);
     }
     // a static segment wins over a parameter: /products/search before /products/{id}
@@ -66,7 +66,7 @@ function byVersion(a: string, b: string): number {
   return Number(a.slice(1)) - Number(b.slice(1)) || a.localeCompare(b);
 }
 
-function readEndpoint(version: string, file: string, text: string, schema: GraphQLSchema, problems: ProblemList): RestEndpoint | undefined {
+function readEndpoint(client: string, version: string, file: string, text: string, schema: GraphQLSchema, problems: ProblemList): RestEndpoint | undefined {
   let document;
   try {
     document = parse(text);
@@ -83,7 +83,7 @@ function readEndpoint(version: string, file: string, text: string, schema: Graph
   if (!rest) { problems.add({ file, line, message: 'annotate the operation with @rest(GET: "/path/{param}")' }); return undefined; }
   const args = Object.fromEntries((rest.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]));
   const method = methods.find((m) => typeof args[m] === 'string');
-  const unknown = Object.keys(args).filter((k) => !(methods as readonly string[]).includes(k) && !['result', 'nextCursor', 'cursor', 'summary'].includes(k));
+  const unknown = Object.keys(args).filter((k) => !(methods as readonly string[]).includes(k) && !['result', 'nextCursor', 'cursor', 'summary', 'location'].includes(k));
   if (unknown.length) problems.add({ file, line, message: `@rest has no argument ${unknown.join(', ')}` });
   if (!method || methods.filter((m) => args[m] !== undefined).length !== 1) { problems.add({ file, line, message: '@rest needs exactly one of GET, POST, PUT, PATCH, DELETE with a path' }); return undefined; }
   const path = String(args[method]);
@@ -91,7 +91,7 @@ function readEndpoint(version: string, file: string, text: string, schema: Graph
 
   const stripped = visit(document, { Directive: (node) => (node.name.value === 'rest' ? null : undefined) });
   const errors = validate(schema, stripped);
-  for (const error of errors) problems.add({ file, line: error.locations?.[0]?.line, message: `operation is not valid for the ${'partner'} schema: ${error.message}` });
+  for (const error of errors) problems.add({ file, line: error.locations?.[0]?.line, message: `operation is not valid for the ${client} schema: ${error.message}` });
 
   const variables = new Set((operation.variableDefinitions ?? []).map((v) => v.variable.name.value));
   const pathParams = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
@@ -108,6 +108,7 @@ function readEndpoint(version: string, file: string, text: string, schema: Graph
     version, method, path, pattern, pathParams, query: print(stripped), document: stripped,
     operation: stripped.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!,
     result, nextCursor: typeof args['nextCursor'] === 'string' ? args['nextCursor'].split('.') : undefined, cursorVariable,
+    location: typeof args['location'] === 'string' ? args['location'] : undefined,
     summary: typeof args['summary'] === 'string' ? args['summary'] : operation.name?.value, file, line,
   };
 }

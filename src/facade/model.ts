@@ -27,6 +27,8 @@ export interface RestEndpoint {
   /** Pagination: data path of the next cursor and the variable that takes it. */
   nextCursor?: string[];
   cursorVariable?: string;
+  /** POST: where the created resource lives, filled from the answer (`/orders/{id}`) → Location. */
+  location?: string;
   summary?: string;
   file: string;
   line?: number;

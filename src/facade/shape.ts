@@ -11,25 +11,29 @@ const centsSuffix = 'Cents';
  * (`<x>Cents` next to `currency`) either kept as cents or turned into `{ amount, currency }`
  * with a decimal string amount (no floating point rounding in clients).
  */
-export function shapeOutput(value: unknown, shape: VersionShape): unknown {
-  if (Array.isArray(value)) return value.map((v) => shapeOutput(v, shape));
+export function shapeOutput(value: unknown, shape: VersionShape, inheritedCurrency?: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => shapeOutput(v, shape, inheritedCurrency));
   if (value === null || typeof value !== 'object') return value;
   const record = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  const moneyAsObject = shape.money === 'object' && Object.keys(record).some((k) => isMoneyKey(k, record));
+  // amounts without a currency of their own (order items) take the nearest enclosing one (the order's)
+  const hasCurrency = 'currency' in record;
+  const currency = hasCurrency ? record['currency'] : inheritedCurrency;
+  const moneyAsObject = shape.money === 'object' && (hasCurrency || inheritedCurrency !== undefined);
   for (const [key, inner] of Object.entries(record)) {
-    if (moneyAsObject && key === 'currency') continue;
-    if (moneyAsObject && isMoneyKey(key, record)) {
-      out[externalName(key.slice(0, -centsSuffix.length), shape.naming)] = { amount: centsToDecimal(inner as number | null), currency: record['currency'] ?? null };
+    if (moneyAsObject && key === 'currency' && Object.keys(record).some(isMoneyKey)) continue;
+    if (moneyAsObject && isMoneyKey(key) && (typeof inner === 'number' || inner === null)) {
+      out[externalName(key.slice(0, -centsSuffix.length), shape.naming)] = { amount: centsToDecimal(inner as number | null), currency: currency ?? null };
       continue;
     }
-    out[externalName(key, shape.naming)] = shapeOutput(inner, shape);
+    out[externalName(key, shape.naming)] = shapeOutput(inner, shape, currency);
   }
   return out;
 }
 
-function isMoneyKey(key: string, record: Record<string, unknown>): boolean {
-  return key.endsWith(centsSuffix) && key.length > centsSuffix.length && 'currency' in record && (typeof record[key] === 'number' || record[key] === null);
+/** `totalCents`, `unitPriceCents`: an amount in minor units. */
+export function isMoneyKey(key: string): boolean {
+  return key.endsWith(centsSuffix) && key.length > centsSuffix.length;
 }
 
 function centsToDecimal(cents: number | null): string | null {

@@ -1,5 +1,5 @@
 import {
-  getNamedType, getVariableValues, isEnumType, isListType, isNonNullType, isScalarType, typeFromAST,
+  coerceInputValue, getNamedType, getVariableValues, isEnumType, isListType, isNonNullType, isScalarType, typeFromAST,
   type GraphQLInputType, type GraphQLSchema,
 } from 'graphql';
 import type { RestEndpoint, VersionShape } from './model.js';
@@ -10,6 +10,11 @@ export interface ParamProblem {
   field: string;
   in: 'path' | 'query' | 'body';
   message: string;
+}
+
+/** `['items', 0, 'productId']` → `items[0].product_id` (v1) */
+function fieldPath(path: ReadonlyArray<string | number>, shape: VersionShape): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${externalName(p, shape.naming)}`)).join('');
 }
 
 /** A query-string value as the variable's type: integers strictly, lists comma-separated or repeated. */
@@ -61,7 +66,14 @@ export function requestVariables(
     const pathIndex = endpoint.pathParams.indexOf(name);
     if (pathIndex >= 0) {
       where.set(name, 'path');
-      const converted = fromString([decodeURIComponent(pathValues[pathIndex] ?? '')], type);
+      let raw: string;
+      try {
+        raw = decodeURIComponent(pathValues[pathIndex] ?? '');
+      } catch {
+        problems.push({ field: external, in: 'path', message: 'is not valid percent-encoding' });
+        continue;
+      }
+      const converted = fromString([raw], type);
       if (converted.problem) problems.push({ field: external, in: 'path', message: converted.problem });
       else inputs[name] = converted.value;
       continue;
@@ -84,17 +96,30 @@ export function requestVariables(
     const accepted = new Set(definitions.map((d) => d.variable.name.value));
     for (const key of Object.keys(bodyValues)) if (!accepted.has(key)) problems.push({ field: externalName(key, shape.naming), in: 'body', message: 'unknown property' });
   }
-  if (problems.length) return { problems };
-
-  const coerced = getVariableValues(schema, definitions, inputs, { maxErrors: 50 });
-  if (coerced.errors) {
-    return {
-      problems: coerced.errors.map((error) => {
-        const name = /Variable "\$(\w+)"/.exec(error.message)?.[1] ?? '';
-        const message = error.message.replace(/^Variable "\$\w+" (got invalid value .*?; )?/, '').replace(/of required type "[^"]+" was not provided\./, 'is required');
-        return { field: externalName(name, shape.naming), in: where.get(name) ?? 'query', message };
-      }),
-    };
+  // Coerce each given value with its path, so a problem deep inside a body names its place
+  // (`items[0].product_id`) in the version's naming.
+  for (const definition of definitions) {
+    const name = definition.variable.name.value;
+    const type = typeFromAST(schema, definition.type) as GraphQLInputType;
+    const location = where.get(name) ?? 'query';
+    if (!(name in inputs)) {
+      if (problems.some((p) => p.field === externalName(name, shape.naming))) continue; // already reported (e.g. a bad path value)
+      if (isNonNullType(type) && !definition.defaultValue) problems.push({ field: externalName(name, shape.naming), in: location, message: 'is required' });
+      continue;
+    }
+    coerceInputValue(inputs[name], type, (path, _value, error) => {
+      const missing = /^Field "(\w+)" of required type "[^"]+" was not provided\.$/.exec(error.message);
+      const unknown = /^Field "(\w+)" is not defined by type "[^"]+"/.exec(error.message);
+      const leaf = missing?.[1] ?? unknown?.[1];
+      problems.push({
+        field: fieldPath([name, ...path, ...(leaf ? [leaf] : [])], shape),
+        in: location,
+        message: missing ? 'is required' : unknown ? 'unknown property' : error.message,
+      });
+    });
   }
+  if (problems.length) return { problems };
+  const coerced = getVariableValues(schema, definitions, inputs, { maxErrors: 50 });
+  if (coerced.errors) return { problems: coerced.errors.map((error) => ({ field: '', in: 'query', message: error.message })) };
   return { variables: coerced.coerced };
 }
