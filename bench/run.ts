@@ -12,6 +12,7 @@ import { startDemo, EPHEMERAL_PORTS } from '../demo/index.js';
 import { startGateway } from '../src/server/index.js';
 import { createLogger } from '../src/observability/index.js';
 import { startBaseline } from './baseline-aggregator.js';
+import { mintToken } from '../src/cli/token.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 20);
@@ -25,24 +26,26 @@ export const homeQuery = `{ home { me { id name tier } recentOrders(last: 10) { 
 interface Result { requests: { average: number; total: number }; latency: { p50: number; p99: number; average: number }; errors: number; non2xx: number }
 
 /** Runs autocannon in a child process, so the load generator does not share our event loop. */
-async function load(url: string, body: string | undefined, duration: number): Promise<Result> {
-  const args = [autocannon, '-c', String(connections), '-d', String(duration), '-j', '-H', 'content-type=application/json', '-H', 'x-user-id=u1'];
+async function load(url: string, body: string | undefined, duration: number, token: string): Promise<Result> {
+  const args = [autocannon, '-c', String(connections), '-d', String(duration), '-j', '-H', 'content-type=application/json', '-H', 'x-user-id=u1', '-H', `authorization=Bearer ${token}`];
   if (body) args.push('-m', 'POST', '-b', body);
   const { stdout } = await promisify(execFile)(process.execPath, [...args, url], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return JSON.parse(stdout) as Result;
 }
 
 const demo = await startDemo({ ports: EPHEMERAL_PORTS, latencyMs });
-const gateway = await startGateway({ dir: root, port: 0, env: { ...process.env, ...demo.env }, log: createLogger({ level: 'silent' }) });
+const env = { ...process.env, ...demo.env };
+const gateway = await startGateway({ dir: root, port: 0, env, log: createLogger({ level: 'silent' }) });
+const token = await mintToken({ dir: root, env, sub: 'u1', expiresIn: '1h' });
 const baseline = await startBaseline(demo.env, root);
 const backends = [demo.users, demo.catalog, demo.orders, demo.recommendations];
 const body = JSON.stringify({ query: homeQuery });
 
 const rows: string[] = [];
 for (const [name, url, payload] of [['facet mobile home', `${gateway.url}/mobile/graphql`, body], ['hand-written aggregator', baseline.url, undefined]] as const) {
-  await load(url, payload, warmup);
+  await load(url, payload, warmup, token);
   demo.resetCounters();
-  const r = await load(url, payload, seconds);
+  const r = await load(url, payload, seconds, token);
   const calls = Object.fromEntries(backends.map((b) => [b.name, (b.calls.total() / Math.max(1, r.requests.total)).toFixed(2)]));
   rows.push(`${name.padEnd(24)} ${r.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   errors ${r.errors + r.non2xx}   upstream calls/query ${JSON.stringify(calls)}`);
 }
