@@ -1,21 +1,18 @@
-// REST facade test stack: the demo backends on ephemeral ports and a gateway on port 0 over the
-// repository's configuration (or another folder), plus a small REST client for /partner/….
-// Each stack counts quotas in its own memory (REDIS_URL is removed from the environment), so the
+// REST facade test stack: the stack of gateway.ts (the demo backends on ephemeral ports and a gateway
+// on port 0 over the repository's configuration, or another folder), plus a small REST client for
+// /partner/…. Each stack counts quotas in its own memory (REDIS_URL is removed from the environment), so the
 // partner key's 100 requests a minute are per stack, never shared between files or runs.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { EPHEMERAL_PORTS, startDemo, type Demo } from '../../demo/index.js';
-import { startGateway, type RunningGateway } from '../../src/server/index.js';
-import { createLogger } from '../../src/observability/index.js';
+import type { Demo } from '../../demo/index.js';
+import type { ProblemDetails } from '../../src/facade/problem.js';
+import type { RunningGateway } from '../../src/server/index.js';
+import { PARTNER_KEY, repoRoot, startStack } from './gateway.js';
 
-/** The repository root: schema/ and clients/ of the demo. */
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-
-/** The demo partner's API key and the revoked one (clients/partner/client.yaml). */
-export const PARTNER_KEY = 'demo-partner-key';
+export { PARTNER_KEY, repoRoot };
+/** The demo partner's revoked key (clients/partner/client.yaml). */
 export const REVOKED_KEY = 'demo-revoked-key';
 export const PARTNER_HEADERS: Readonly<Record<string, string>> = { 'x-api-key': PARTNER_KEY };
 
@@ -47,31 +44,8 @@ export interface FacadeStack {
   close(): Promise<void>;
 }
 
-/** process.env without REDIS_URL (and without undefined values). */
-export function envWithoutRedis(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'REDIS_URL') env[key] = value;
-  return env;
-}
-
 export async function startFacadeStack(options: { dir?: string; env?: Record<string, string> } = {}): Promise<FacadeStack> {
-  const demo = await startDemo({ ports: EPHEMERAL_PORTS, latencyMs: 0 });
-  let gateway: RunningGateway;
-  try {
-    gateway = await startGateway({
-      dir: options.dir ?? repoRoot,
-      port: 0,
-      host: '127.0.0.1',
-      env: { ...envWithoutRedis(), ...demo.env, ...options.env },
-      log: createLogger({ level: 'silent' }),
-      watch: false,
-      shutdownTimeoutMs: 1_000,
-    });
-  } catch (error) {
-    await demo.close();
-    throw error;
-  }
-  const url = gateway.url;
+  const { demo, gateway, url, close } = await startStack(options);
   let sent = 0;
 
   async function rest(method: string, path: string, opts: RestOptions = {}): Promise<RestResponse> {
@@ -94,20 +68,13 @@ export async function startFacadeStack(options: { dir?: string; env?: Record<str
     return { status: res.status, headers: res.headers, json, text };
   }
 
-  let closing: Promise<void> | undefined;
   return {
     demo,
     gateway,
     url,
     get sent() { return sent; },
     rest,
-    close() {
-      closing ??= (async () => {
-        await gateway.close();
-        await demo.close();
-      })();
-      return closing;
-    },
+    close,
   };
 }
 
@@ -171,16 +138,10 @@ export const mediaType = (headers: Headers) => (headers.get('content-type') ?? '
 
 // ------------------------------------------------------------------ problem answers
 
-export interface Problem {
+/** A problem answer as sent: the facade's ProblemDetails plus the `type` and `title` sendProblem adds. */
+export interface Problem extends ProblemDetails {
   type: string;
   title: string;
-  status: number;
-  code: string;
-  detail?: string;
-  instance?: string;
-  requestId?: string;
-  errors?: Array<{ field: string; in: string; message: string }>;
-  [extension: string]: unknown;
 }
 
 /**

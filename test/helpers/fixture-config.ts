@@ -1,8 +1,8 @@
 // Configuration folders built at test time under os.tmpdir(): sources copied from the repository's
-// schema/ folder, clients written inline. Removed with `cleanup()`.
+// schema/ folder, clients (schema, client.yaml and any other files, e.g. a REST facade) written inline. Removed with `cleanup()`.
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { repoRoot } from './gateway.js';
@@ -12,6 +12,8 @@ export interface FixtureClient {
   yaml?: string;
   /** clients/<name>/schema.graphql */
   schema: string;
+  /** More files of clients/<name>/, by path relative to it, e.g. { 'rest/rest.yaml': 'defaultVersion: v1' }. */
+  files?: Record<string, string>;
 }
 
 export interface FixtureConfigOptions {
@@ -38,6 +40,10 @@ export function createFixtureConfig(options: FixtureConfigOptions): FixtureConfi
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, 'schema.graphql'), client.schema);
     if (client.yaml !== undefined) writeFileSync(join(folder, 'client.yaml'), client.yaml);
+    for (const [path, text] of Object.entries(client.files ?? {})) {
+      mkdirSync(dirname(join(folder, path)), { recursive: true });
+      writeFileSync(join(folder, path), text);
+    }
   }
   const writeGatewayYaml = (text: string) => writeFileSync(join(dir, 'gateway.yaml'), text);
   if (options.gatewayYaml !== undefined) writeGatewayYaml(options.gatewayYaml);

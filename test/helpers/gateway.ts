@@ -33,6 +33,15 @@ export async function asUser(sub = 'u1', scope = ALL_USER_SCOPES): Promise<Recor
 /** Headers of the demo partner (partner client). */
 export const asPartner = (): Record<string, string> => ({ 'x-api-key': PARTNER_KEY });
 
+/** The mobile home screen: users (me), orders (recentOrders), recommendations, then catalog (products). */
+export const HOME_QUERY = /* GraphQL */ `{
+  home {
+    me { id name }
+    recentOrders(last: 10) { id items { quantity product { id name priceCents } } }
+    recommended(limit: 10) { product { id name } }
+  }
+}`;
+
 export interface StackOptions {
   latencyMs?: number;
   /** Configuration folder. @default the repository root */
@@ -128,6 +137,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return closing;
     },
   };
+}
+
+/** How many calls the four demo backends have had in all (since the last resetCounters()). */
+export function backendCalls(demo: Demo): number {
+  return [demo.users, demo.catalog, demo.orders, demo.recommendations].reduce((n, b) => n + b.calls.total(), 0);
 }
 
 /** The errors of a response with this extensions.code. */

@@ -9,6 +9,22 @@ export const DEMO_AUDIENCE = 'facet-demo';
 
 const now = (): number => Math.floor(Date.now() / 1000);
 
+/**
+ * The `auth:` of a fixture client.yaml that accepts the demo's HS256 tokens (the demo clients'
+ * issuer, audience and secret). `required: false` lets anonymous callers in.
+ */
+export function demoJwtClientYaml(options: { required?: boolean } = {}): string {
+  return [
+    'auth:',
+    ...(options.required === undefined ? [] : [`  required: ${options.required}`]),
+    '  jwt:',
+    '    issuer: facet-demo',
+    '    audience: facet-demo',
+    '    algorithms: [HS256]',
+    '    secret: ${FACET_DEMO_JWT_SECRET:-facet-demo-secret-for-local-use-only}',
+  ].join('\n');
+}
+
 export interface TokenOptions {
   /** @default 'u1' */
   sub?: string;

@@ -1,7 +1,9 @@
 // A recording reverse proxy for a REST demo backend: point the gateway's USERS_URL / CATALOG_URL
-// at it to see exactly what the gateway sent upstream (path, query, headers).
+// at it to see exactly what the gateway sent upstream (path, query, headers); startStackRecording
+// starts a test stack that way.
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startStack, type Stack, type StackOptions } from './gateway.js';
 
 export interface RecordedCall {
   method: string;
@@ -51,5 +53,34 @@ export async function startUpstreamRecorder(): Promise<UpstreamRecorder> {
       server.close(() => resolve());
       server.closeAllConnections();
     }),
+  };
+}
+
+export interface RecordingStack extends Stack {
+  /** Sees what the gateway sends the recorded backend. */
+  recorder: UpstreamRecorder;
+}
+
+/**
+ * A test stack whose gateway reaches the demo's `backend` (a REST one) through an upstream recorder
+ * (USERS_URL / CATALOG_URL point at it). `close()` closes the stack, then the recorder.
+ */
+export async function startStackRecording(backend: 'users' | 'catalog', options: StackOptions = {}): Promise<RecordingStack> {
+  const recorder = await startUpstreamRecorder();
+  let stack: Stack;
+  try {
+    stack = await startStack({ ...options, env: { ...options.env, [`${backend.toUpperCase()}_URL`]: recorder.url } });
+  } catch (error) {
+    await recorder.close();
+    throw error;
+  }
+  recorder.setTarget(stack.demo[backend].address);
+  return {
+    ...stack,
+    recorder,
+    async close() {
+      await stack.close();
+      await recorder.close();
+    },
   };
 }

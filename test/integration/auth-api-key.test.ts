@@ -4,31 +4,25 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { productById } from '../../demo/data.js';
-import { startStack, type GqlResponse, type Stack } from '../helpers/gateway.js';
-import { startUpstreamRecorder, type UpstreamRecorder } from '../helpers/upstream-recorder.js';
+import { backendCalls, type GqlResponse } from '../helpers/gateway.js';
+import { startStackRecording, type RecordingStack, type UpstreamRecorder } from '../helpers/upstream-recorder.js';
 
 const VALID = 'demo-partner-key';
 const REVOKED = 'demo-revoked-key';
 const QUERY = '{ product(id: "p2") { id name } }';
 
 describe('API key authentication (partner)', () => {
-  let stack: Stack;
+  let stack: RecordingStack;
   let users: UpstreamRecorder;
   before(async () => {
-    users = await startUpstreamRecorder(); // sees the headers the gateway sends the users backend
-    stack = await startStack({ env: { USERS_URL: users.url } });
-    users.setTarget(stack.demo.users.address);
+    stack = await startStackRecording('users'); // sees the headers the gateway sends the users backend
+    users = stack.recorder;
   });
-  after(async () => {
-    await stack?.close();
-    await users?.close();
-  });
+  after(() => stack?.close());
   beforeEach(() => {
     stack.demo.resetCounters();
     users.calls.length = 0;
   });
-
-  const totalCalls = () => stack.demo.users.calls.total() + stack.demo.catalog.calls.total() + stack.demo.orders.calls.total() + stack.demo.recommendations.calls.total();
 
   function assertRefused(res: GqlResponse, reason: string): void {
     assert.equal(res.status, 401, res.text);
@@ -38,7 +32,7 @@ describe('API key authentication (partner)', () => {
     assert.equal(res.body.errors[0]!.extensions?.['reason'], reason, res.text);
     const challenge = res.headers.get('www-authenticate') ?? '';
     assert.match(challenge, /^ApiKey realm="partner", header="X-API-Key"$/, `WWW-Authenticate: ${challenge}`);
-    assert.equal(totalCalls(), 0, 'no backend call');
+    assert.equal(backendCalls(stack.demo), 0, 'no backend call');
   }
 
   it('a valid key works', async () => {

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import { userById } from '../../demo/data.js';
-import { startStack, type GqlResponse, type Stack } from '../helpers/gateway.js';
-import { startUpstreamRecorder, type UpstreamRecorder } from '../helpers/upstream-recorder.js';
+import { backendCalls, type GqlResponse } from '../helpers/gateway.js';
+import { startStackRecording, type RecordingStack, type UpstreamRecorder } from '../helpers/upstream-recorder.js';
 import {
   DEMO_SECRET, algNoneToken, badSignatureToken, expiredToken, notYetValidToken, oversizedToken, rsTokenForDemo,
   validToken, wrongAudienceToken, wrongIssuerToken,
@@ -16,25 +16,19 @@ import {
 const HOME = `{ home { me { id name } recentOrders(last: 2) { id items { product { name } } } recommended(limit: 2) { reason product { name } } } }`;
 
 describe('JWT authentication (mobile, HS256)', () => {
-  let stack: Stack;
+  let stack: RecordingStack;
   let users: UpstreamRecorder;
 
   before(async () => {
     // The users backend is reached through a recording proxy, to see the headers the gateway sends.
-    users = await startUpstreamRecorder();
-    stack = await startStack({ env: { USERS_URL: users.url } });
-    users.setTarget(stack.demo.users.address);
+    stack = await startStackRecording('users');
+    users = stack.recorder;
   });
-  after(async () => {
-    await stack?.close();
-    await users?.close();
-  });
+  after(() => stack?.close());
   beforeEach(() => {
     stack.demo.resetCounters();
     users.calls.length = 0;
   });
-
-  const totalCalls = () => stack.demo.users.calls.total() + stack.demo.catalog.calls.total() + stack.demo.orders.calls.total() + stack.demo.recommendations.calls.total();
 
   function assertRefused(res: GqlResponse, reason: string): void {
     assert.equal(res.status, 401, res.text);
@@ -81,10 +75,10 @@ describe('JWT authentication (mobile, HS256)', () => {
   ];
   for (const [what, reason, headers] of cases) {
     it(`${what} → 401 ${reason}, Bearer challenge, no data, no backend call`, async () => {
-      const before = totalCalls();
+      const before = backendCalls(stack.demo);
       const res = await stack.gql('mobile', HOME, { headers: await headers() });
       assertRefused(res, reason);
-      assert.equal(totalCalls() - before, 0, `backend calls: ${JSON.stringify({ users: stack.demo.users.calls.byOperation(), orders: stack.demo.orders.calls.byOperation() })}`);
+      assert.equal(backendCalls(stack.demo) - before, 0, `backend calls: ${JSON.stringify({ users: stack.demo.users.calls.byOperation(), orders: stack.demo.orders.calls.byOperation() })}`);
       assert.equal(users.calls.length, 0);
     });
   }
@@ -93,12 +87,12 @@ describe('JWT authentication (mobile, HS256)', () => {
     const token = await new SignJWT({ sub: 'u1' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('facet-demo').setAudience('facet-demo')
       .sign(new TextEncoder().encode(DEMO_SECRET));
     assertRefused(await stack.gql('mobile', HOME, { headers: { authorization: `Bearer ${token}` } }), 'invalid_claims');
-    assert.equal(totalCalls(), 0);
+    assert.equal(backendCalls(stack.demo), 0);
   });
 
   it('a token with an empty subject → 401 invalid_claims', async () => {
     assertRefused(await stack.gql('mobile', HOME, { headers: { authorization: `Bearer ${await validToken({ sub: '' })}` } }), 'invalid_claims');
-    assert.equal(totalCalls(), 0);
+    assert.equal(backendCalls(stack.demo), 0);
   });
 
   it('the auth scheme is case-insensitive: "bearer <token>" works', async () => {
@@ -112,7 +106,7 @@ describe('JWT authentication (mobile, HS256)', () => {
     const forged = Buffer.from(JSON.stringify({ sub: 'u2', iss: 'facet-demo', aud: 'facet-demo', exp: Math.floor(Date.now() / 1000) + 3600 })).toString('base64url');
     const res = await stack.gql('mobile', HOME, { headers: { authorization: `Bearer ${header}.${forged}.${signature}` } });
     assertRefused(res, 'bad_signature');
-    assert.equal(totalCalls(), 0);
+    assert.equal(backendCalls(stack.demo), 0);
   });
 
   it('the 401 challenge carries error="invalid_token" for a bad token, and none for missing credentials', async () => {

@@ -4,12 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { orderById, ordersOfUser, paymentMethodsOf, productById, stockOf, userById } from '../../demo/data.js';
-import { startDemo, EPHEMERAL_PORTS, type Demo } from '../../demo/index.js';
-import { startGateway, type RunningGateway } from '../../src/server/index.js';
-import { createLogger } from '../../src/observability/index.js';
 import { errorsWithCode, startStack, type GqlBody, type GqlError, type Stack } from '../helpers/gateway.js';
 import { createFixtureConfig, type FixtureConfig } from '../helpers/fixture-config.js';
-import { validToken } from '../helpers/tokens.js';
+import { demoJwtClientYaml, validToken } from '../helpers/tokens.js';
 
 const bearer = async (options: Parameters<typeof validToken>[0] = {}) => ({ authorization: `Bearer ${await validToken(options)}` });
 const PARTNER = { 'x-api-key': 'demo-partner-key' };
@@ -159,25 +156,15 @@ describe('authorization directives on the demo clients', () => {
 });
 
 describe('authorization directives on a fixture client (OR of ANDs, roles, anonymous callers)', () => {
-  let demo: Demo;
   let fixture: FixtureConfig;
-  let gateway: RunningGateway;
+  let stack: Stack;
 
   before(async () => {
-    demo = await startDemo({ ports: EPHEMERAL_PORTS });
     fixture = createFixtureConfig({
       sources: ['catalog.graphql'],
       clients: {
         shop: {
-          yaml: [
-            'auth:',
-            '  required: false',
-            '  jwt:',
-            '    issuer: facet-demo',
-            '    audience: facet-demo',
-            '    algorithms: [HS256]',
-            '    secret: ${FACET_DEMO_JWT_SECRET:-facet-demo-secret-for-local-use-only}',
-          ].join('\n'),
+          yaml: demoJwtClientYaml({ required: false }),
           schema: [
             'type Query {',
             '  product(id: ID!): Product',
@@ -196,25 +183,15 @@ describe('authorization directives on a fixture client (OR of ANDs, roles, anony
         },
       },
     });
-    gateway = await startGateway({ dir: fixture.dir, port: 0, env: { ...process.env, ...demo.env }, log: createLogger({ level: 'silent' }), shutdownTimeoutMs: 1000 });
+    stack = await startStack({ dir: fixture.dir });
   });
   after(async () => {
-    await gateway?.close();
-    await demo?.close();
+    await stack?.close();
     fixture?.cleanup();
   });
-  beforeEach(() => demo.resetCounters());
+  beforeEach(() => stack.demo.resetCounters());
 
-  async function gql(query: string, headers: Record<string, string> = {}): Promise<{ status: number; body: GqlBody; text: string }> {
-    const res = await fetch(`${gateway.url}/shop/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-      body: JSON.stringify({ query }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await res.text();
-    return { status: res.status, body: JSON.parse(text) as GqlBody, text };
-  }
+  const gql = (query: string, headers: Record<string, string> = {}) => stack.gql('shop', query, { headers });
 
   const p3 = { id: 'p3', name: productById('p3')?.name };
   const cases: Array<[string, string | undefined, boolean]> = [
@@ -231,11 +208,11 @@ describe('authorization directives on a fixture client (OR of ANDs, roles, anony
       assert.equal(res.status, 200, res.text);
       if (allowed) {
         assert.deepEqual(res.body, { data: { guarded: p3, product: { id: 'p4' } } });
-        assert.equal(demo.catalog.calls.count('GET /products/{id}'), 2);
+        assert.equal(stack.demo.catalog.calls.count('GET /products/{id}'), 2);
       } else {
         assert.deepEqual(res.body.data, { guarded: null, product: { id: 'p4' } });
         assert.deepEqual(onlyError(res.body, 'FORBIDDEN').path, ['guarded']);
-        assert.equal(demo.catalog.calls.count('GET /products/{id}'), 1, 'only the allowed field was fetched');
+        assert.equal(stack.demo.catalog.calls.count('GET /products/{id}'), 1, 'only the allowed field was fetched');
       }
     });
   }
@@ -247,11 +224,11 @@ describe('authorization directives on a fixture client (OR of ANDs, roles, anony
       if (allowed) {
         assert.equal(res.body.errors, undefined, res.text);
         assert.deepEqual(res.body.data, { product: { id: 'p3', stock: { available: stockOf('p3')?.available } } });
-        assert.equal(demo.catalog.calls.count('GET /products/{id}/stock'), 1);
+        assert.equal(stack.demo.catalog.calls.count('GET /products/{id}/stock'), 1);
       } else {
         assert.deepEqual(res.body.data, { product: { id: 'p3', stock: null } });
         assert.deepEqual(onlyError(res.body, 'FORBIDDEN').path, ['product', 'stock']);
-        assert.equal(demo.catalog.calls.count('GET /products/{id}/stock'), 0);
+        assert.equal(stack.demo.catalog.calls.count('GET /products/{id}/stock'), 0);
       }
     });
   }
@@ -269,8 +246,8 @@ describe('authorization directives on a fixture client (OR of ANDs, roles, anony
     const paths = errorsWithCode(res.body, 'UNAUTHENTICATED').map((e) => e.path).sort();
     assert.deepEqual(paths, [['guarded'], ['product', 'stock'], ['signedIn']]);
     assert.equal(res.body.errors?.length, 3);
-    assert.equal(demo.catalog.calls.count('GET /products/{id}'), 1);
-    assert.equal(demo.catalog.calls.count('GET /products/{id}/stock'), 0);
+    assert.equal(stack.demo.catalog.calls.count('GET /products/{id}'), 1);
+    assert.equal(stack.demo.catalog.calls.count('GET /products/{id}/stock'), 0);
   });
 
   it('@authenticated lets any signed-in caller through', async () => {

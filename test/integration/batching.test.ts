@@ -3,16 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { distinctProductsOfUser, ordersOfUser, productById, recommendationsFor, userById } from '../../demo/data.js';
-import { asUser, startStack, type Stack } from '../helpers/gateway.js';
+import { asUser, HOME_QUERY, startStack, type Stack } from '../helpers/gateway.js';
 
 const USER = 'u1';
-const HOME = /* GraphQL */ `{
-  home {
-    me { id name }
-    recentOrders(last: 10) { id items { quantity product { id name priceCents } } }
-    recommended(limit: 10) { product { id name } }
-  }
-}`;
 
 interface HomeData {
   home: {
@@ -35,7 +28,7 @@ describe('batching: mobile home query', () => {
   before(async () => {
     stack = await startStack();
     stack.demo.resetCounters();
-    const res = await stack.gql('mobile', HOME, { headers: await asUser(USER) });
+    const res = await stack.gql('mobile', HOME_QUERY, { headers: await asUser(USER) });
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.errors, undefined, res.text);
     data = res.body.data as unknown as HomeData;

@@ -3,16 +3,9 @@
 // not the sum of four.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { asUser, startStack, type Stack } from '../helpers/gateway.js';
+import { asUser, HOME_QUERY, startStack, type Stack } from '../helpers/gateway.js';
 
 const LATENCY_MS = 100;
-const HOME = /* GraphQL */ `{
-  home {
-    me { id name }
-    recentOrders(last: 10) { id items { quantity product { id name priceCents } } }
-    recommended(limit: 10) { product { id name } }
-  }
-}`;
 
 describe('parallel fan-out (every backend answers after 100 ms)', () => {
   let stack: Stack;
@@ -23,7 +16,7 @@ describe('parallel fan-out (every backend answers after 100 ms)', () => {
 
   it('answers the home query in two backend round trips, well under the sequential sum', async () => {
     const headers = await asUser('u1');
-    const warmUp = await stack.gql('mobile', HOME, { headers });
+    const warmUp = await stack.gql('mobile', HOME_QUERY, { headers });
     assert.equal(warmUp.status, 200, warmUp.text);
     assert.equal(warmUp.body.errors, undefined, warmUp.text);
 
@@ -33,7 +26,7 @@ describe('parallel fan-out (every backend answers after 100 ms)', () => {
     for (let run = 0; run < 3; run++) {
       stack.demo.resetCounters();
       const started = performance.now();
-      const res = await stack.gql('mobile', HOME, { headers });
+      const res = await stack.gql('mobile', HOME_QUERY, { headers });
       durations.push(performance.now() - started);
       assert.equal(res.status, 200, res.text);
       assert.equal(res.body.errors, undefined, res.text);

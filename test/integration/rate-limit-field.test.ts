@@ -3,32 +3,26 @@
 // limit — with the in-memory store and with Redis.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startDemo, EPHEMERAL_PORTS, type Demo } from '../../demo/index.js';
 import { productById } from '../../demo/data.js';
-import { startGateway, type RunningGateway } from '../../src/server/index.js';
-import { createLogger } from '../../src/observability/index.js';
-import { errorsWithCode, startStack, type GqlBody, type Stack } from '../helpers/gateway.js';
-import { startUpstreamRecorder, type UpstreamRecorder } from '../helpers/upstream-recorder.js';
+import { errorsWithCode, startStack, type Stack } from '../helpers/gateway.js';
+import { startStackRecording, type RecordingStack, type UpstreamRecorder } from '../helpers/upstream-recorder.js';
 import { awayFromWindowEdge, createFixtureConfig, uniqueClientName, type FixtureConfig } from '../helpers/fixture-config.js';
 import { REDIS_URL, deleteRateLimitKeys, rateLimitKeysWith, skipUnlessRedis } from '../helpers/redis.js';
-import { validToken } from '../helpers/tokens.js';
+import { demoJwtClientYaml, validToken } from '../helpers/tokens.js';
 
 const PARTNER = { 'x-api-key': 'demo-partner-key' };
 const MINUTE = 60_000;
 
 describe('partner searchProducts: @rateLimit(max: 20, window: "1m", by: API_KEY)', () => {
-  let stack: Stack;
+  let stack: RecordingStack;
   let catalog: UpstreamRecorder;
 
   before(async () => {
-    catalog = await startUpstreamRecorder(); // to see which searches reached the backend
-    stack = await startStack({ env: { CATALOG_URL: catalog.url, REDIS_URL: '' } }); // memory store: fresh counts
-    catalog.setTarget(stack.demo.catalog.address);
+    // the catalog through a recorder, to see which searches reached the backend; memory store: fresh counts
+    stack = await startStackRecording('catalog', { env: { REDIS_URL: '' } });
+    catalog = stack.recorder;
   });
-  after(async () => {
-    await stack?.close();
-    await catalog?.close();
-  });
+  after(() => stack?.close());
 
   it('one request with 25 aliases → 20 answered, 5 RATE_LIMITED with retryAfter, no backend call for the refused ones', async () => {
     await awayFromWindowEdge(MINUTE);
@@ -93,46 +87,28 @@ function limitedClientConfig(client: string, gatewayYaml?: string): FixtureConfi
   });
 }
 
-async function post(url: string, query: string): Promise<{ status: number; body: GqlBody; text: string }> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ query }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await res.text();
-  return { status: res.status, body: JSON.parse(text) as GqlBody, text };
-}
-
 const skipRedis = await skipUnlessRedis();
 
 for (const store of ['memory', 'redis'] as const) {
   describe(`@rateLimit(max: 2, by: CLIENT) under 10 concurrent requests (${store} store)`, { skip: store === 'redis' ? skipRedis : false }, () => {
     const client = uniqueClientName('rl');
-    let demo: Demo;
     let fixture: FixtureConfig;
-    let gateway: RunningGateway;
+    let stack: Stack;
 
     before(async () => {
-      demo = await startDemo({ ports: EPHEMERAL_PORTS });
       // generous store timeout: a slow CI machine must not turn into fail-open decisions
       fixture = limitedClientConfig(client, 'rateLimitStore: { onError: deny, timeoutMs: 2000 }\n');
-      const env: Record<string, string | undefined> = { ...process.env, ...demo.env };
-      if (store === 'redis') env['REDIS_URL'] = REDIS_URL;
-      else delete env['REDIS_URL'];
-      gateway = await startGateway({ dir: fixture.dir, port: 0, env, log: createLogger({ level: 'silent' }), shutdownTimeoutMs: 1000 });
+      stack = await startStack({ dir: fixture.dir, env: store === 'redis' ? { REDIS_URL } : {} });
     });
     after(async () => {
-      await gateway?.close();
-      await demo?.close();
+      await stack?.close();
       fixture?.cleanup();
       if (store === 'redis') await deleteRateLimitKeys(client);
     });
 
     it('exactly 2 answered, 8 RATE_LIMITED, 2 backend calls', async () => {
       await awayFromWindowEdge(MINUTE);
-      const url = `${gateway.url}/${client}/graphql`;
-      const answers = await Promise.all(Array.from({ length: 10 }, () => post(url, '{ product(id: "p5") { id name } }')));
+      const answers = await Promise.all(Array.from({ length: 10 }, () => stack.gql(client, '{ product(id: "p5") { id name } }')));
       for (const res of answers) assert.equal(res.status, 200, res.text);
       const ok = answers.filter((r) => r.body.data?.['product'] !== null);
       const limited = answers.filter((r) => r.body.data?.['product'] === null);
@@ -148,11 +124,11 @@ for (const store of ['memory', 'redis'] as const) {
         assert.deepEqual(error.path, ['product']);
         assert.ok(typeof error.extensions?.['retryAfter'] === 'number' && error.extensions['retryAfter'] > 0, res.text);
       }
-      assert.equal(demo.catalog.calls.count('GET /products/{id}'), 2, 'no backend call for refused requests');
+      assert.equal(stack.demo.catalog.calls.count('GET /products/{id}'), 2, 'no backend call for refused requests');
     });
 
     it('unlimited fields of the same client keep answering', async () => {
-      const res = await post(`${gateway.url}/${client}/graphql`, '{ products(ids: ["p1"]) { id } product(id: "p1") { id } }');
+      const res = await stack.gql(client, '{ products(ids: ["p1"]) { id } product(id: "p1") { id } }');
       assert.deepEqual(res.body.data, { products: [{ id: 'p1' }], product: null }, res.text);
     });
 
@@ -166,24 +142,15 @@ for (const store of ['memory', 'redis'] as const) {
 }
 
 describe('@rateLimit(by: USER) behind @requiresScopes: authorization decides first', () => {
-  let demo: Demo;
   let fixture: FixtureConfig;
-  let gateway: RunningGateway;
+  let stack: Stack;
 
   before(async () => {
-    demo = await startDemo({ ports: EPHEMERAL_PORTS });
     fixture = createFixtureConfig({
       sources: ['catalog.graphql'],
       clients: {
         shop: {
-          yaml: [
-            'auth:',
-            '  jwt:',
-            '    issuer: facet-demo',
-            '    audience: facet-demo',
-            '    algorithms: [HS256]',
-            '    secret: ${FACET_DEMO_JWT_SECRET:-facet-demo-secret-for-local-use-only}',
-          ].join('\n'),
+          yaml: demoJwtClientYaml(),
           schema: [
             'type Query {',
             '  product(id: ID!): Product @requiresScopes(scopes: [["catalog:read"]]) @rateLimit(max: 2, window: "1m", by: USER)',
@@ -193,25 +160,16 @@ describe('@rateLimit(by: USER) behind @requiresScopes: authorization decides fir
         },
       },
     });
-    const env: Record<string, string | undefined> = { ...process.env, ...demo.env };
-    delete env['REDIS_URL'];
-    gateway = await startGateway({ dir: fixture.dir, port: 0, env, log: createLogger({ level: 'silent' }), shutdownTimeoutMs: 1000 });
+    stack = await startStack({ dir: fixture.dir });
   });
   after(async () => {
-    await gateway?.close();
-    await demo?.close();
+    await stack?.close();
     fixture?.cleanup();
   });
 
   async function ask(sub: string, scope?: string): Promise<string | undefined> {
     const token = await validToken(scope === undefined ? { sub } : { sub, scope });
-    const res = await fetch(`${gateway.url}/shop/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: '{ product(id: "p1") { id } }' }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const body = (await res.json()) as GqlBody;
+    const { body } = await stack.gql('shop', '{ product(id: "p1") { id } }', { headers: { authorization: `Bearer ${token}` } });
     if (body.data?.['product']) return 'ok';
     return body.errors?.[0]?.extensions?.code;
   }
@@ -226,6 +184,6 @@ describe('@rateLimit(by: USER) behind @requiresScopes: authorization decides fir
     assert.deepEqual(u1, ['ok', 'ok', 'RATE_LIMITED'], 'u1 still had its whole budget of 2');
     assert.equal(await ask('u2', 'catalog:read'), 'ok', 'u2 counts separately');
     assert.equal(await ask('u1'), 'FORBIDDEN', 'without the scope it stays FORBIDDEN, not RATE_LIMITED');
-    assert.equal(demo.catalog.calls.count('GET /products/{id}'), 3);
+    assert.equal(stack.demo.catalog.calls.count('GET /products/{id}'), 3);
   });
 });

@@ -9,28 +9,10 @@ import {
   withFailPolicy,
   type RateLimitStore,
 } from '../../src/directives/rate-limit/index.js';
-
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const IN_CI = process.env.CI === 'true';
-
-/** One quick PING with no retries, to decide whether the tests that need a live Redis can run. */
-async function redisReachable(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
+import { REDIS_URL, skipUnlessRedis } from '../helpers/redis.js';
 
 // In CI a missing Redis must fail the run, so the tests are never skipped there.
-const reachable = await redisReachable();
-const skipLive = !reachable && !IN_CI ? `Redis not reachable at ${REDIS_URL}: skipping the live-Redis tests (set REDIS_URL, or CI=true to make this fail)` : false;
-if (skipLive) console.warn(`# ${skipLive}`);
+const skipLive = await skipUnlessRedis();
 
 describe('redis rate-limit store (live Redis)', { skip: skipLive }, () => {
   const admin = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });

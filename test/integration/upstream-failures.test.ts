@@ -5,17 +5,10 @@ import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { INTERNAL_ERROR_DETAILS, type BackendName, type Fault } from '../../demo/index.js';
 import { ordersOfUser, productById, recommendationsFor, userById } from '../../demo/data.js';
-import { asPartner, asUser, startStack, type GqlResponse, type Stack } from '../helpers/gateway.js';
+import { asPartner, asUser, HOME_QUERY, startStack, type GqlResponse, type Stack } from '../helpers/gateway.js';
 
 /** Bearer headers of user u1 with every scope (set before the first test). */
 let U1: Record<string, string>;
-const HOME = /* GraphQL */ `{
-  home {
-    me { id name }
-    recentOrders(last: 10) { id items { quantity product { id name priceCents } } }
-    recommended(limit: 10) { product { id name } }
-  }
-}`;
 /** Web: `product` is nullable at the root, so a catalog failure leaves me.name. */
 const WEB_ME_AND_PRODUCT = `{ me { name } product(id: "p1") { name } }`;
 /** Partner: `order` is nullable at the root, so an orders failure leaves user.name. */
@@ -54,7 +47,7 @@ function assertUpstreamError(res: GqlResponse, code: string, source: string): vo
 }
 
 async function assertHomeWorks(stack: Stack): Promise<void> {
-  const res = await stack.gql('mobile', HOME, { headers: U1 });
+  const res = await stack.gql('mobile', HOME_QUERY, { headers: U1 });
   assert.equal(res.status, 200, res.text);
   assert.equal(res.body.errors, undefined, res.text);
   assert.equal((res.body.data as { home: { me: { name: string } } }).home.me.name, userById('u1')?.name);
@@ -72,7 +65,7 @@ describe('catalog (REST) failing', () => {
       const stack = await stackFor(t);
       stack.demo.catalog.setFault(fault);
 
-      const home = await stack.gql('mobile', HOME, { headers: U1 });
+      const home = await stack.gql('mobile', HOME_QUERY, { headers: U1 });
       assertUpstreamError(home, code, 'catalog');
       assert.ok(home.body.errors?.some((e) => e.path?.includes('product')), home.text);
       assertNoLeak(stack, home);
@@ -92,7 +85,7 @@ describe('catalog (REST) failing', () => {
     const stack = await stackFor(t);
     await stack.demo.catalog.close();
 
-    const home = await stack.gql('mobile', HOME, { headers: U1 });
+    const home = await stack.gql('mobile', HOME_QUERY, { headers: U1 });
     assertUpstreamError(home, 'UPSTREAM_UNAVAILABLE', 'catalog');
     assertNoLeak(stack, home);
 
@@ -127,7 +120,7 @@ describe('catalog (REST) failing', () => {
   it('home keeps me.name when the catalog fails', async (t) => {
     const stack = await stackFor(t);
     stack.demo.catalog.setFault('error');
-    const home = await stack.gql('mobile', HOME, { headers: U1 });
+    const home = await stack.gql('mobile', HOME_QUERY, { headers: U1 });
     assertUpstreamError(home, 'UPSTREAM_ERROR', 'catalog');
     assert.equal((home.body.data as { home?: { me?: { name?: string } } } | null)?.home?.me?.name, userById('u1')?.name);
   });
@@ -139,7 +132,7 @@ describe('orders (gRPC) failing', () => {
       const stack = await stackFor(t);
       stack.demo.orders.setFault(fault);
 
-      const home = await stack.gql('mobile', HOME, { headers: U1 });
+      const home = await stack.gql('mobile', HOME_QUERY, { headers: U1 });
       assertUpstreamError(home, code, 'orders');
       assert.deepEqual(home.body.errors?.map((e) => e.path), [['home', 'recentOrders']]);
       const data = home.body.data as { home: { me: { name: string }; recentOrders: unknown; recommended: unknown[] } };
@@ -185,7 +178,7 @@ describe('partial data on the home screen', () => {
   it('users failing: home.me is null with UPSTREAM_ERROR from users, orders and recommendations intact', async (t) => {
     const stack = await stackFor(t);
     stack.demo.users.setFault('error');
-    const res = await stack.gql('mobile', HOME, { headers: U1 });
+    const res = await stack.gql('mobile', HOME_QUERY, { headers: U1 });
     assertUpstreamError(res, 'UPSTREAM_ERROR', 'users');
     assertNoLeak(stack, res);
     const home = (res.body.data as { home: { me: unknown; recentOrders: { id: string }[]; recommended: { product: { id: string; name: string } }[] } }).home;
