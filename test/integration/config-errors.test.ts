@@ -20,6 +20,7 @@ interface Fixture {
 
 const fixtures: Fixture[] = [
   { name: 'client-field-missing', file: 'clients/app/schema.graphql', line: 8, message: /Product\.weightGrams is not in the graph/ },
+  { name: 'unknown-source', file: 'clients/app/schema.graphql', line: 4, message: /the graph has no query field stockLevel/ },
   { name: 'malformed-sdl', file: 'schema/catalog.graphql', line: 7, message: /malformed SDL: Syntax Error/ },
   { name: 'missing-proto', file: 'schema/orders.graphql', line: 1, message: /proto file "orders\.proto" not found/ },
   { name: 'invalid-proto', file: 'schema/orders.proto', line: 29, message: /cannot load the proto for source orders: illegal id ';'/ },
