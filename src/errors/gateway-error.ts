@@ -19,8 +19,6 @@ export interface GatewayErrorOptions {
   headers?: Record<string, string>;
   /** Response path of the field the error is about. */
   path?: ReadonlyArray<string | number>;
-  /** Internal cause, logged but never sent to clients. */
-  cause?: unknown;
 }
 
 /**
@@ -32,7 +30,6 @@ export function createGatewayError(code: ErrorCode, options: GatewayErrorOptions
   const extensions: Record<string, unknown> = { code, ...(options.source ? { source: options.source } : {}), ...options.extensions };
   if (options.requestLevel) extensions['http'] = { status: options.status ?? info.status, ...(options.headers ? { headers: options.headers } : {}) };
   const error = new GraphQLError(options.message ?? info.message, { extensions, path: options.path });
-  if (options.cause !== undefined) Object.defineProperty(error, 'internalCause', { value: options.cause, enumerable: false });
   return error;
 }
 
@@ -41,7 +38,3 @@ export function errorCodeOf(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** The cause attached by createGatewayError, for logging only. */
-export function internalCauseOf(error: unknown): unknown {
-  return (error as { internalCause?: unknown } | undefined)?.internalCause;
-}

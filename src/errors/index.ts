@@ -1,5 +1,5 @@
 export { errorCodes, isErrorCode, type ErrorCode, type ErrorCodeInfo } from './codes.js';
-export { createGatewayError, errorCodeOf, internalCauseOf, type GatewayErrorOptions } from './gateway-error.js';
+export { createGatewayError, errorCodeOf, type GatewayErrorOptions } from './gateway-error.js';
 export { sendJsonError } from './http-response.js';
 export { useErrorCodes } from './use-error-codes.js';
 export { createMaskError } from './mask-error.js';

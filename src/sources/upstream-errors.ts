@@ -17,33 +17,34 @@ const grpcStatus = { DEADLINE_EXCEEDED: 4, UNAVAILABLE: 14, INVALID_ARGUMENT: 3,
 
 /**
  * Turns whatever a REST or gRPC call threw into a coded GraphQL error naming the source. The
- * backend's own message, body and address stay in the log (internal cause), never in the answer.
+ * backend's own message, body and address reach only the log (runCall publishes them on the
+ * upstream-call channel), never the answer.
  */
 export function toUpstreamError(source: string, error: unknown): GraphQLError {
   if (error instanceof CircuitOpenError) {
-    return createGatewayError('CIRCUIT_OPEN', { source, extensions: { retryAfter: Math.ceil(error.retryAfterMs / 1000) }, cause: error });
+    return createGatewayError('CIRCUIT_OPEN', { source, extensions: { retryAfter: Math.ceil(error.retryAfterMs / 1000) } });
   }
-  if (error instanceof UpstreamBadResponseError) return createGatewayError('UPSTREAM_BAD_RESPONSE', { source, cause: error });
+  if (error instanceof UpstreamBadResponseError) return createGatewayError('UPSTREAM_BAD_RESPONSE', { source });
   const e = error as { code?: unknown; statusCode?: unknown; status?: unknown; name?: string };
   if (error instanceof UpstreamStatusError || typeof e.statusCode === 'number') {
     const status = error instanceof UpstreamStatusError ? error.status : (e.statusCode as number);
-    if (status === 503) return createGatewayError('UPSTREAM_UNAVAILABLE', { source, extensions: { upstreamStatus: status }, cause: error });
-    if (status === 504) return createGatewayError('UPSTREAM_TIMEOUT', { source, extensions: { upstreamStatus: status }, cause: error });
-    if (status >= 400 && status < 500) return createGatewayError('UPSTREAM_REJECTED', { source, extensions: { upstreamStatus: status }, cause: error });
-    return createGatewayError('UPSTREAM_ERROR', { source, extensions: { upstreamStatus: status }, cause: error });
+    if (status === 503) return createGatewayError('UPSTREAM_UNAVAILABLE', { source, extensions: { upstreamStatus: status } });
+    if (status === 504) return createGatewayError('UPSTREAM_TIMEOUT', { source, extensions: { upstreamStatus: status } });
+    if (status >= 400 && status < 500) return createGatewayError('UPSTREAM_REJECTED', { source, extensions: { upstreamStatus: status } });
+    return createGatewayError('UPSTREAM_ERROR', { source, extensions: { upstreamStatus: status } });
   }
   if (typeof e.code === 'number') {
     // gRPC status codes (grpc-js ServiceError)
-    if (e.code === grpcStatus.DEADLINE_EXCEEDED) return createGatewayError('UPSTREAM_TIMEOUT', { source, cause: error });
-    if (e.code === grpcStatus.UNAVAILABLE) return createGatewayError('UPSTREAM_UNAVAILABLE', { source, cause: error });
+    if (e.code === grpcStatus.DEADLINE_EXCEEDED) return createGatewayError('UPSTREAM_TIMEOUT', { source });
+    if (e.code === grpcStatus.UNAVAILABLE) return createGatewayError('UPSTREAM_UNAVAILABLE', { source });
     if ([grpcStatus.INVALID_ARGUMENT, grpcStatus.FAILED_PRECONDITION, grpcStatus.OUT_OF_RANGE, grpcStatus.ALREADY_EXISTS].includes(e.code as 3)) {
-      return createGatewayError('UPSTREAM_REJECTED', { source, cause: error });
+      return createGatewayError('UPSTREAM_REJECTED', { source });
     }
-    return createGatewayError('UPSTREAM_ERROR', { source, cause: error });
+    return createGatewayError('UPSTREAM_ERROR', { source });
   }
-  if (typeof e.code === 'string' && timeoutCodes.has(e.code)) return createGatewayError('UPSTREAM_TIMEOUT', { source, cause: error });
-  if (e.name === 'AbortError' || e.name === 'TimeoutError') return createGatewayError('UPSTREAM_TIMEOUT', { source, cause: error });
-  return createGatewayError('UPSTREAM_UNAVAILABLE', { source, cause: error });
+  if (typeof e.code === 'string' && timeoutCodes.has(e.code)) return createGatewayError('UPSTREAM_TIMEOUT', { source });
+  if (e.name === 'AbortError' || e.name === 'TimeoutError') return createGatewayError('UPSTREAM_TIMEOUT', { source });
+  return createGatewayError('UPSTREAM_UNAVAILABLE', { source });
 }
 
 /** Which failures say the backend is unhealthy (for the circuit breaker). Client-side 4xx do not. */
