@@ -9,6 +9,7 @@ import type { RestEndpoint, RestFacade, RestVersion } from './model.js';
 import { requestVariables } from './variables.js';
 import { externalName, shapeOutput } from './shape.js';
 import { sendProblem, statusForCode } from './problem.js';
+import { errorCodes } from '../errors/index.js';
 import { BodyError, readJsonBody } from './read-body.js';
 import { createOpenApiDocument, type FacadeSecurity } from './openapi.js';
 import { serveDocs } from './docs.js';
@@ -62,16 +63,10 @@ export function createFacadeHandler(facade: RestFacade, endpoint: ClientEndpoint
       return sendProblem(res, { status: 404, code: 'NOT_FOUND', detail: `no ${version.name} endpoint ${req.method} ${rest}`, instance, requestId }, versionHeaders);
     }
 
-    const auth = await endpoint.authenticate(req.headers);
-    if (!auth.ok) {
-      return sendProblem(res, { status: auth.status, code: auth.status === 503 ? 'AUTH_UNAVAILABLE' : auth.status === 401 ? 'UNAUTHENTICATED' : 'BAD_REQUEST', detail: auth.message, reason: auth.reason, instance, requestId },
-        { ...versionHeaders, ...(auth.status === 401 ? { 'www-authenticate': auth.challenges.join(', ') } : {}) });
-    }
-    const headers: Record<string, string> = { ...versionHeaders };
-    if (endpoint.checkQuota) {
-      const quota = await endpoint.checkQuota(auth.identity, request.ip);
-      Object.assign(headers, quota.headers);
-      if (!quota.allowed) return sendProblem(res, { status: 429, code: 'RATE_LIMITED', retryAfter: quota.retryAfterSeconds, instance, requestId }, headers);
+    const admission = await endpoint.admit(req.headers, request.ip);
+    const headers: Record<string, string> = { ...versionHeaders, ...admission.headers };
+    if (!admission.ok) {
+      return sendProblem(res, { status: errorCodes[admission.code].status, code: admission.code, ...(admission.message ? { detail: admission.message } : {}), ...admission.extensions, instance, requestId }, headers);
     }
 
     let body: unknown;
@@ -90,7 +85,7 @@ export function createFacadeHandler(facade: RestFacade, endpoint: ClientEndpoint
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
       body: JSON.stringify({ query: route.query, variables: mapped.variables }),
-    }, request.context(auth.identity));
+    }, request.context(admission.identity));
     const result = (await response.json()) as { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
     const value = result.data ? readPath(result.data, route.result) : undefined;
     if (value === null || value === undefined) {

@@ -7,12 +7,13 @@ import { clientPlugins } from './plugins.js';
 import { createAuthorizationDecider } from '../directives/auth/index.js';
 import type { FieldDecider } from '../directives/field-gate/index.js';
 import { createFieldRateLimitDecider } from '../directives/rate-limit/field-limits.js';
-import { createQuotaChecker, type QuotaChecker } from '../directives/rate-limit/quotas.js';
+import { createQuotaChecker } from '../directives/rate-limit/quotas.js';
+import { createAdmission, type Admission } from './admission.js';
 import type { LimitRule } from '../directives/rate-limit/limit-rule.js';
 import type { RateLimitStore } from '../directives/rate-limit/store.js';
 import { createMaskError } from '../errors/index.js';
 import { dirname, resolve } from 'node:path';
-import { createAuthenticator, type AuthOptions, type AuthOutcome } from '../auth/index.js';
+import { createAuthenticator, type AuthOptions } from '../auth/index.js';
 import type { IncomingHttpHeaders } from 'node:http';
 
 type ServerContext = GatewayContext;
@@ -27,9 +28,8 @@ export interface ClientEndpoint {
   /** Identity headers a caller might forge; dropped from every request before anything reads them. */
   forgeableHeaders: string[];
   forward: AuthOptions['forward'];
-  authenticate(headers: IncomingHttpHeaders): AuthOutcome | Promise<AuthOutcome>;
-  /** Request-level quotas; undefined when the client has none. */
-  checkQuota?: QuotaChecker;
+  /** Authentication, then request-level quotas: run before any GraphQL work. */
+  admit(headers: IncomingHttpHeaders, ip: string): Promise<Admission>;
   yoga: YogaServerInstance<ServerContext, Record<string, never>>;
 }
 
@@ -65,5 +65,5 @@ export function createClientEndpoint(client: BuiltClient, { log, rateLimitStore,
   const forward = options.auth.forward;
   const forgeableHeaders = [forward.user, forward.scopes, forward.consumer, 'x-user-id', 'x-scopes', 'x-consumer']
     .map((h) => h.toLowerCase()).filter((h, i, all) => all.indexOf(h) === i && !authenticator.credentialHeaders.includes(h));
-  return { name, path: endpoint, maxBodyBytes: options.limits.maxBodyBytes, graphiql: options.graphiql, forgeableHeaders, forward, authenticate: authenticator.authenticate, checkQuota: createQuotaChecker(name, options.quotas, globalQuotas, rateLimitStore), yoga };
+  return { name, path: endpoint, maxBodyBytes: options.limits.maxBodyBytes, graphiql: options.graphiql, forgeableHeaders, forward, admit: createAdmission(authenticator, createQuotaChecker(name, options.quotas, globalQuotas, rateLimitStore)), yoga };
 }

@@ -85,17 +85,10 @@ export function createHttpServer(options: HttpServerOptions): Server {
       return void endpoint.yoga(req, res, contextFor(endpoint, requestId, null, ip));
     }
     void (async () => {
-      const auth = await endpoint.authenticate(req.headers);
-      if (!auth.ok) {
-        const code = auth.status === 401 ? 'UNAUTHENTICATED' : auth.status === 503 ? 'AUTH_UNAVAILABLE' : 'BAD_REQUEST';
-        return sendJsonError(res, code, { message: auth.message, extensions: { reason: auth.reason }, headers: auth.status === 401 ? { 'www-authenticate': auth.challenges.join(', ') } : {} });
-      }
-      if (endpoint.checkQuota) {
-        const quota = await endpoint.checkQuota(auth.identity, ip);
-        if (!quota.allowed) return sendJsonError(res, 'RATE_LIMITED', { headers: quota.headers, extensions: { retryAfter: quota.retryAfterSeconds } });
-        for (const [name, value] of Object.entries(quota.headers)) res.setHeader(name, value);
-      }
-      void endpoint.yoga(req, res, contextFor(endpoint, requestId, auth.identity, ip));
+      const admission = await endpoint.admit(req.headers, ip);
+      if (!admission.ok) return sendJsonError(res, admission.code, admission);
+      for (const [name, value] of Object.entries(admission.headers)) res.setHeader(name, value);
+      void endpoint.yoga(req, res, contextFor(endpoint, requestId, admission.identity, ip));
     })().catch((error) => {
       log.error({ err: error, requestId }, 'authentication failed unexpectedly');
       sendJsonError(res, 'INTERNAL_SERVER_ERROR');
