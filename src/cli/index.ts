@@ -4,6 +4,7 @@ import { ConfigError, formatProblem } from '../config/index.js';
 import { buildGateway, startGateway } from '../server/index.js';
 import { installShutdownHandlers } from './shutdown.js';
 import { mintToken } from './token.js';
+import { directiveDefinitions } from './directives.js';
 import { sha256Hex } from '../auth/index.js';
 
 const usage = `Usage:
@@ -11,6 +12,7 @@ const usage = `Usage:
   facet check [--dir <folder>]                                          validate it and list every problem
   facet token --sub <user> [--scopes "a b"] [--roles "r"] [--expires-in 1h] [--client <name>] [--dir <folder>]
                                                                         mint a JWT for a client verified with a secret
+  facet directives                                                      print the directive definitions (for editors)
   facet hash-key <api-key>                                              print the sha256 to put in client.yaml
 
 The folder holds schema/ (one <source>.graphql per backend, plus .proto files) and clients/<name>/.
@@ -54,6 +56,9 @@ export async function main(argv: string[]): Promise<number> {
         console.log(await mintToken({ dir, env: process.env, sub: values['sub'], scopes: values['scopes'] as string | undefined, roles: values['roles'] as string | undefined, expiresIn: String(values['expires-in']), client: values['client'] as string | undefined }));
         return 0;
       }
+      case 'directives':
+        console.log(directiveDefinitions());
+        return 0;
       case 'hash-key': {
         const key = positionals[0];
         if (!key) { console.error(`facet hash-key needs the key\n\n${usage}`); return 2; }

@@ -27,7 +27,7 @@ export interface ClientDefinition {
 }
 
 const authDirectiveNames = new Set(['authenticated', 'requiresScopes', 'requiresRole']);
-const clientDirectiveNames = new Set(['from', 'rateLimit', ...authDirectiveNames]);
+export const clientDirectiveNames = new Set(['from', 'rateLimit', ...authDirectiveNames]);
 const rateLimitKeys = new Set(['IP', 'USER', 'API_KEY', 'CLIENT', 'ARGUMENT']);
 
 function isStringMatrix(value: unknown): value is string[][] {
