@@ -412,4 +412,29 @@ describe('REST facade v2 (camelCase, money objects)', () => {
       for (const needle of [...leaks(), INTERNAL_ERROR_DETAILS('orders')]) assert.ok(!res.text.includes(needle), `the answer leaks ${JSON.stringify(needle)}: ${res.text}`);
     });
   });
+
+  describe('HTTP details', () => {
+    it('an answer whose version came from Accept says Vary: Accept; a versioned path does not need it', async () => {
+      const byHeader = await stack.rest('GET', '/partner/products/p1', { headers: { accept: 'application/vnd.facet.v2+json' } });
+      assert.equal(byHeader.status, 200, byHeader.text);
+      assert.match(byHeader.headers.get('vary') ?? '', /accept/i);
+      const byPath = await stack.rest('GET', `${V}/products/p1`);
+      assert.equal(byPath.headers.get('vary'), null);
+    });
+
+    it('HEAD answers like GET without a body', async () => {
+      const get = await stack.rest('GET', `${V}/products/p1`);
+      const head = await stack.rest('HEAD', `${V}/products/p1`);
+      assert.equal(head.status, 200);
+      assert.equal(head.text, '');
+      assert.equal(head.headers.get('etag'), get.headers.get('etag'));
+      assert.equal(head.headers.get('content-length'), get.headers.get('content-length'));
+    });
+
+    it('405 lists HEAD beside GET in Allow', async () => {
+      const res = await stack.rest('DELETE', `${V}/products/p1`);
+      assert.equal(res.status, 405);
+      assert.equal(res.headers.get('allow'), 'GET, HEAD');
+    });
+  });
 });

@@ -357,3 +357,37 @@ describe('parseSourceFile: bad usages are reported with file, line and coordinat
     assert.match(problems[0]?.message ?? '', /maxSize/);
   });
 });
+
+describe('parseSourceFile: call checks added after review', () => {
+  it('@http header names are written with underscores and sent with hyphens', () => {
+    const sdl = `${REST_SOURCE}\ntype Query {\n  p(id: ID!): String @http(GET: "/p/{args.id}", headers: { accept_language: "de", X_Trace: "1" })\n}`;
+    const { def, problems } = parse(sdl);
+    assert.deepEqual(problems, []);
+    const call = binding(def, 'Query.p').call;
+    assert.equal(call?.kind, 'http');
+    assert.deepEqual(plain(call?.kind === 'http' ? call.headers : null), { 'accept-language': 'de', 'x-trace': '1' });
+  });
+
+  it('@http query must be an object', () => {
+    const sdl = `${REST_SOURCE}\ntype Query {\n  p(id: ID!): String @http(GET: "/p", query: "id={args.id}")\n}`;
+    const { problems } = parse(sdl);
+    assert.equal(problems.length, 1, JSON.stringify(problems));
+    assert.match(problems[0]!.message, /@http query must be an object/);
+    assert.equal(problems[0]!.line, lineOf(sdl, 'query:'));
+  });
+
+  it('@batch calls cannot use {root.…}: one call carries the keys of many parents', () => {
+    const sdl = `${REST_SOURCE}\ntype Shop {\n  id: ID!\n  items(ids: [ID!]!): [String] @http(GET: "/shops/{root.id}/items", query: { ids: "{args.ids}" }) @batch(key: "id")\n}\ntype Query { shop: Shop @http(GET: "/shop") }`;
+    const { problems } = parse(sdl);
+    assert.equal(problems.length, 1, JSON.stringify(problems));
+    assert.match(problems[0]!.message, /@batch calls cannot use \{root/);
+    assert.equal(problems[0]!.path, 'Shop.items');
+  });
+
+  it('two HTTP methods on one field give one problem, not a misleading second one', () => {
+    const sdl = `${REST_SOURCE}\ntype Query {\n  p: String @http(GET: "/a", POST: "/b")\n}`;
+    const { problems } = parse(sdl);
+    assert.equal(problems.length, 1, JSON.stringify(problems));
+    assert.match(problems[0]!.message, /exactly one of GET, POST/);
+  });
+});
