@@ -19,14 +19,16 @@ export interface QuotaResult {
 export function createQuotaChecker(client: string, quotas: Quotas, global: LimitRule[], store: RateLimitStore) {
   const hasAny = global.length || quotas.total.length || quotas.perCaller.length || Object.keys(quotas.plans).length;
   if (!hasAny) return undefined;
+  // built once: the shared limits with their full keys, the per-caller ones with a key prefix
+  const shared: Array<[string, LimitRule]> = [
+    ...global.map((r) => [`quota:global:${r.window}`, r] as [string, LimitRule]),
+    ...quotas.total.map((r) => [`quota:${client}:total:${r.window}`, r] as [string, LimitRule]),
+  ];
+  const callerPrefix = `quota:${client}:`;
   return async (identity: Identity | null, ip: string): Promise<QuotaResult> => {
     const caller = callerKey({ identity, ip });
-    const planRules = identity?.plan ? quotas.plans[identity.plan] : undefined;
-    const checks: Array<[string, LimitRule]> = [
-      ...global.map((r) => [`quota:global:${r.window}`, r] as [string, LimitRule]),
-      ...quotas.total.map((r) => [`quota:${client}:total:${r.window}`, r] as [string, LimitRule]),
-      ...(planRules ?? quotas.perCaller).map((r) => [`quota:${client}:${caller}:${r.window}`, r] as [string, LimitRule]),
-    ];
+    const callerRules = (identity?.plan ? quotas.plans[identity.plan] : undefined) ?? quotas.perCaller;
+    const checks = callerRules.length ? [...shared, ...callerRules.map((r) => [`${callerPrefix}${caller}:${r.window}`, r] as [string, LimitRule])] : shared;
     let tightest: { decision: RateLimitDecision; rule: LimitRule } | undefined;
     for (const [key, rule] of checks) {
       const decision = await store.consume(key, rule.max, rule.windowMs);
