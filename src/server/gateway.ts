@@ -1,4 +1,3 @@
-import { watch, type FSWatcher } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { buildGateway, type BuiltGateway } from './build-gateway.js';
@@ -8,6 +7,7 @@ import { createFacadeHandler } from '../facade/index.js';
 import { createHttpServer, type Routes } from './http-server.js';
 import { createLogger, createMetrics, logUpstreamFailures } from '../observability/index.js';
 import { ConfigError } from '../config/index.js';
+import { watchConfigFolder } from './watch-config-folder.js';
 
 export interface GatewayOptions {
   /** Configuration folder holding schema/ and clients/. */
@@ -72,20 +72,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     log.info({ clients: next.clients.map((c) => c.definition.name), sources: next.sources.map((s) => s.name) }, 'configuration reloaded');
   }
 
-  let watcher: FSWatcher | undefined;
-  if (options.watch) {
-    let pending: NodeJS.Timeout | undefined;
-    watcher = watch(options.dir, { recursive: true }, (_event, file) => {
-      if (!file || !/\.(graphql|proto|ya?ml)$/.test(String(file))) return;
-      clearTimeout(pending);
-      pending = setTimeout(() => {
-        reload().catch((error) => {
-          if (error instanceof ConfigError) log.error({ problems: error.problems }, 'reload refused: configuration invalid; still serving the previous one');
-          else log.error({ err: error }, 'reload failed; still serving the previous configuration');
-        });
-      }, 200);
+  const watcher = options.watch ? watchConfigFolder(options.dir, () => {
+    reload().catch((error) => {
+      if (error instanceof ConfigError) log.error({ problems: error.problems }, 'reload refused: configuration invalid; still serving the previous one');
+      else log.error({ err: error }, 'reload failed; still serving the previous configuration');
     });
-  }
+  }) : undefined;
 
   let closing: Promise<void> | undefined;
   function close(): Promise<void> {

@@ -2,7 +2,7 @@
 // whole; a broken change is refused and the previous build keeps serving; close() drains.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDemo, EPHEMERAL_PORTS, type Demo } from '../../demo/index.js';
@@ -52,6 +52,22 @@ describe('hot reload', () => {
     await eventually(async () => (await ask(gateway, '{ product(id: "p1") { category } }')).status === 200);
     const { body } = await ask(gateway, '{ product(id: "p1") { name category } }');
     assert.deepEqual(body.data, { product: { name: productById('p1')!.name, category: productById('p1')!.category } });
+  });
+
+  it('keeps reloading a file replaced by rename (atomic saves), once per save', async () => {
+    // Editors, `sed -i` and `git checkout` write a new file and rename it over the old one, so the
+    // watched inode goes away after the first save.
+    const renameSave = (text: string) => {
+      const temp = `${schemaFile()}.tmp`;
+      writeFileSync(temp, text);
+      renameSync(temp, schemaFile());
+    };
+    renameSave(schemaWith('id: ID! name: String! tags: [String!]!'));
+    await eventually(async () => (await ask(gateway, '{ product(id: "p1") { tags } }')).status === 200);
+    renameSave(schemaWith('id: ID! name: String! tags: [String!]! currency: String!'));
+    await eventually(async () => (await ask(gateway, '{ product(id: "p1") { currency } }')).status === 200);
+    renameSave(schemaWith('id: ID! name: String! category: String!'));
+    await eventually(async () => (await ask(gateway, '{ product(id: "p1") { tags } }')).status === 400);
   });
 
   it('a broken change is refused and the previous build keeps serving', async () => {
