@@ -16,10 +16,10 @@ const maxKeyLength = 256;
 export function createApiKeyVerifier(options: ApiKeyOptions): (key: string) => Identity {
   const byHash = new Map(options.keys.map((k) => [k.sha256, k]));
   return (key) => {
-    if (key.length === 0 || key.length > maxKeyLength) throw new AuthFailure('malformed_api_key', 'API key is empty or too long');
+    if (key.length === 0 || key.length > maxKeyLength) throw new AuthFailure('malformed_api_key');
     const entry = byHash.get(sha256Hex(key));
-    if (!entry) throw new AuthFailure('unknown_api_key', 'API key is not known');
-    if (entry.revoked) throw new AuthFailure('revoked_api_key', 'API key has been revoked');
+    if (!entry) throw new AuthFailure('unknown_api_key');
+    if (entry.revoked) throw new AuthFailure('revoked_api_key');
     return { consumer: entry.consumer, scopes: entry.scopes, roles: entry.roles, plan: entry.plan, method: 'api-key' };
   };
 }

@@ -1,6 +1,12 @@
-/** Why a credential was refused: a stable reason for clients and logs, never the credential itself. */
+import { authRefusalReasons, type AuthRefusalReason, type ErrorCode } from '../errors/index.js';
+
+/** Why a credential was refused: a reason of the catalogue, never the credential itself. */
 export class AuthFailure extends Error {
-  constructor(readonly reason: string, message: string, readonly status: 401 | 400 | 503 = 401) {
+  /** UNAUTHENTICATED (401), BAD_REQUEST or AUTH_UNAVAILABLE, from the catalogue. */
+  readonly code: ErrorCode;
+
+  constructor(readonly reason: AuthRefusalReason, message: string = authRefusalReasons[reason].message) {
     super(message);
+    this.code = authRefusalReasons[reason].code;
   }
 }

@@ -2,12 +2,21 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { AuthOptions } from './auth-options.js';
 import type { Identity } from './identity.js';
 import { AuthFailure } from './auth-failure.js';
+import type { AuthRefusalReason, ErrorCode } from '../errors/index.js';
 import { createJwtVerifier } from './jwt-verifier.js';
 import { createApiKeyVerifier } from './api-key-verifier.js';
 
 export type AuthOutcome =
   | { ok: true; identity: Identity | null }
-  | { ok: false; status: 400 | 401 | 503; reason: string; message: string; challenges: string[] };
+  | {
+      ok: false;
+      /** From the refusal reason's catalogue entry: UNAUTHENTICATED (401), BAD_REQUEST, AUTH_UNAVAILABLE. */
+      code: ErrorCode;
+      reason: AuthRefusalReason;
+      message: string;
+      /** WWW-Authenticate challenges: set on UNAUTHENTICATED refusals only. */
+      challenges: string[];
+    };
 
 const userIdPattern = /^[A-Za-z0-9_.:@-]{1,128}$/;
 
@@ -33,7 +42,11 @@ export function createAuthenticator(client: string, options: AuthOptions, baseDi
     ...(jwt ? [`Bearer ${realm}${error ? `, error="invalid_token", error_description="${error.message}"` : ''}`] : []),
     ...(apiKey ? [`ApiKey ${realm}, header="${options.apiKeys!.header}"`] : []),
   ];
-  const refuse = (error: AuthFailure): AuthOutcome => ({ ok: false, status: error.status, reason: error.reason, message: error.message, challenges: challenge(error) });
+  // RFC 6750: no error attribute when the request carried no credential at all
+  const refuse = (error: AuthFailure): AuthOutcome => ({
+    ok: false, code: error.code, reason: error.reason, message: error.message,
+    challenges: error.code === 'UNAUTHENTICATED' ? challenge(error.reason === 'missing_credentials' ? undefined : error) : [],
+  });
 
   async function authenticate(headers: IncomingHttpHeaders): Promise<AuthOutcome> {
     try {
@@ -44,15 +57,15 @@ export function createAuthenticator(client: string, options: AuthOptions, baseDi
       const authorization = headers.authorization;
       if (jwt && authorization !== undefined) {
         const match = /^Bearer +([^ ]+) *$/i.exec(authorization);
-        if (!match?.[1]) throw new AuthFailure('malformed_authorization', 'Authorization header must be "Bearer <token>"');
+        if (!match?.[1]) throw new AuthFailure('malformed_authorization');
         return { ok: true, identity: await jwt(match[1]) };
       }
       if (trusted && headers[trusted] !== undefined) {
         const value = headers[trusted];
-        if (typeof value !== 'string' || !userIdPattern.test(value)) throw new AuthFailure('invalid_user_header', `${options.trustUserHeader} must be one user id (letters, digits, _.:@-)`, 400);
+        if (typeof value !== 'string' || !userIdPattern.test(value)) throw new AuthFailure('invalid_user_header', `${options.trustUserHeader} must be one user id (letters, digits, _.:@-)`);
         return { ok: true, identity: { userId: value, scopes: [], method: 'trusted-header' } };
       }
-      if (required) return { ok: false, status: 401, reason: 'missing_credentials', message: 'credentials are required', challenges: challenge() };
+      if (required) return refuse(new AuthFailure('missing_credentials'));
       return { ok: true, identity: null };
     } catch (error) {
       if (error instanceof AuthFailure) return refuse(error);

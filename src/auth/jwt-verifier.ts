@@ -47,19 +47,19 @@ function listClaim(value: unknown): string[] {
 
 /** jose's error classes → stable reasons. A JWKS that cannot be reached is a 503, not the caller's fault. */
 function toAuthFailure(error: unknown): AuthFailure {
-  if (error instanceof errors.JWTExpired) return new AuthFailure('token_expired', 'token has expired');
+  if (error instanceof errors.JWTExpired) return new AuthFailure('token_expired');
   if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'nbf' || error.claim === 'iat') return new AuthFailure('token_not_yet_valid', 'token is not valid yet');
-    if (error.claim === 'iss') return new AuthFailure('wrong_issuer', 'token has the wrong issuer');
-    if (error.claim === 'aud') return new AuthFailure('wrong_audience', 'token is not for this audience');
+    if (error.claim === 'nbf' || error.claim === 'iat') return new AuthFailure('token_not_yet_valid');
+    if (error.claim === 'iss') return new AuthFailure('wrong_issuer');
+    if (error.claim === 'aud') return new AuthFailure('wrong_audience');
     return new AuthFailure('invalid_claims', `token claim "${error.claim}" is invalid`);
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return new AuthFailure('bad_signature', 'token signature is invalid');
-  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return new AuthFailure('algorithm_not_allowed', 'token algorithm is not allowed');
-  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return new AuthFailure('unknown_key', 'token key id is unknown');
+  if (error instanceof errors.JWSSignatureVerificationFailed) return new AuthFailure('bad_signature');
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return new AuthFailure('algorithm_not_allowed');
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return new AuthFailure('unknown_key');
   if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC') || error instanceof TypeError && /fetch/i.test(error.message)) {
-    return new AuthFailure('keys_unavailable', 'signing keys cannot be fetched right now', 503);
+    return new AuthFailure('keys_unavailable');
   }
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSEError) return new AuthFailure('malformed_token', 'token is malformed');
-  return new AuthFailure('invalid_token', 'token is invalid');
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSEError) return new AuthFailure('malformed_token');
+  return new AuthFailure('invalid_token');
 }

@@ -45,3 +45,39 @@ export type ErrorCode = keyof typeof errorCodes;
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(errorCodes, value);
 }
+
+/** HTTP status of a code as the REST facade answers it; anything unknown is a 500. */
+export function statusOfCode(code: unknown): number {
+  return isErrorCode(code) ? errorCodes[code].status : errorCodes.INTERNAL_SERVER_ERROR.status;
+}
+
+/** The RFC 9457 problem `type` of a code. */
+export const problemTypeOf = (code: string): string => `urn:facet:error:${code}`;
+
+/**
+ * Why a credential is refused: the reason clients and logs see (never the credential itself),
+ * the code that decides the answer, and the default message. The README lists every reason.
+ */
+export const authRefusalReasons = {
+  missing_credentials: { code: 'UNAUTHENTICATED', message: 'credentials are required' },
+  malformed_authorization: { code: 'UNAUTHENTICATED', message: 'Authorization header must be "Bearer <token>"' },
+  malformed_token: { code: 'UNAUTHENTICATED', message: 'token is malformed' },
+  token_too_large: { code: 'UNAUTHENTICATED', message: 'token is too large' },
+  token_expired: { code: 'UNAUTHENTICATED', message: 'token has expired' },
+  token_not_yet_valid: { code: 'UNAUTHENTICATED', message: 'token is not valid yet' },
+  wrong_issuer: { code: 'UNAUTHENTICATED', message: 'token has the wrong issuer' },
+  wrong_audience: { code: 'UNAUTHENTICATED', message: 'token is not for this audience' },
+  invalid_claims: { code: 'UNAUTHENTICATED', message: 'token claims are invalid' },
+  bad_signature: { code: 'UNAUTHENTICATED', message: 'token signature is invalid' },
+  algorithm_not_allowed: { code: 'UNAUTHENTICATED', message: 'token algorithm is not allowed' },
+  unknown_key: { code: 'UNAUTHENTICATED', message: 'token key id is unknown' },
+  invalid_token: { code: 'UNAUTHENTICATED', message: 'token is invalid' },
+  malformed_api_key: { code: 'UNAUTHENTICATED', message: 'API key is empty or too long' },
+  unknown_api_key: { code: 'UNAUTHENTICATED', message: 'API key is not known' },
+  revoked_api_key: { code: 'UNAUTHENTICATED', message: 'API key has been revoked' },
+  invalid_user_header: { code: 'BAD_REQUEST', message: 'the user header must be one user id (letters, digits, _.:@-)' },
+  // the signing keys (JWKS) cannot be fetched: not the caller's fault
+  keys_unavailable: { code: 'AUTH_UNAVAILABLE', message: 'signing keys cannot be fetched right now' },
+} as const satisfies Record<string, { code: ErrorCode; message: string }>;
+
+export type AuthRefusalReason = keyof typeof authRefusalReasons;

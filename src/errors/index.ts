@@ -1,4 +1,6 @@
-export { errorCodes, isErrorCode, type ErrorCode, type ErrorCodeInfo } from './codes.js';
+export {
+  errorCodes, isErrorCode, statusOfCode, problemTypeOf, authRefusalReasons, type ErrorCode, type ErrorCodeInfo, type AuthRefusalReason,
+} from './codes.js';
 export { createGatewayError, errorCodeOf, type GatewayErrorOptions } from './gateway-error.js';
 export { sendJsonError } from './http-response.js';
 export { useErrorCodes } from './use-error-codes.js';

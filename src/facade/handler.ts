@@ -8,8 +8,7 @@ import { readPath } from '../sources/template.js';
 import type { RestEndpoint, RestFacade, RestVersion } from './model.js';
 import { requestVariables } from './variables.js';
 import { externalName, shapeOutput } from './shape.js';
-import { sendProblem, statusForCode } from './problem.js';
-import { errorCodes } from '../errors/index.js';
+import { sendProblem } from './problem.js';
 import { BodyError, readJsonBody } from './read-body.js';
 import { createOpenApiDocument, type FacadeSecurity } from './openapi.js';
 import { serveDocs } from './docs.js';
@@ -45,7 +44,7 @@ export function createFacadeHandler(facade: RestFacade, endpoint: ClientEndpoint
     const rest = match ? match[2] ?? '/' : request.path;
     const version = facade.versions.get(versionName);
     const instance = `${base}${request.path}`;
-    if (!version) return sendProblem(res, { status: 404, code: 'NOT_FOUND', detail: `API version ${versionName} does not exist`, instance, requestId });
+    if (!version) return sendProblem(res, { code: 'NOT_FOUND', detail: `API version ${versionName} does not exist`, instance, requestId });
     // the answer depends on Accept when the version is not in the path
     const versionHeaders = { ...deprecationHeaders(version, base, rest), ...(match ? {} : { vary: 'Accept' }) };
 
@@ -59,14 +58,14 @@ export function createFacadeHandler(facade: RestFacade, endpoint: ClientEndpoint
     const route = candidates.find((e) => e.method === method);
     if (!route) {
       const allow = candidates.flatMap((c) => (c.method === 'GET' ? ['GET', 'HEAD'] : [c.method])).join(', ');
-      if (candidates.length) return sendProblem(res, { status: 405, code: 'METHOD_NOT_ALLOWED', instance, requestId }, { ...versionHeaders, allow });
-      return sendProblem(res, { status: 404, code: 'NOT_FOUND', detail: `no ${version.name} endpoint ${req.method} ${rest}`, instance, requestId }, versionHeaders);
+      if (candidates.length) return sendProblem(res, { code: 'METHOD_NOT_ALLOWED', instance, requestId }, { ...versionHeaders, allow });
+      return sendProblem(res, { code: 'NOT_FOUND', detail: `no ${version.name} endpoint ${req.method} ${rest}`, instance, requestId }, versionHeaders);
     }
 
     const admission = await endpoint.admit(req.headers, request.ip);
     const headers: Record<string, string> = { ...versionHeaders, ...admission.headers };
     if (!admission.ok) {
-      return sendProblem(res, { status: errorCodes[admission.code].status, code: admission.code, ...(admission.message ? { detail: admission.message } : {}), ...admission.extensions, instance, requestId }, headers);
+      return sendProblem(res, { code: admission.code, ...(admission.message ? { detail: admission.message } : {}), ...admission.extensions, instance, requestId }, headers);
     }
 
     let body: unknown;
@@ -75,11 +74,11 @@ export function createFacadeHandler(facade: RestFacade, endpoint: ClientEndpoint
         body = await readJsonBody(req, endpoint.maxBodyBytes);
       } catch (error) {
         if (!(error instanceof BodyError)) throw error;
-        return sendProblem(res, { status: error.status, code: error.status === 413 ? 'PAYLOAD_TOO_LARGE' : error.status === 411 ? 'LENGTH_REQUIRED' : error.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST', detail: error.message, instance, requestId }, headers);
+        return sendProblem(res, { code: error.code, detail: error.message, instance, requestId }, headers);
       }
     }
     const mapped = requestVariables(schema, route, version.shape, route.pattern.exec(rest)!.slice(1), request.query, body);
-    if ('problems' in mapped) return sendProblem(res, { status: 400, code: 'BAD_USER_INPUT', detail: 'some parameters are invalid', errors: mapped.problems, instance, requestId }, headers);
+    if ('problems' in mapped) return sendProblem(res, { code: 'BAD_USER_INPUT', detail: 'some parameters are invalid', errors: mapped.problems, instance, requestId }, headers);
 
     const response = await endpoint.yoga.fetch(`http://facet${endpoint.path}`, {
       method: 'POST',
@@ -90,10 +89,10 @@ export function createFacadeHandler(facade: RestFacade, endpoint: ClientEndpoint
     const value = result.data ? readPath(result.data, route.result) : undefined;
     if (value === null || value === undefined) {
       const error = result.errors?.[0];
-      if (!error) return sendProblem(res, { status: 404, code: 'RESOURCE_NOT_FOUND', detail: `${route.result.join('.')} not found`, instance, requestId }, headers);
+      if (!error) return sendProblem(res, { code: 'RESOURCE_NOT_FOUND', detail: `${route.result.join('.')} not found`, instance, requestId }, headers);
       const code = String(error.extensions?.['code'] ?? 'INTERNAL_SERVER_ERROR');
       const extra: Record<string, string> = error.extensions?.['retryAfter'] ? { 'retry-after': String(error.extensions['retryAfter']) } : {};
-      return sendProblem(res, { status: statusForCode(code), code, detail: error.message, ...(error.extensions?.['source'] ? { source: error.extensions['source'] } : {}), instance, requestId }, { ...headers, ...extra });
+      return sendProblem(res, { code, detail: error.message, ...(error.extensions?.['source'] ? { source: error.extensions['source'] } : {}), instance, requestId }, { ...headers, ...extra });
     }
     const nextLink = route.nextCursor && route.cursorVariable ? nextPage(route, version, readPath(result.data, route.nextCursor), base, rest, request.query) : undefined;
     if (nextLink) headers['link'] = [headers['link'], nextLink].filter(Boolean).join(', ');

@@ -16,8 +16,7 @@ export function createAdmission(authenticator: Authenticator, checkQuota: QuotaC
   return async (headers: IncomingHttpHeaders, ip: string): Promise<Admission> => {
     const auth = await authenticator.authenticate(headers);
     if (!auth.ok) {
-      const code: ErrorCode = auth.status === 401 ? 'UNAUTHENTICATED' : auth.status === 503 ? 'AUTH_UNAVAILABLE' : 'BAD_REQUEST';
-      return { ok: false, code, message: auth.message, extensions: { reason: auth.reason }, headers: auth.status === 401 ? { 'www-authenticate': auth.challenges.join(', ') } : {} };
+      return { ok: false, code: auth.code, message: auth.message, extensions: { reason: auth.reason }, headers: auth.challenges.length ? { 'www-authenticate': auth.challenges.join(', ') } : {} };
     }
     if (!checkQuota) return { ok: true, identity: auth.identity, headers: {} };
     const quota = await checkQuota(auth.identity, ip);

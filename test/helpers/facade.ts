@@ -138,10 +138,11 @@ export const mediaType = (headers: Headers) => (headers.get('content-type') ?? '
 
 // ------------------------------------------------------------------ problem answers
 
-/** A problem answer as sent: the facade's ProblemDetails plus the `type` and `title` sendProblem adds. */
+/** A problem answer as sent: the facade's ProblemDetails plus the `type`, `title` and `status` sendProblem adds. */
 export interface Problem extends ProblemDetails {
   type: string;
   title: string;
+  status: number;
 }
 
 /**
