@@ -18,7 +18,7 @@ import { isBackendFailure, toUpstreamError, UpstreamBadResponseError } from './u
 import { publishUpstreamCall } from './upstream-events.js';
 import { errorCodeOf } from '../errors/index.js';
 import { createHttpClient } from './rest/http-client.js';
-import { compileHttpCall, type CompiledCall } from './rest/compile-http-call.js';
+import { compileHttpCall, type CompiledCall, type PreparedCall } from './rest/compile-http-call.js';
 import { loadService, methodNames } from './grpc/load-proto.js';
 import { createGrpcClient } from './grpc/grpc-client.js';
 import { compileGrpcCall } from './grpc/compile-grpc-call.js';
@@ -215,17 +215,21 @@ function scopeOf(root: unknown, args: Record<string, unknown>, context: SourceCa
   return { root, args, identity: context.identity };
 }
 
-/** A plain call: identical calls within one request (same signature) are made once. */
+/**
+ * A plain call. Identical upstream requests within one request (same signature: method, path,
+ * query, body, call headers) are sent once and their raw answer is shared; each field then reads
+ * its own part of it, so two fields on one URL with different `result` paths each get their own value.
+ */
 function callResolver(def: SourceDefinition, operation: string, compiled: CompiledCall, breaker: CircuitBreaker): GraphQLFieldResolver<unknown, SourceCallContext> {
-  type Prepared = ReturnType<CompiledCall['prepare']> & { context: SourceCallContext };
+  type Pending = PreparedCall & { operation: string; context: SourceCallContext };
   const loaderKey = `${def.name}:calls`;
-  const createLoader = () => new DataLoader<Prepared, unknown, string>(
-    (calls) => Promise.all(calls.map((call) => runCall(def, operation, breaker, call.run, 0, call.context).catch((error: Error) => error))),
+  const createLoader = () => new DataLoader<Pending, unknown, string>(
+    (calls) => Promise.all(calls.map((call) => runCall(def, call.operation, breaker, call.send, 0, call.context).catch((error: Error) => error))),
     { batch: false, cacheKeyFn: (call) => call.signature },
   );
   return (root, args, context) => {
     const prepared = compiled.prepare(scopeOf(root, args, context), context.upstreamHeaders);
-    return getLoader(context, loaderKey, createLoader).load({ ...prepared, context });
+    return getLoader(context, loaderKey, createLoader).load({ ...prepared, operation, context }).then(compiled.extract);
   };
 }
 
@@ -241,7 +245,7 @@ function batchResolver(def: SourceDefinition, binding: FieldBinding, operation: 
     const loader = getLoader(context, loaderKey, () => new DataLoader<unknown, unknown, string>(async (batchKeys) => {
       const prepared = compiled.prepare(scopeOf(root, { ...rest, [arg]: batchKeys }, context), context.upstreamHeaders);
       const payload = await runCall(def, operation, breaker, async () => {
-        const items = await prepared.run();
+        const items = compiled.extract(await prepared.send());
         if (items !== null && !Array.isArray(items)) throw new UpstreamBadResponseError(`${operation}: expected a list`);
         return items;
       }, batchKeys.length, context);

@@ -19,6 +19,8 @@ export interface FixtureClient {
 export interface FixtureConfigOptions {
   /** Files of the repository's schema/ folder to copy, e.g. ['catalog.graphql']. */
   sources: string[];
+  /** More files of schema/, written inline, by name, e.g. { 'accounts.graphql': 'extend schema @source(…)' }. */
+  sourceFiles?: Record<string, string>;
   clients: Record<string, FixtureClient>;
   /** gateway.yaml (omitted when undefined). */
   gatewayYaml?: string;
@@ -35,6 +37,7 @@ export function createFixtureConfig(options: FixtureConfigOptions): FixtureConfi
   const dir = mkdtempSync(join(tmpdir(), 'facet-fixture-'));
   mkdirSync(join(dir, 'schema'));
   for (const file of options.sources) copyFileSync(join(repoRoot, 'schema', file), join(dir, 'schema', file));
+  for (const [file, text] of Object.entries(options.sourceFiles ?? {})) writeFileSync(join(dir, 'schema', file), text);
   for (const [name, client] of Object.entries(options.clients)) {
     const folder = join(dir, 'clients', name);
     mkdirSync(folder, { recursive: true });

@@ -14,9 +14,9 @@ export function compileGrpcCall(call: GrpcCall, client: GrpcClient): CompiledCal
       const message = request(scope);
       return {
         signature: `${call.method} ${stableStringify(message)}`,
-        run: async () => {
+        send: async () => {
           try {
-            return readPath(await client.call(call.method, message, headers), call.response);
+            return await client.call(call.method, message, headers);
           } catch (error) {
             if ((error as { code?: unknown }).code === NOT_FOUND) return null;
             throw error;
@@ -24,5 +24,6 @@ export function compileGrpcCall(call: GrpcCall, client: GrpcClient): CompiledCal
         },
       };
     },
+    extract: (answer) => readPath(answer, call.response),
   };
 }

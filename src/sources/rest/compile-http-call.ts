@@ -1,11 +1,25 @@
 import type { Dispatcher } from 'undici';
 import type { HttpCall } from '../model.js';
 import { compileTemplate, compileValue, readPath, type TemplateScope } from '../template.js';
+import { stableStringify } from '../loaders.js';
 import type { HttpClient, HttpRequest } from './http-client.js';
 
+/**
+ * A field's backend call, compiled once. Fields whose requests are identical share one upstream
+ * call per GraphQL request (same signature), so the raw answer is shared and each field then
+ * reads its own value out of it with `extract` (its own `result` / `response` path).
+ */
 export interface CompiledCall {
-  /** Builds the upstream request from the scope: a stable signature (for dedupe) and a runner. */
-  prepare(scope: TemplateScope, headers: Record<string, string>): { signature: string; run: () => Promise<unknown> };
+  /** Builds the upstream request from the scope: a signature covering all that shapes the answer, and a sender. */
+  prepare(scope: TemplateScope, headers: Record<string, string>): PreparedCall;
+  /** This field's value out of the raw answer; null when the backend said "not found". */
+  extract(answer: unknown): unknown;
+}
+
+export interface PreparedCall {
+  signature: string;
+  /** Sends the request; resolves to the raw answer (null for "not found"). */
+  send: () => Promise<unknown>;
 }
 
 function queryString(query: Record<string, unknown>): string {
@@ -43,13 +57,15 @@ export function compileHttpCall(call: HttpCall, client: HttpClient): CompiledCal
         request.body = JSON.stringify(body(scope));
         request.headers['content-type'] = 'application/json';
       }
+      // call-specific headers can change the answer (accept-language…); the per-request ones are the same for every call
       return {
-        signature: `${method} ${target} ${request.body ?? ''}`,
-        run: async () => {
+        signature: headers ? `${method} ${target} ${request.body ?? ''} ${stableStringify(request.headers)}` : `${method} ${target} ${request.body ?? ''}`,
+        send: async () => {
           const result = await client.request(request);
-          return result.status === 404 ? null : readPath(result.json, call.result);
+          return result.status === 404 ? null : result.json;
         },
       };
     },
+    extract: (answer) => readPath(answer, call.result),
   };
 }
