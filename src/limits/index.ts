@@ -1,1 +1,2 @@
-export { useDocumentLimits, type DocumentLimits } from './use-document-limits.js';
+export { useDocumentLimits, maxNestingFor, type DocumentLimits } from './use-document-limits.js';
+export { documentNestsDeeperThan, jsonNestsDeeperThan } from './nesting-depth.js';

@@ -3,7 +3,8 @@ import { GraphQLError, NoSchemaIntrospectionCustomRule, type OperationDefinition
 import type { ClientDefinition } from '../clients/index.js';
 import { useFieldGate, type FieldDecider } from '../directives/field-gate/index.js';
 import { useErrorCodes } from '../errors/index.js';
-import { useDocumentLimits } from '../limits/index.js';
+import { maxNestingFor, useDocumentLimits } from '../limits/index.js';
+import { useRequestParser } from './use-request-parser.js';
 
 /**
  * The plugins of one client endpoint, in the order they hook into a request. yoga already
@@ -12,7 +13,9 @@ import { useDocumentLimits } from '../limits/index.js';
 export function clientPlugins(client: ClientDefinition, deciders: FieldDecider<never>[]): Plugin[] {
   const options = client.options;
   return [
-    // parse + validate: depth, aliases, tokens and cost limits (refused before execution)
+    // request: JSON nesting scanned before JSON.parse; malformed JSON is BAD_REQUEST with a fixed message
+    useRequestParser(maxNestingFor(options.limits)),
+    // parse + validate: nesting (before parsing), depth, aliases, tokens and cost limits (refused before execution)
     useDocumentLimits(options.limits),
     // validate: an operation type the client does not have (e.g. a mutation on a read-only client)
     knownOperationTypes,

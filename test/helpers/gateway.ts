@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import { EPHEMERAL_PORTS, startDemo, type Demo } from '../../demo/index.js';
 import { startGateway, type RunningGateway } from '../../src/server/index.js';
+import type { Logger } from 'pino';
 import { createLogger } from '../../src/observability/index.js';
 
 /** The repository root: the demo configuration folder (schema/ and clients/). */
@@ -48,6 +49,8 @@ export interface StackOptions {
   dir?: string;
   /** Extra environment, on top of process.env (without REDIS_URL) and the demo's addresses. */
   env?: Record<string, string>;
+  /** The gateway's logger. @default silent */
+  log?: Logger;
 }
 
 export interface GqlOptions {
@@ -96,7 +99,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       // Each stack counts rate limits in its own memory store (no counts shared through Redis
       // between stacks or runs); pass REDIS_URL in options.env to use Redis.
       env: { ...process.env, REDIS_URL: undefined, ...demo.env, ...options.env },
-      log: createLogger({ level: 'silent' }),
+      log: options.log ?? createLogger({ level: 'silent' }),
       watch: false,
       shutdownTimeoutMs: 1_000,
     });
