@@ -14,7 +14,9 @@ export const gatewayFileSchema = z.strictObject({
      */
     onError: z.enum(['allow', 'deny']).default('allow'),
     timeoutMs: z.number().int().min(10).max(5000).default(200),
-  }).default({ onError: 'allow', timeoutMs: 200 }),
+    /** After a store failure, how long requests are decided by onError without asking it, before one probe. */
+    backoffMs: z.number().int().min(100).max(60_000).default(2000),
+  }).default({ onError: 'allow', timeoutMs: 200, backoffMs: 2000 }),
 });
 
 export type GatewayFileOptions = z.output<typeof gatewayFileSchema>;

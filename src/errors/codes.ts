@@ -28,6 +28,7 @@ export const errorCodes = {
   AUTH_UNAVAILABLE: { status: 503, message: 'Credentials cannot be verified right now', remedy: 'Retry later; the signing keys (JWKS) could not be fetched.' },
   FORBIDDEN: { status: 403, message: 'Not allowed', remedy: 'Use credentials with the required scopes.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests', remedy: 'Wait for Retry-After seconds.' },
+  RATE_LIMIT_UNAVAILABLE: { status: 503, message: 'Rate limits cannot be checked right now', remedy: 'Retry after Retry-After seconds; the rate-limit store (Redis) is unreachable and rateLimitStore.onError is deny.' },
   INTERNAL_SERVER_ERROR: { status: 500, message: 'Unexpected error', remedy: 'Report it with the x-request-id; details are in the gateway log.' },
   // --- upstream (field level: partial data + this error, HTTP 200) ------------------------------
   UPSTREAM_UNAVAILABLE: { status: 503, message: 'The backend is unavailable', remedy: 'Retry later; check the source’s health.' },

@@ -20,7 +20,7 @@ export function createAdmission(authenticator: Authenticator, checkQuota: QuotaC
     }
     if (!checkQuota) return { ok: true, identity: auth.identity, headers: {} };
     const quota = await checkQuota(auth.identity, ip);
-    if (!quota.allowed) return { ok: false, code: 'RATE_LIMITED', extensions: { retryAfter: quota.retryAfterSeconds }, headers: quota.headers };
+    if (!quota.allowed) return { ok: false, code: quota.unavailable ? 'RATE_LIMIT_UNAVAILABLE' : 'RATE_LIMITED', extensions: { retryAfter: quota.retryAfterSeconds }, headers: quota.headers };
     return { ok: true, identity: auth.identity, headers: quota.headers };
   };
 }

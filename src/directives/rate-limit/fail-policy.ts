@@ -1,33 +1,51 @@
 /**
  * What to do when the rate-limit store cannot decide (e.g. Redis is down): wraps a store so that
- * `consume` never rejects.
+ * no call ever rejects, and so that an outage costs at most one store timeout, not one per rule or
+ * per request.
  *
- *  - 'allow' (fail-open): the request proceeds as if nothing had been counted (remaining = limit).
- *    Right when availability matters more than the limit, e.g. limits that protect against abuse
- *    but not against cost.
- *  - 'deny' (fail-closed): the request is refused with a short retry hint. Right when exceeding the
- *    limit is worse than refusing, e.g. limits that protect a paid or fragile backend.
+ * A breaker on the store: the first store failure marks it down; for `backoffMs` nobody asks it,
+ * and every decision is made at once by the policy. Then one background probe (`ping`) runs while
+ * requests keep being decided by the policy; when it answers, the store is used again. The state
+ * changes are reported once each (down, up), never per request.
  *
- * The wrapper adds no timer of its own: how long a failing call takes is bounded by the wrapped
- * store (the Redis store by its `timeoutMs`, the memory store never waits).
+ *  - 'allow' (fail-open): decisions come from an in-memory store of this instance, started at the
+ *    outage: an approximate limit (each instance counts alone, so N instances allow up to N times
+ *    the limit) instead of none. Right when availability matters more than exactness.
+ *  - 'deny' (fail-closed): every check is refused with `unavailable: true` and a retry hint of the
+ *    time until the next probe. Right when exceeding a limit is worse than refusing.
  */
-import type { RateLimitDecision, RateLimitStore } from './store.js';
+import { createMemoryStore, type MemoryRateLimitStore } from './memory-store.js';
+import { RateLimitStoreError, type RateLimitCheck, type RateLimitDecision, type RateLimitStore } from './store.js';
 
 export type RateLimitFailMode = 'allow' | 'deny';
 
 export interface FailPolicyOptions {
-  /** The decision to return when the store fails. */
+  /** The decision to make while the store fails. */
   onError: RateLimitFailMode;
-  /** Called with every store error (and any error from `close`). Errors it throws are ignored. */
+  /** How long a failed store is not asked before one probe. @default 2000 */
+  backoffMs?: number;
+  /** Called with the error that takes the store down (once per outage) and with any other error. Errors it throws are ignored. */
   log?: (err: unknown) => void;
+  /** Called once when a probe finds the store answering again, with how long it was down. */
+  onRecover?: (downForMs: number) => void;
+  /** Clock in ms. @default Date.now */
+  now?: () => number;
 }
 
-/** Retry hint of a fail-closed denial: long enough not to hammer, short enough to recover quickly. */
-export const FAIL_CLOSED_RETRY_AFTER_MS = 1000;
+export const DEFAULT_STORE_BACKOFF_MS = 2000;
+
+type Mode = 'all' | 'each';
 
 export function withFailPolicy(store: RateLimitStore, options: FailPolicyOptions): RateLimitStore {
-  const { onError, log } = options;
+  const { onError, log, onRecover } = options;
+  const backoffMs = options.backoffMs ?? DEFAULT_STORE_BACKOFF_MS;
+  const now = options.now ?? Date.now;
   if (onError !== 'allow' && onError !== 'deny') throw new TypeError(`rate limit: onError must be 'allow' or 'deny', got ${String(onError)}`);
+
+  let downSince: number | undefined; // undefined while the store is up
+  let probeAt = 0;
+  let probing = false;
+  let local: MemoryRateLimitStore | undefined; // the approximate counts of an outage ('allow')
 
   const report = (err: unknown): void => {
     try {
@@ -37,24 +55,66 @@ export function withFailPolicy(store: RateLimitStore, options: FailPolicyOptions
     }
   };
 
-  const fallback = (limit: number): RateLimitDecision =>
-    onError === 'allow'
-      ? { allowed: true, limit, remaining: limit, retryAfterMs: 0, resetMs: 0 }
-      : { allowed: false, limit, remaining: 0, retryAfterMs: FAIL_CLOSED_RETRY_AFTER_MS, resetMs: FAIL_CLOSED_RETRY_AFTER_MS };
+  const markDown = (err: unknown): void => {
+    probeAt = now() + backoffMs;
+    if (downSince !== undefined) return; // already down: reported once
+    downSince = now();
+    report(err);
+  };
+
+  const probe = (): void => {
+    probing = true;
+    store.ping().then(
+      () => {
+        if (downSince === undefined) return;
+        const downFor = now() - downSince;
+        downSince = undefined;
+        void local?.close(); // the next outage starts counting afresh
+        local = undefined;
+        try { onRecover?.(downFor); } catch { /* see report */ }
+      },
+      () => { probeAt = now() + backoffMs; },
+    ).finally(() => { probing = false; });
+  };
+
+  const fallback = async (checks: readonly RateLimitCheck[], mode: Mode): Promise<RateLimitDecision[]> => {
+    if (onError === 'deny') {
+      const retryAfterMs = Math.max(1, probeAt - now());
+      return checks.map(({ limit }) => ({ allowed: false, limit, remaining: 0, retryAfterMs, resetMs: retryAfterMs, unavailable: true }));
+    }
+    local ??= createMemoryStore({ now });
+    try {
+      return await (mode === 'all' ? local.consumeAll(checks) : local.consumeEach(checks));
+    } catch (err) {
+      report(err); // invalid arguments: a programming error, logged; the request is not punished for it
+      return checks.map(({ limit }) => ({ allowed: true, limit, remaining: limit, retryAfterMs: 0, resetMs: 0 }));
+    }
+  };
+
+  const decide = async (checks: readonly RateLimitCheck[], mode: Mode): Promise<RateLimitDecision[]> => {
+    if (downSince !== undefined) {
+      if (!probing && now() >= probeAt) probe();
+      return fallback(checks, mode);
+    }
+    try {
+      return await (mode === 'all' ? store.consumeAll(checks) : store.consumeEach(checks));
+    } catch (err) {
+      if (err instanceof RateLimitStoreError) markDown(err);
+      else report(err);
+      return fallback(checks, mode);
+    }
+  };
 
   return {
-    async consume(key, limit, windowMs, cost) {
-      try {
-        return await store.consume(key, limit, windowMs, cost);
-      } catch (err) {
-        // Store failures (RateLimitStoreError) and invalid arguments (RangeError) alike: the contract
-        // is "never throws", so both get the policy's decision and are logged for the operator.
-        report(err);
-        return fallback(limit);
-      }
+    async consume(key, limit, windowMs, cost = 1) {
+      return (await decide([{ key, limit, windowMs, cost }], 'each'))[0]!;
     },
+    consumeAll: (checks) => decide(checks, 'all'),
+    consumeEach: (checks) => decide(checks, 'each'),
+    ping: () => store.ping(),
 
     async close() {
+      await local?.close();
       try {
         await store.close();
       } catch (err) {

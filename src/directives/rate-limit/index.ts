@@ -7,9 +7,10 @@
  *
  *     const store = withFailPolicy(createRedisStore({ url }), { onError: 'allow', log: (e) => logger.warn(e) });
  *     const decision = await store.consume(`${client}:${field}`, 100, 60_000);
- *     // when !decision.allowed: answer RATE_LIMITED with Retry-After = ceil(decision.retryAfterMs / 1000)
+ *     // when !decision.allowed: answer RATE_LIMITED with Retry-After = waitSeconds(decision.retryAfterMs, 60_000)
  */
 export {
+  type RateLimitCheck,
   type RateLimitDecision,
   type RateLimitStore,
   RateLimitStoreError,
@@ -28,6 +29,7 @@ export { type RedisStoreOptions, createRedisStore } from './redis-store.js';
 export {
   type FailPolicyOptions,
   type RateLimitFailMode,
-  FAIL_CLOSED_RETRY_AFTER_MS,
+  DEFAULT_STORE_BACKOFF_MS,
   withFailPolicy,
 } from './fail-policy.js';
+export { waitSeconds } from './wait-seconds.js';

@@ -11,7 +11,7 @@
  *  - at most `maxKeys` entries are kept; beyond that the least recently used is evicted (which
  *    forgets its hits: under a key flood the limiter errs towards allowing, never towards OOM).
  */
-import { assertConsumeArgs, type RateLimitStore } from './store.js';
+import { normalizeChecks, type RateLimitCheck, type RateLimitDecision, type RateLimitStore } from './store.js';
 import { decideSlidingWindow, windowStartOf } from './sliding-window.js';
 
 export interface MemoryStoreOptions {
@@ -32,6 +32,11 @@ interface Entry {
   windowStart: number;
   prev: number;
   curr: number;
+}
+
+/** A key's counters during one decision; `recorded` when it has (or will get) an entry. */
+interface Counters extends Entry {
+  recorded: boolean;
 }
 
 /** How often the interval sweep scans every entry for aged-out counters. */
@@ -61,41 +66,72 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryRateL
   }, SWEEP_INTERVAL_MS);
   timer.unref(); // never keeps the process alive
 
+  /** The key's counters rolled forward to the window containing `at`. */
+  const rolled = (key: string, windowMs: number, at: number): Counters => {
+    const windowStart = windowStartOf(at, windowMs);
+    const entry = entries.get(key);
+    let prev = 0;
+    let curr = 0;
+    if (entry && entry.windowMs === windowMs) {
+      if (entry.windowStart === windowStart) ({ prev, curr } = entry);
+      else if (entry.windowStart === windowStart - windowMs) prev = entry.curr;
+      // older: both counters have aged out, start from zero
+    }
+    return { windowMs, windowStart, prev, curr, recorded: entry !== undefined };
+  };
+
+  const write = (key: string, counters: Counters): void => {
+    entries.delete(key); // re-insert at the most-recently-used end
+    entries.set(key, { windowMs: counters.windowMs, windowStart: counters.windowStart, prev: counters.prev, curr: counters.curr });
+    while (entries.size > maxKeys) {
+      const oldest = entries.keys().next();
+      if (oldest.done) break;
+      entries.delete(oldest.value);
+    }
+  };
+
+  /**
+   * Decides every check with no `await` in between (so concurrent calls are exact), then records
+   * them: all or nothing ('all'), or each allowed check ('each'). A key named twice sees the hits
+   * of its earlier checks.
+   */
+  const decide = (checks: readonly RateLimitCheck[], mode: 'all' | 'each'): RateLimitDecision[] => {
+    const normalized = normalizeChecks(checks);
+    const at = now();
+    const pending = new Map<string, Counters>();
+    const decisions = normalized.map(({ key, limit, windowMs, cost }) => {
+      const prior = pending.get(key);
+      const counters = prior && prior.windowMs === windowMs ? prior : rolled(key, windowMs, at);
+      const result = decideSlidingWindow({ ...counters, now: at, limit, cost });
+      // A denial records nothing, so a key that has no entry does not get one.
+      pending.set(key, { ...counters, curr: result.curr, recorded: counters.recorded || result.decision.allowed });
+      return result.decision;
+    });
+    if (mode === 'each' || decisions.every((d) => d.allowed)) {
+      for (const [key, counters] of pending) if (counters.recorded) write(key, counters);
+    }
+    sweepOldest(at);
+    return decisions;
+  };
+
   return {
     get size() {
       return entries.size;
     },
 
     async consume(key, limit, windowMs, cost = 1) {
-      assertConsumeArgs(limit, windowMs, cost);
-      const at = now();
-      const windowStart = windowStartOf(at, windowMs);
-
-      // Roll the stored counters forward to the current window.
-      let prev = 0;
-      let curr = 0;
-      const entry = entries.get(key);
-      if (entry && entry.windowMs === windowMs) {
-        if (entry.windowStart === windowStart) ({ prev, curr } = entry);
-        else if (entry.windowStart === windowStart - windowMs) prev = entry.curr;
-        // older: both counters have aged out, start from zero
-      }
-
-      const result = decideSlidingWindow({ prev, curr, now: at, windowStart, windowMs, limit, cost });
-
-      // A denial records nothing, so a key that has no entry does not get one.
-      if (entry || result.decision.allowed) {
-        entries.delete(key); // re-insert at the most-recently-used end
-        entries.set(key, { windowMs, windowStart, prev, curr: result.curr });
-        while (entries.size > maxKeys) {
-          const oldest = entries.keys().next();
-          if (oldest.done) break;
-          entries.delete(oldest.value);
-        }
-      }
-      sweepOldest(at);
-      return result.decision;
+      return decide([{ key, limit, windowMs, cost }], 'each')[0]!;
     },
+
+    async consumeAll(checks) {
+      return decide(checks, 'all');
+    },
+
+    async consumeEach(checks) {
+      return decide(checks, 'each');
+    },
+
+    async ping() {},
 
     async close() {
       clearInterval(timer);

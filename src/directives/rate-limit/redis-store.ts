@@ -1,8 +1,9 @@
 /**
  * Redis-backed rate-limit store, shared by every gateway instance that points at the same Redis.
  *
- * One Lua script does the whole read-decide-write, so concurrent calls from any number of
- * instances are counted exactly. It reads the clock with `redis.call('TIME')`, so instances with
+ * One Lua script does the whole read-decide-write for every check of a call (all of a request's
+ * quota rules in one round trip), so concurrent calls from any number of instances are counted
+ * exactly. It reads the clock with `redis.call('TIME')`, so instances with
  * skewed clocks still agree on the windows. Counters live in `<prefix><key>:<windowIndex>` (window
  * index = floor(ms / windowMs), epoch-aligned) and expire after two windows.
  * Note: the window keys are derived inside the script, so this targets a single Redis (or a
@@ -13,7 +14,7 @@
  * allow or deny is decided by the caller (see fail-policy.ts).
  */
 import { Redis } from 'ioredis';
-import { assertConsumeArgs, RateLimitStoreError, type RateLimitStore } from './store.js';
+import { normalizeChecks, RateLimitStoreError, type RateLimitCheck, type RateLimitDecision, type RateLimitStore } from './store.js';
 import { decideSlidingWindow } from './sliding-window.js';
 
 export interface RedisStoreOptions {
@@ -27,35 +28,61 @@ export interface RedisStoreOptions {
   timeoutMs?: number;
 }
 
-// KEYS[1] = prefix .. key; ARGV = limit, windowMs, cost.
-// Returns { allowed (0|1), prev, curr before this call, now (ms), windowStart (ms) }; the caller
-// derives remaining / retry / reset from those with the same arithmetic as the memory store.
+// KEYS[i] = prefix .. key of check i; ARGV[1] = mode ('all' | 'each'), then limit, windowMs, cost per check.
+// Returns { now (ms), then per check: allowed (0|1), prev, curr before this check, windowStart (ms) };
+// the caller derives remaining / retry / reset from those with the same arithmetic as the memory
+// store. 'all' records every check only when all are allowed; 'each' records each allowed check
+// before deciding the next. A key named twice sees the hits of its earlier checks (`pending`).
 const CONSUME_SCRIPT = `
 if redis.replicate_commands then redis.replicate_commands() end -- TIME before writes (Redis < 5)
-local limit = tonumber(ARGV[1])
-local windowMs = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
+local mode = ARGV[1]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local index = math.floor(now / windowMs)
-local windowStart = index * windowMs
-local currKey = KEYS[1] .. ':' .. string.format('%.0f', index)
-local prevKey = KEYS[1] .. ':' .. string.format('%.0f', index - 1)
-local prev = tonumber(redis.call('GET', prevKey) or '0')
-local curr = tonumber(redis.call('GET', currKey) or '0')
--- same expression as estimateHits() + decideSlidingWindow() in sliding-window.ts
-local estimated = prev * (1 - (now - windowStart) / windowMs) + curr
-local allowed = 0
-if estimated + cost <= limit then
-  allowed = 1
-  redis.call('INCRBY', currKey, cost)
-  redis.call('PEXPIRE', currKey, 2 * windowMs)
+local reply = { now }
+local writes = {}
+local pending = {}
+local allAllowed = true
+for i = 1, #KEYS do
+  local limit = tonumber(ARGV[3 * i - 1])
+  local windowMs = tonumber(ARGV[3 * i])
+  local cost = tonumber(ARGV[3 * i + 1])
+  local index = math.floor(now / windowMs)
+  local windowStart = index * windowMs
+  local currKey = KEYS[i] .. ':' .. string.format('%.0f', index)
+  local prevKey = KEYS[i] .. ':' .. string.format('%.0f', index - 1)
+  local prev = tonumber(redis.call('GET', prevKey) or '0')
+  local curr = tonumber(redis.call('GET', currKey) or '0') + (pending[currKey] or 0)
+  -- same expression as estimateHits() + decideSlidingWindow() in sliding-window.ts
+  local estimated = prev * (1 - (now - windowStart) / windowMs) + curr
+  local allowed = 0
+  if estimated + cost <= limit then
+    allowed = 1
+    pending[currKey] = (pending[currKey] or 0) + cost
+    if mode == 'each' then
+      redis.call('INCRBY', currKey, cost)
+      redis.call('PEXPIRE', currKey, 2 * windowMs)
+    else
+      writes[#writes + 1] = { currKey, cost, 2 * windowMs }
+    end
+  else
+    allAllowed = false
+  end
+  reply[#reply + 1] = allowed
+  reply[#reply + 1] = prev
+  reply[#reply + 1] = curr
+  reply[#reply + 1] = windowStart
 end
-return { allowed, prev, curr, now, windowStart }
+if allAllowed then
+  for _, w in ipairs(writes) do
+    redis.call('INCRBY', w[1], w[2])
+    redis.call('PEXPIRE', w[1], w[3])
+  end
+end
+return reply
 `;
 
 const COMMAND = 'facetRateLimitConsume';
-type ScriptClient = Redis & { [COMMAND](key: string, limit: number, windowMs: number, cost: number): Promise<unknown> };
+type ScriptClient = Redis & { [COMMAND](...keysThenArgs: Array<string | number>): Promise<unknown> };
 
 export function createRedisStore(options: RedisStoreOptions = {}): RateLimitStore {
   const keyPrefix = options.keyPrefix ?? 'facet:rl:';
@@ -71,7 +98,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): RateLimitStor
     // connectTimeout stays at its default: a slow handshake should still end up connected for later calls.
   });
   if (owned) client.on('error', (err: unknown) => { lastError = err; }); // reported via consume's error; avoids "Unhandled error event"
-  client.defineCommand(COMMAND, { numberOfKeys: 1, lua: CONSUME_SCRIPT });
+  client.defineCommand(COMMAND, { lua: CONSUME_SCRIPT }); // numberOfKeys passed per call
 
   // One shared promise per connection attempt, so a burst of calls adds two listeners, not hundreds.
   let ready: Promise<void> | undefined;
@@ -89,41 +116,57 @@ export function createRedisStore(options: RedisStoreOptions = {}): RateLimitStor
     return ready;
   };
 
-  /** Waits for the connection, then runs the script, unless the caller has given up meanwhile. */
-  const runScript = async (key: string, limit: number, windowMs: number, cost: number, gaveUp: () => boolean): Promise<number[]> => {
-    await whenReady();
-    if (gaveUp()) throw new Error('gave up before sending'); // never record hits for a call that already failed
-    const reply = await (client as ScriptClient)[COMMAND](keyPrefix + key, limit, windowMs, cost);
-    if (!Array.isArray(reply) || reply.length !== 5 || !reply.every((n) => typeof n === 'number')) {
-      throw new Error(`unexpected reply from the rate-limit script: ${JSON.stringify(reply)}`);
+  /** Runs `work` once connected, within `timeoutMs` overall; `gaveUp` tells it the caller stopped waiting. */
+  const bounded = async <T>(work: (gaveUp: () => boolean) => Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => { timedOut = true; reject(new Error(`no answer within ${timeoutMs} ms`)); }, timeoutMs);
+    });
+    try {
+      return await Promise.race([whenReady().then(() => work(() => timedOut)), deadline]);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const last = lastError instanceof Error && client.status !== 'ready' ? ` (last connection error: ${lastError.message})` : '';
+      throw new RateLimitStoreError(`rate-limit store unavailable: ${reason}${last}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
     }
-    return reply as number[];
   };
 
-  return {
-    async consume(key, limit, windowMs, cost = 1) {
-      assertConsumeArgs(limit, windowMs, cost);
-      let timer: NodeJS.Timeout | undefined;
-      let timedOut = false;
-      const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => { timedOut = true; reject(new Error(`no answer within ${timeoutMs} ms`)); }, timeoutMs);
-      });
-      try {
-        const reply = await Promise.race([runScript(key, limit, windowMs, cost, () => timedOut), deadline]);
-        const [verdict, prev = 0, curr = 0, now = 0, windowStart = 0] = reply;
+  const run = (checks: readonly RateLimitCheck[], mode: 'all' | 'each'): Promise<RateLimitDecision[]> => {
+    const normalized = normalizeChecks(checks);
+    if (normalized.length === 0) return Promise.resolve([]);
+    return bounded(async (gaveUp) => {
+      if (gaveUp()) throw new Error('gave up before sending'); // never record hits for a call that already failed
+      const args = [normalized.length, ...normalized.map((c) => keyPrefix + c.key), mode, ...normalized.flatMap((c) => [c.limit, c.windowMs, c.cost])];
+      const reply = await (client as ScriptClient)[COMMAND](...args);
+      if (!Array.isArray(reply) || reply.length !== 1 + 4 * normalized.length || !reply.every((n) => typeof n === 'number')) {
+        throw new Error(`unexpected reply from the rate-limit script: ${JSON.stringify(reply)}`);
+      }
+      const now = reply[0] as number;
+      return normalized.map(({ limit, windowMs, cost }, i) => {
+        const [verdict, prev, curr, windowStart] = (reply as number[]).slice(1 + 4 * i, 5 + 4 * i) as [number, number, number, number];
         const { decision } = decideSlidingWindow({ prev, curr, now, windowStart, windowMs, limit, cost });
         // Both sides evaluate the same expression on the same numbers, so they agree; should they
         // ever not, the script's verdict wins because it is what was recorded.
         const allowed = verdict === 1;
         if (decision.allowed === allowed) return decision;
         return { ...decision, allowed, retryAfterMs: allowed ? 0 : Math.max(1, decision.retryAfterMs) };
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        const last = lastError instanceof Error && client.status !== 'ready' ? ` (last connection error: ${lastError.message})` : '';
-        throw new RateLimitStoreError(`rate-limit store unavailable: ${reason}${last}`, { cause: error });
-      } finally {
-        clearTimeout(timer);
-      }
+      });
+    });
+  };
+
+  return {
+    async consume(key, limit, windowMs, cost = 1) {
+      return (await run([{ key, limit, windowMs, cost }], 'each'))[0]!;
+    },
+
+    consumeAll: (checks) => run(checks, 'all'),
+    consumeEach: (checks) => run(checks, 'each'),
+
+    async ping() {
+      await bounded(() => client.ping());
     },
 
     async close() {

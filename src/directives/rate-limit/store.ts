@@ -29,6 +29,19 @@ export interface RateLimitDecision {
   retryAfterMs: number;
   /** ms until the counters fully reset (every recorded hit has aged out of the sliding window). */
   resetMs: number;
+  /**
+   * True when no counter was consulted because the store is unavailable and the fail policy is
+   * `deny`: the refusal is about the store, not about a quota (answered 503, not 429).
+   */
+  unavailable?: boolean;
+}
+
+/** One limit to check: `cost` hits (default 1) against `limit` per sliding window of `windowMs`. */
+export interface RateLimitCheck {
+  key: string;
+  limit: number;
+  windowMs: number;
+  cost?: number;
 }
 
 export interface RateLimitStore {
@@ -43,6 +56,20 @@ export interface RateLimitStore {
    * Rejects with `RateLimitStoreError` when the backing store cannot answer (in bounded time).
    */
   consume(key: string, limit: number, windowMs: number, cost?: number): Promise<RateLimitDecision>;
+  /**
+   * All-or-nothing, in one atomic step (one round trip for Redis): the hits are recorded on every
+   * key only when every check has room; otherwise nothing is recorded. One decision per check, in
+   * order; the request passes when every decision is allowed. A key named twice sees the hits of
+   * its earlier checks.
+   */
+  consumeAll(checks: readonly RateLimitCheck[]): Promise<RateLimitDecision[]>;
+  /**
+   * Each check decided on its own, in order, in one atomic step: an allowed check is recorded
+   * before the next is decided (so 25 hits on one key against a limit of 20 give 20 allowed).
+   */
+  consumeEach(checks: readonly RateLimitCheck[]): Promise<RateLimitDecision[]>;
+  /** Resolves when the store answers (bounded like `consume`); used to probe a store after a failure. */
+  ping(): Promise<void>;
   /** Releases timers and connections the store created. Idempotent. */
   close(): Promise<void>;
 }
@@ -67,4 +94,12 @@ export function assertConsumeArgs(limit: number, windowMs: number, cost: number)
   if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`rate limit: limit must be an integer >= 0, got ${limit}`);
   if (!Number.isSafeInteger(windowMs) || windowMs < 1) throw new RangeError(`rate limit: windowMs must be an integer >= 1, got ${windowMs}`);
   if (!Number.isSafeInteger(cost) || cost < 1) throw new RangeError(`rate limit: cost must be an integer >= 1, got ${cost}`);
+}
+
+/** Checks every check's arguments (see `assertConsumeArgs`) and fills in the default cost. */
+export function normalizeChecks(checks: readonly RateLimitCheck[]): Array<Required<RateLimitCheck>> {
+  return checks.map(({ key, limit, windowMs, cost = 1 }) => {
+    assertConsumeArgs(limit, windowMs, cost);
+    return { key, limit, windowMs, cost };
+  });
 }
