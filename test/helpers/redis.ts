@@ -1,5 +1,8 @@
 // Live-Redis helpers for gateway tests: is Redis there (tests that need it are skipped locally when
 // it is not, never in CI), and removal of the keys a test's unique client wrote.
+import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -53,4 +56,46 @@ export async function deleteRateLimitKeys(fragment: string, url = REDIS_URL): Pr
   } finally {
     admin.disconnect();
   }
+}
+
+export interface PrivateRedis {
+  url: string;
+  port: number;
+  /** Kills the server (SIGKILL: a crash, not a clean shutdown) and waits for it to exit. */
+  kill(): Promise<void>;
+}
+
+/**
+ * A redis-server of the test's own (no persistence) on `port`, or on a free ephemeral port: for
+ * outage tests, which must never stop the shared Redis. Resolves once it answers PING.
+ */
+export async function startPrivateRedis(port?: number): Promise<PrivateRedis> {
+  const chosen = port ?? (await freePort());
+  const child = spawn('redis-server', ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `redis://127.0.0.1:${chosen}`;
+  const kill = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  };
+  const deadline = Date.now() + 5000;
+  while (!(await redisReachable(url))) {
+    if (Date.now() > deadline || child.exitCode !== null) {
+      await kill();
+      throw new Error(`redis-server did not start on port ${chosen}`);
+    }
+    await sleep(50);
+  }
+  return { url, port: chosen, kill };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
