@@ -76,13 +76,3 @@ export function createAuthenticator(client: string, options: AuthOptions, baseDi
   const credentialHeaders = [...(apiKeyHeader ? [apiKeyHeader] : []), ...(jwt ? ['authorization'] : []), ...(trusted ? [trusted] : [])];
   return { authenticate, credentialHeaders };
 }
-
-/** Headers that carry identity to backends (names from the client's `auth.forward`). */
-export function identityHeaders(identity: Identity | null, forward: AuthOptions['forward']): Record<string, string> {
-  if (!identity) return {};
-  const headers: Record<string, string> = {};
-  if (identity.userId) headers[forward.user.toLowerCase()] = identity.userId;
-  if (identity.consumer) headers[forward.consumer.toLowerCase()] = identity.consumer;
-  if (identity.scopes.length) headers[forward.scopes.toLowerCase()] = identity.scopes.join(' ');
-  return headers;
-}

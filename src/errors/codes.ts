@@ -34,7 +34,7 @@ export const errorCodes = {
   UPSTREAM_UNAVAILABLE: { status: 503, message: 'The backend is unavailable', remedy: 'Retry later; check the source’s health.' },
   UPSTREAM_TIMEOUT: { status: 504, message: 'The backend did not answer in time', remedy: 'Retry later or raise the source’s timeoutMs.' },
   UPSTREAM_ERROR: { status: 502, message: 'The backend answered with an error', remedy: 'Check the backend; the gateway log has its status.' },
-  UPSTREAM_BAD_RESPONSE: { status: 502, message: 'The backend answered with a malformed response', remedy: 'Check the backend’s response format.' },
+  UPSTREAM_BAD_RESPONSE: { status: 502, message: 'The backend answered with a malformed response', remedy: 'Check the backend’s response format, or raise the source’s maxResponseBytes.' },
   UPSTREAM_REJECTED: { status: 422, message: 'The backend rejected the request', remedy: 'Check the arguments you sent.' },
   CIRCUIT_OPEN: { status: 503, message: 'The backend is failing; calls are paused', remedy: 'Retry after the circuit’s cool-down.' },
   // --- configuration (facet check / start-up) ---------------------------------------------------

@@ -49,7 +49,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // One store per process, kept across reloads so counts survive a configuration change.
   const { store: rateLimitStore, kind: storeKind } = createRateLimitStore(built.config.gateway.rateLimitStore, env, log);
   log.info({ store: storeKind }, 'rate-limit store');
-  const routesFor = (b: BuiltGateway) => endpointsFor(b, { log, rateLimitStore, globalQuotas: b.config.gateway.quotas.global });
+  const routesFor = (b: BuiltGateway) => endpointsFor(b, { log, rateLimitStore, globalQuotas: b.config.gateway.quotas.global, production: env['NODE_ENV'] === 'production' });
   let routes = routesFor(built);
   let draining = false;
   const retired = new Set<NodeJS.Timeout>();

@@ -74,6 +74,8 @@ export interface SourceDefinition {
   retries: number;
   /** REST: upper bound of keep-alive connections to the origin. */
   connections: number;
+  /** Largest backend answer read (REST body, gRPC message); a larger one fails the call unread. */
+  maxResponseBytes: number;
   /** The SDL with Facet's directives removed: what the subschema is built from. */
   document: DocumentNode;
   bindings: FieldBinding[];

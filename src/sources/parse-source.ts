@@ -6,7 +6,7 @@ import {
 } from 'graphql';
 import type { ProblemList } from '../config/config-error.js';
 import { interpolateEnv } from '../config/env.js';
-import { directiveArguments, sourceDirectiveNames } from './source-directives.js';
+import { defaultMaxResponseBytes, directiveArguments, sourceDirectiveNames } from './source-directives.js';
 import { referencesIn, TemplateSyntaxError } from './template.js';
 import type { FieldBinding, HttpMethod, Protocol, SourceCall, SourceDefinition, EntityKey } from './model.js';
 
@@ -112,6 +112,7 @@ export function parseSourceFile(file: string, text: string, env: Readonly<Record
   const timeoutMs = intArg('timeoutMs', 5000, 1, 120_000);
   const retries = intArg('retries', 1, 0, 5);
   const connections = intArg('connections', 32, 1, 1024);
+  const maxResponseBytes = intArg('maxResponseBytes', defaultMaxResponseBytes, 256, 64 * 1024 * 1024);
 
   // --- fields and types ------------------------------------------------------------------------
   const bindings: FieldBinding[] = [];
@@ -141,7 +142,7 @@ export function parseSourceFile(file: string, text: string, env: Readonly<Record
   if (problems.items.length > before) return undefined;
 
   return {
-    name, protocol, url, file, protoFile, service, timeoutMs, retries, connections,
+    name, protocol, url, file, protoFile, service, timeoutMs, retries, connections, maxResponseBytes,
     document: stripSourceDirectives(document), bindings, entities,
   };
 }

@@ -12,6 +12,24 @@ export class UpstreamStatusError extends Error {
 /** An upstream answered 2xx with a body that is not the expected JSON/shape. */
 export class UpstreamBadResponseError extends Error {}
 
+/** An upstream answer larger than the source's `maxResponseBytes`: cut off unread, the backend's doing. */
+export class ResponseTooLargeError extends UpstreamBadResponseError {
+  constructor(source: string, readonly limit: number) {
+    super(`response from ${source} is larger than maxResponseBytes (${limit})`);
+  }
+}
+
+/**
+ * The gateway could not build or send the request (a header value, metadata, serialization):
+ * raised before anything left the gateway, so it says nothing about the backend's health and
+ * never counts against its circuit breaker.
+ */
+export class LocalCallError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
 const timeoutCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
 const grpcStatus = { DEADLINE_EXCEEDED: 4, UNAVAILABLE: 14, INVALID_ARGUMENT: 3, FAILED_PRECONDITION: 9, OUT_OF_RANGE: 11, ALREADY_EXISTS: 6 } as const;
 
@@ -23,6 +41,12 @@ const grpcStatus = { DEADLINE_EXCEEDED: 4, UNAVAILABLE: 14, INVALID_ARGUMENT: 3,
 export function toUpstreamError(source: string, error: unknown): GraphQLError {
   if (error instanceof CircuitOpenError) {
     return createGatewayError('CIRCUIT_OPEN', { source, extensions: { retryAfter: Math.ceil(error.retryAfterMs / 1000) } });
+  }
+  if (error instanceof LocalCallError) {
+    return createGatewayError('BAD_USER_INPUT', { source, message: `The request to source ${source} cannot be built from this input` });
+  }
+  if (error instanceof ResponseTooLargeError) {
+    return createGatewayError('UPSTREAM_BAD_RESPONSE', { source, message: 'The backend answered with a response larger than its limit', extensions: { maxResponseBytes: error.limit } });
   }
   if (error instanceof UpstreamBadResponseError) return createGatewayError('UPSTREAM_BAD_RESPONSE', { source });
   const e = error as { code?: unknown; statusCode?: unknown; status?: unknown; name?: string };
@@ -47,8 +71,13 @@ export function toUpstreamError(source: string, error: unknown): GraphQLError {
   return createGatewayError('UPSTREAM_UNAVAILABLE', { source });
 }
 
-/** Which failures say the backend is unhealthy (for the circuit breaker). Client-side 4xx do not. */
+/**
+ * Which failures say the backend is unhealthy (for the circuit breaker). Client-side 4xx do not,
+ * and neither does a request the gateway failed to build: one caller's odd input must not open
+ * the circuit for everyone.
+ */
 export function isBackendFailure(error: unknown): boolean {
+  if (error instanceof LocalCallError) return false;
   if (error instanceof UpstreamStatusError) return error.status >= 500;
   const e = error as { code?: unknown; statusCode?: unknown };
   if (typeof e.statusCode === 'number') return e.statusCode >= 500;

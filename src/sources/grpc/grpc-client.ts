@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { SourceDefinition } from '../model.js';
 import type { ServiceConstructor } from './load-proto.js';
+import { LocalCallError, ResponseTooLargeError } from '../upstream-errors.js';
 
 type UnaryMethod = (req: unknown, md: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: unknown) => void) => void;
 
@@ -9,10 +10,14 @@ export interface GrpcClientOptions {
   nonIdempotentMethods: Set<string>;
 }
 
+const RESOURCE_EXHAUSTED = 8;
+const INTERNAL = 13;
+
 /**
  * One grpc-js client (one channel) per gRPC source address, created at start-up. Retries use
  * grpc-js's own retry policy (service config): only UNAVAILABLE, only idempotent methods. The
- * deadline is `timeoutMs` per call.
+ * deadline is `timeoutMs` per call. An answer above `maxResponseBytes` is refused by grpc-js
+ * from its length prefix, before the message is read.
  */
 export function createGrpcClient(source: SourceDefinition, Service: ServiceConstructor, options: GrpcClientOptions) {
   const serviceName = source.service ?? '';
@@ -29,20 +34,37 @@ export function createGrpcClient(source: SourceDefinition, Service: ServiceConst
     'grpc.service_config': JSON.stringify({ methodConfig }),
     'grpc.enable_retries': source.retries > 0 ? 1 : 0,
     'grpc.keepalive_time_ms': 30_000,
-    'grpc.max_receive_message_length': 16 * 1024 * 1024,
+    'grpc.max_receive_message_length': source.maxResponseBytes,
   });
 
   function call(method: string, request: unknown, headers: Record<string, string>): Promise<unknown> {
-    const metadata = new grpc.Metadata();
-    for (const [key, value] of Object.entries(headers)) metadata.set(key.toLowerCase(), value);
     const fn = (client as unknown as Record<string, UnaryMethod>)[method];
-    if (!fn) return Promise.reject(new Error(`no rpc ${method}`));
+    if (!fn) return Promise.reject(new LocalCallError(`no rpc ${method} on ${source.name}`));
+    let metadata: grpc.Metadata;
+    try {
+      metadata = new grpc.Metadata();
+      for (const [key, value] of Object.entries(headers)) metadata.set(key.toLowerCase(), value);
+    } catch (error) {
+      // grpc-js refuses metadata values outside printable ASCII: nothing was sent
+      return Promise.reject(new LocalCallError(`call to ${source.name} not sent: ${(error as Error).message}`, { cause: error }));
+    }
     return new Promise((resolve, reject) => {
       fn.call(client, request, metadata, { deadline: Date.now() + source.timeoutMs }, (error, response) => {
-        if (error) reject(error);
+        if (error) reject(classify(error));
         else resolve(response);
       });
     });
+  }
+
+  /** grpc-js reports its own refusals as statuses; tell them from what the backend said. */
+  function classify(error: grpc.ServiceError): Error {
+    if (error.code === INTERNAL && error.details.startsWith('Request message serialization failure')) {
+      return new LocalCallError(`call to ${source.name} not sent: ${error.details}`, { cause: error });
+    }
+    if (error.code === RESOURCE_EXHAUSTED && error.details.startsWith('Received message larger than max')) {
+      return new ResponseTooLargeError(source.name, source.maxResponseBytes);
+    }
+    return error;
   }
 
   return { call, close: () => client.close() };

@@ -1,0 +1,25 @@
+import type { Dispatcher } from 'undici';
+
+/**
+ * Reads a response body of at most `limit` bytes. A Content-Length above the limit is refused
+ * before reading; otherwise reading stops, and the body is destroyed (which drops the connection),
+ * as soon as the limit is crossed — a huge answer never gets buffered. Returns undefined when too large.
+ */
+export async function readLimitedBody(response: Dispatcher.ResponseData, limit: number): Promise<string | undefined> {
+  const declared = Number(response.headers['content-length']);
+  if (declared > limit) {
+    response.body.destroy();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      response.body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
+}
