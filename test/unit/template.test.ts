@@ -142,7 +142,7 @@ describe('path templates as used for REST calls (compileHttpCall)', () => {
     let sent: HttpRequest | undefined;
     const client = { request: async (req: HttpRequest) => { sent = req; return { status: 200, json: {} }; }, close: async () => {} } as unknown as HttpClient;
     const call = compileHttpCall({ kind: 'http', method: 'GET', path: template, result: [] }, client);
-    return call.prepare(scope(args), {}).run().then(() => {
+    return call.prepare(scope(args), {}).send().then(() => {
       assert.ok(sent);
       return sent.path;
     });
