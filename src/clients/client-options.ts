@@ -7,14 +7,26 @@ const positiveInt = (max: number) => z.number().int().min(1).max(max);
 /** Defaults for document limits: generous for real screens, small enough to stop abuse. */
 export const defaultLimits = { maxDepth: 12, maxAliases: 30, maxTokens: 5000, maxCost: 5000, maxBodyBytes: 100_000 } as const;
 
+/** Headers that prove a CORS preflight: Apollo's two (Apollo clients work unchanged), plus Facet's own. */
+export const defaultCsrfHeaders = ['x-apollo-operation-name', 'apollo-require-preflight', 'x-facet-csrf'] as const;
+
 /** clients/<name>/client.yaml — validated at load; unknown keys are errors. */
 export const clientFileSchema = z.strictObject({
   /** Shown in logs and the start-up banner. */
   description: z.string().optional(),
   /** Serve GraphiQL on GET with Accept: text/html. @default false */
   graphiql: z.boolean().default(false),
-  /** Answer introspection queries. @default true */
-  introspection: z.boolean().default(true),
+  /** Answer introspection queries. @default false when NODE_ENV is production, else true */
+  introspection: z.boolean().optional(),
+  /**
+   * CSRF prevention (Apollo Router's rule): a request a browser could send without a CORS preflight
+   * (GET, or a form/text Content-Type) must carry a non-empty value for one of these headers.
+   * `false` turns it off. @default { requiredHeaders: [x-apollo-operation-name, apollo-require-preflight, x-facet-csrf] }
+   */
+  csrfPrevention: z.union([
+    z.literal(false),
+    z.strictObject({ requiredHeaders: z.array(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'an HTTP header name')).min(1) }),
+  ]).default({ requiredHeaders: [...defaultCsrfHeaders] }),
   /** Return error details (messages of unexpected errors) to clients; development only. @default false */
   exposeErrors: z.boolean().default(false),
   /** How callers authenticate (jwt, apiKeys) and how identity reaches backends. Anonymous when absent. */

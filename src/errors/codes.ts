@@ -20,6 +20,7 @@ export const errorCodes = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The body must be application/json', remedy: 'Send Content-Type: application/json.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body is too large', remedy: 'Send a smaller document or raise limits.maxBodyBytes.' },
   BAD_REQUEST: { status: 400, message: 'Malformed request', remedy: 'Send a GraphQL-over-HTTP request: JSON body with "query".' },
+  CSRF_ERROR: { status: 400, message: 'Blocked as a potential cross-site request forgery', remedy: 'Send POST with Content-Type: application/json, or a non-empty X-Facet-CSRF (or Apollo-Require-Preflight) header on GET.' },
   GRAPHQL_PARSE_FAILED: { status: 400, message: 'The GraphQL document has a syntax error', remedy: 'Fix the syntax at the reported location.' },
   GRAPHQL_VALIDATION_FAILED: { status: 400, message: 'The GraphQL document is not valid for this client', remedy: 'Ask only for fields of this client’s schema.' },
   BAD_USER_INPUT: { status: 400, message: 'A variable or argument is invalid', remedy: 'Fix the variable named in the error.' },

@@ -5,3 +5,4 @@ export { createGatewayError, errorCodeOf, type GatewayErrorOptions } from './gat
 export { sendJsonError } from './http-response.js';
 export { useErrorCodes } from './use-error-codes.js';
 export { createMaskError } from './mask-error.js';
+export { useHiddenSuggestions } from './use-hidden-suggestions.js';

@@ -25,6 +25,8 @@ export interface ClientEndpoint {
   maxBodyBytes: number;
   /** Serves the GraphiQL page (without credentials; queries from it authenticate as usual). */
   graphiql: boolean;
+  /** Headers of which one must be non-empty on requests a browser sends without preflight; undefined: CSRF prevention off. */
+  csrfHeaders: readonly string[] | undefined;
   /** Identity headers a caller might forge; dropped from every request before anything reads them. */
   forgeableHeaders: string[];
   forward: AuthOptions['forward'];
@@ -35,11 +37,13 @@ export interface ClientEndpoint {
 
 export interface EndpointDeps {
   log: Logger;
+  /** NODE_ENV is production: introspection off unless configured, no field suggestions. */
+  production: boolean;
   rateLimitStore: RateLimitStore;
   globalQuotas: LimitRule[];
 }
 
-export function createClientEndpoint(client: BuiltClient, { log, rateLimitStore, globalQuotas }: EndpointDeps): ClientEndpoint {
+export function createClientEndpoint(client: BuiltClient, { log, rateLimitStore, globalQuotas, production }: EndpointDeps): ClientEndpoint {
   const { options, name, endpoint } = client.definition;
   // authorization decides first, so a refused field never consumes rate-limit quota
   const deciders = [
@@ -59,11 +63,12 @@ export function createClientEndpoint(client: BuiltClient, { log, rateLimitStore,
     multipart: false,
     batching: false,
     healthCheckEndpoint: `${endpoint}/__yoga_health`,
-    plugins: clientPlugins(client.definition, deciders),
+    plugins: clientPlugins(client.definition, deciders, { production }),
   });
   const authenticator = createAuthenticator(name, options.auth, dirname(resolve(client.definition.schemaFile)));
   const forward = options.auth.forward;
   const forgeableHeaders = [forward.user, forward.scopes, forward.consumer, 'x-user-id', 'x-scopes', 'x-consumer']
     .map((h) => h.toLowerCase()).filter((h, i, all) => all.indexOf(h) === i && !authenticator.credentialHeaders.includes(h));
-  return { name, path: endpoint, maxBodyBytes: options.limits.maxBodyBytes, graphiql: options.graphiql, forgeableHeaders, forward, admit: createAdmission(authenticator, createQuotaChecker(name, options.quotas, globalQuotas, rateLimitStore)), yoga };
+  const csrfHeaders = options.csrfPrevention ? options.csrfPrevention.requiredHeaders.map((h) => h.toLowerCase()) : undefined;
+  return { name, path: endpoint, maxBodyBytes: options.limits.maxBodyBytes, graphiql: options.graphiql, csrfHeaders, forgeableHeaders, forward, admit: createAdmission(authenticator, createQuotaChecker(name, options.quotas, globalQuotas, rateLimitStore)), yoga };
 }

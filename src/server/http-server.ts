@@ -6,6 +6,8 @@ import { readOrCreateRequestId, requestIdHeader, type Metrics } from '../observa
 import type { ClientEndpoint } from './client-endpoint.js';
 import type { GatewayContext } from './context.js';
 import type { FacadeRequest } from '../facade/index.js';
+import { csrfMessage, isPreflighted, mediaTypeOf } from './csrf.js';
+import { graphqlBodyTypes } from './use-request-parser.js';
 
 /** What the listener serves right now; replaced whole on hot reload. */
 export interface Routes {
@@ -73,6 +75,8 @@ export function createHttpServer(options: HttpServerOptions): Server {
     client = endpoint.name;
     if (req.method !== 'GET' && req.method !== 'POST' && req.method !== 'OPTIONS') return sendJsonError(res, 'METHOD_NOT_ALLOWED', { headers: { allow: 'GET, POST, OPTIONS' } });
     if (req.method === 'POST') {
+      // only JSON bodies: form and text bodies are what a foreign page can post without a preflight
+      if (!graphqlBodyTypes.includes(mediaTypeOf(req.headers['content-type']) ?? '')) return sendJsonError(res, 'UNSUPPORTED_MEDIA_TYPE', { message: `A POST body must be ${graphqlBodyTypes.join(' or ')}` });
       const length = req.headers['content-length'];
       if (length === undefined) return sendJsonError(res, 'LENGTH_REQUIRED');
       if (Number(length) > endpoint.maxBodyBytes) return sendJsonError(res, 'PAYLOAD_TOO_LARGE', { extensions: { maxBodyBytes: endpoint.maxBodyBytes } });
@@ -83,6 +87,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
     // GraphiQL is a static page: a browser opening it sends no credentials; its requests do.
     if (endpoint.graphiql && req.method === 'GET' && !(req.url ?? '').includes('?') && /text\/html/.test(req.headers.accept ?? '')) {
       return void endpoint.yoga(req, res, contextFor(endpoint, requestId, null, ip));
+    }
+    if (endpoint.csrfHeaders && !isPreflighted(req.headers, endpoint.csrfHeaders)) {
+      return sendJsonError(res, 'CSRF_ERROR', { message: csrfMessage(endpoint.csrfHeaders) });
     }
     void (async () => {
       const admission = await endpoint.admit(req.headers, ip);

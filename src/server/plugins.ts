@@ -2,7 +2,7 @@ import type { Plugin } from 'graphql-yoga';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type OperationDefinitionNode, type ValidationContext } from 'graphql';
 import type { ClientDefinition } from '../clients/index.js';
 import { useFieldGate, type FieldDecider } from '../directives/field-gate/index.js';
-import { useErrorCodes } from '../errors/index.js';
+import { useErrorCodes, useHiddenSuggestions } from '../errors/index.js';
 import { maxNestingFor, useDocumentLimits } from '../limits/index.js';
 import { useRequestParser } from './use-request-parser.js';
 
@@ -10,7 +10,7 @@ import { useRequestParser } from './use-request-parser.js';
  * The plugins of one client endpoint, in the order they hook into a request. yoga already
  * handles HTTP parsing, the parse/validate cache (per schema) and execution.
  */
-export function clientPlugins(client: ClientDefinition, deciders: FieldDecider<never>[]): Plugin[] {
+export function clientPlugins(client: ClientDefinition, deciders: FieldDecider<never>[], { production }: { production: boolean }): Plugin[] {
   const options = client.options;
   return [
     // request: JSON nesting scanned before JSON.parse; malformed JSON is BAD_REQUEST with a fixed message
@@ -19,8 +19,10 @@ export function clientPlugins(client: ClientDefinition, deciders: FieldDecider<n
     useDocumentLimits(options.limits),
     // validate: an operation type the client does not have (e.g. a mutation on a read-only client)
     knownOperationTypes,
-    // validate: introspection off where the client config says so
-    ...(options.introspection ? [] : [disableIntrospection]),
+    // validate: introspection off where the client config says so (in production unless it says true)
+    ...(options.introspection ?? !production ? [] : [disableIntrospection]),
+    // validate + execute: no "Did you mean …" hints in production
+    ...(production ? [useHiddenSuggestions()] : []),
     // parse + validate: a bad document is a 400 with a stable code
     useErrorCodes(),
     // execute: refuse fields before they run — authorization first, then field rate limits;

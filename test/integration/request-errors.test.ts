@@ -73,7 +73,7 @@ describe('request errors', () => {
   }
 
   it('syntax error in a GET ?query= → 400 GRAPHQL_PARSE_FAILED', async () => {
-    const res = await send('GET syntax error', `/mobile/graphql?query=${encodeURIComponent('{ product(id: ')}`, { headers: { accept: 'application/json', ...credentials['mobile'] } });
+    const res = await send('GET syntax error', `/mobile/graphql?query=${encodeURIComponent('{ product(id: ')}`, { headers: { accept: 'application/json', 'x-facet-csrf': '1', ...credentials['mobile'] } });
     assert.equal(res.status, 400, res.text);
     assert.deepEqual(codesOf(res.text), ['GRAPHQL_PARSE_FAILED']);
   });
