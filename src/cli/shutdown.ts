@@ -1,12 +1,53 @@
-/** Graceful shutdown on SIGINT/SIGTERM: stop accepting, drain in-flight requests, then exit. A second signal exits at once. */
-export function installShutdownHandlers(close: () => Promise<void>): void {
+import { readFileSync } from 'node:fs';
+
+/**
+ * Graceful shutdown on SIGINT/SIGTERM: stop accepting, drain in-flight requests, then exit 0.
+ * A second signal exits at once (1).
+ */
+export function installShutdownHandlers(close: () => Promise<void>, env: Readonly<Record<string, string | undefined>> = process.env): void {
   let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
+  const stop = (reason: string) => {
     if (stopping) process.exit(1);
     stopping = true;
-    console.log(`${signal}: draining and shutting down`);
+    console.log(`${reason}: draining and shutting down`);
     close().then(() => process.exit(0), (error) => { console.error(error); process.exit(1); });
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  if (env['npm_lifecycle_event']) followNpmLauncher(() => stop('launcher stopped'));
+}
+
+/** How often a process started by npm checks that its launcher is still there. */
+const launcherPollMs = 250;
+
+/**
+ * npm (`npx facet start`, and any script without `exec`) runs us through `sh -c`. On SIGTERM npm
+ * forwards the signal to that shell only, and the shell dies without passing it on, so the
+ * gateway would keep running, re-parented, after its container or terminal asked it to stop.
+ * Inside an npm script the parent only goes away like that, so losing it counts as the signal.
+ */
+function followNpmLauncher(onGone: () => void): void {
+  const launcher = process.ppid;
+  const timer = setInterval(() => {
+    if (!launcherGone(launcher)) return;
+    clearInterval(timer);
+    onGone();
+  }, launcherPollMs);
+  timer.unref();
+}
+
+/** `process.ppid` is read once at start-up, so ask the kernel: re-parented (Linux), or the pid is gone. */
+function launcherGone(launcher: number): boolean {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // fields after "(command)": state, ppid, …
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== launcher;
+  } catch {
+    try {
+      process.kill(launcher, 0);
+      return false;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  }
 }

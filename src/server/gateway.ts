@@ -85,9 +85,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       draining = true;
       watcher?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // A keep-alive connection whose request finishes during the drain would otherwise stay open
+      // until the client's idle timeout (seconds); close each as soon as it is idle.
       server.closeIdleConnections();
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
       const timeout = setTimeout(() => server.closeAllConnections(), options.shutdownTimeoutMs ?? 10_000);
       await closed;
+      clearInterval(sweep);
       clearTimeout(timeout);
       for (const timer of retired) clearTimeout(timer);
       await built.close();

@@ -22,7 +22,8 @@ export interface RunCliOptions {
   timeoutMs?: number;
 }
 
-function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+/** process.env for a child: outside the test runner, logs silent, plus `extra` (undefined removes). */
+export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries({ ...process.env, NODE_TEST_CONTEXT: undefined, LOG_LEVEL: 'silent', ...extra })) {
     if (value !== undefined) env[key] = value;

@@ -1,0 +1,75 @@
+// Stopping the real entry points as a container runtime does: SIGTERM to the process it started.
+// The gateway drains (in-flight requests finish), exits 0 and leaves no process behind.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startDemo, EPHEMERAL_PORTS } from '../../demo/index.js';
+import { createFixtureConfig } from '../helpers/fixture-config.js';
+import { facetBin } from '../helpers/run-cli.js';
+import { asPartner } from '../helpers/gateway.js';
+import { groupGone, spawnServer, type ServerProcess } from '../helpers/server-process.js';
+
+const shopSchema = 'type Query { product(id: ID!): Product }\ntype Product { id: ID! name: String! }\n';
+/** Well inside the gateway's drain bound (shutdownTimeoutMs, 10 s). */
+const exitBoundMs = 8_000;
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return { status: res.status, text: await res.text() };
+}
+
+/** SIGTERM while a request is in flight: the request is answered, the process exits, nothing stays. */
+async function stopsOnSigterm(server: ServerProcess, inFlight: (url: string) => Promise<{ status: number; text: string }>): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  const url = await server.url;
+  const answer = inFlight(url);
+  await sleep(150); // the request has reached the slow backend
+  process.kill(server.child.pid!, 'SIGTERM');
+  const { status, text } = await answer;
+  assert.equal(status, 200, text);
+  const exit = await Promise.race([server.exited, sleep(exitBoundMs, undefined, { ref: false }).then(() => assert.fail(`still running ${exitBoundMs} ms after SIGTERM:\n${server.output()}`))]);
+  assert.deepEqual(await groupGone(server.child.pid!, 5_000), [], `processes of the group left alive:\n${server.output()}`);
+  await assert.rejects(fetch(`${url}/healthz`), 'the port still answers');
+  return exit;
+}
+
+describe('stopping on SIGTERM', { timeout: 40_000 }, () => {
+  it('facet start drains an in-flight request and exits 0', async () => {
+    const demo = await startDemo({ ports: EPHEMERAL_PORTS, latencyMs: 600 });
+    const config = createFixtureConfig({ sources: ['catalog.graphql'], clients: { shop: { schema: shopSchema } } });
+    const server = spawnServer(process.execPath, [facetBin, 'start', '--dir', config.dir, '--port', '0'], { ...demo.env, REDIS_URL: undefined });
+    try {
+      const exit = await stopsOnSigterm(server, (url) => post(`${url}/shop/graphql`, { query: '{ product(id: "p1") { name } }' }));
+      assert.deepEqual(exit, { code: 0, signal: null });
+    } finally {
+      server.kill();
+      await demo.close();
+      config.cleanup();
+    }
+  });
+
+  it('npm start (demo backends and gateway) drains an in-flight request and exits 0', async () => {
+    const server = spawnServer('npm', ['start'], { PORT: '0', DEMO_LATENCY_MS: '600', REDIS_URL: undefined });
+    try {
+      const exit = await stopsOnSigterm(server, (url) => post(`${url}/partner/graphql`, { query: '{ order(id: "o1") { id } }' }, asPartner()));
+      assert.deepEqual(exit, { code: 0, signal: null });
+    } finally {
+      server.kill();
+    }
+  });
+
+  it('under npm exec (npx facet), the gateway stops when the shell npm started it with is terminated', async () => {
+    // npm runs a package's bin through `sh -c`, forwards SIGTERM to that shell only, and the shell
+    // dies without passing it on. `; exit` keeps sh from exec-ing node, as npm's shell does.
+    const demo = await startDemo({ ports: EPHEMERAL_PORTS, latencyMs: 600 });
+    const config = createFixtureConfig({ sources: ['catalog.graphql'], clients: { shop: { schema: shopSchema } } });
+    const server = spawnServer('sh', ['-c', `"${process.execPath}" "${facetBin}" start --dir "${config.dir}" --port 0; exit $?`], { ...demo.env, REDIS_URL: undefined, npm_lifecycle_event: 'npx', npm_command: 'exec' });
+    try {
+      const exit = await stopsOnSigterm(server, (url) => post(`${url}/shop/graphql`, { query: '{ product(id: "p1") { name } }' }));
+      assert.equal(exit.signal, 'SIGTERM', 'the shell itself is killed by the signal, as under npm');
+    } finally {
+      server.kill();
+      await demo.close();
+      config.cleanup();
+    }
+  });
+});
