@@ -13,6 +13,11 @@ export interface CircuitBreakerOptions {
   /** How long the circuit stays open before a probe. @default 10000 — long enough for a restart. */
   cooldownMs?: number;
   now?: () => number;
+  /**
+   * Told of each change: 'open' (threshold reached, or a probe failed), 'half-open' (a probe
+   * is let through), 'closed' (a probe succeeded). Rejected calls are not state changes.
+   */
+  onStateChange?: (state: CircuitState) => void;
 }
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
@@ -34,22 +39,28 @@ export class CircuitBreaker {
   private readonly threshold: number;
   private readonly cooldownMs: number;
   private readonly now: () => number;
+  private readonly onStateChange: (state: CircuitState) => void;
 
   constructor(options: CircuitBreakerOptions = {}) {
     this.threshold = options.failureThreshold ?? defaultCircuitBreakerOptions.failureThreshold;
     this.cooldownMs = options.cooldownMs ?? defaultCircuitBreakerOptions.cooldownMs;
     this.now = options.now ?? Date.now;
+    this.onStateChange = options.onStateChange ?? (() => {});
   }
 
   private open(): void {
     this.openedAt = this.now();
     this.generation++;
+    this.onStateChange('open');
   }
 
   private close(): void {
     const wasOpen = this.failures >= this.threshold;
     this.failures = 0;
-    if (wasOpen) this.generation++;
+    if (wasOpen) {
+      this.generation++;
+      this.onStateChange('closed');
+    }
   }
 
   get state(): CircuitState {
@@ -67,7 +78,10 @@ export class CircuitBreaker {
       throw new CircuitOpenError(Math.max(0, this.cooldownMs - (this.now() - this.openedAt)));
     }
     const probe = state === 'half-open';
-    if (probe) this.probing = true;
+    if (probe) {
+      this.probing = true;
+      this.onStateChange('half-open');
+    }
     const generation = this.generation;
     try {
       const result = await call();

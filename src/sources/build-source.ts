@@ -15,7 +15,7 @@ import { compileTemplate, compileValue, readPath, splitPath, type TemplateScope 
 import { getLoader, stableStringify } from './loaders.js';
 import { coalescingSchedule, trackCall } from './coalesce.js';
 import { isBackendFailure, toUpstreamError, UpstreamBadResponseError } from './upstream-errors.js';
-import { publishUpstreamCall } from './upstream-events.js';
+import { publishCircuitState, publishUpstreamCall } from './upstream-events.js';
 import { errorCodeOf } from '../errors/index.js';
 import { createHttpClient } from './rest/http-client.js';
 import { compileHttpCall, type CompiledCall, type PreparedCall } from './rest/compile-http-call.js';
@@ -102,7 +102,7 @@ export function buildSource(def: SourceDefinition, problems: ProblemList): Built
     close = async () => client.close();
   }
 
-  const breaker = new CircuitBreaker();
+  const breaker = new CircuitBreaker({ onStateChange: (state) => publishCircuitState({ source: def.name, state }) });
   const resolvers: Resolvers = {};
   const setResolver = (typeName: string, fieldName: string, resolve: GraphQLFieldResolver<unknown, SourceCallContext>) => {
     (resolvers[typeName] ??= {})[fieldName] = resolve;

@@ -3,4 +3,4 @@ export { buildSource, stubLookupPrefix, type BuiltSource } from './build-source.
 export { sourceDirectivesSdl } from './source-directives.js';
 export type { SourceDefinition, FieldBinding, SourceCall, Protocol } from './model.js';
 export type { SourceCallContext } from './call-context.js';
-export { upstreamCallChannel, type UpstreamCallEvent } from './upstream-events.js';
+export { circuitStateChannel, upstreamCallChannel, type CircuitStateEvent, type UpstreamCallEvent } from './upstream-events.js';

@@ -1,4 +1,5 @@
 import { channel } from 'node:diagnostics_channel';
+import type { CircuitState } from '../resilience/index.js';
 
 /** Published after every upstream call; observability subscribes (metrics, logs). Free without subscribers. */
 export interface UpstreamCallEvent {
@@ -18,4 +19,16 @@ export const upstreamCallChannel = channel('facet:upstream-call');
 
 export function publishUpstreamCall(event: UpstreamCallEvent): void {
   if (upstreamCallChannel.hasSubscribers) upstreamCallChannel.publish(event);
+}
+
+/** Published when a source's circuit breaker changes state; observability logs it. */
+export interface CircuitStateEvent {
+  source: string;
+  state: CircuitState;
+}
+
+export const circuitStateChannel = channel('facet:circuit-state');
+
+export function publishCircuitState(event: CircuitStateEvent): void {
+  if (circuitStateChannel.hasSubscribers) circuitStateChannel.publish(event);
 }

@@ -159,4 +159,22 @@ describe('CircuitBreaker', () => {
     assert.equal(await slow, 'late');
     assert.equal(breaker.state, 'open');
   });
+
+  it('reports each state change once (opened, half-open probe, closed; a failed probe re-opens), never a rejected call', async () => {
+    const clock = new FakeClock();
+    const changes: string[] = [];
+    const breaker = new CircuitBreaker({ failureThreshold: 3, cooldownMs: 1_000, now: clock.now, onStateChange: (state) => changes.push(state) });
+    const fail = () => breaker.run(async () => { throw backendDown; }, isFailure);
+    const ok = () => breaker.run(async () => 'ok', isFailure);
+    await failTimes(fail, 3);
+    for (let i = 0; i < 20; i++) await assert.rejects(ok(), CircuitOpenError);
+    assert.deepEqual(changes, ['open']);
+    clock.advance(1_000);
+    await assert.rejects(fail(), backendDown);
+    assert.deepEqual(changes, ['open', 'half-open', 'open']);
+    clock.advance(1_000);
+    await ok();
+    await ok();
+    assert.deepEqual(changes, ['open', 'half-open', 'open', 'half-open', 'closed']);
+  });
 });
