@@ -92,6 +92,8 @@ export function createFacadeHandler(facade: RestFacade, endpoint: ClientEndpoint
       if (!error) return sendProblem(res, { code: 'RESOURCE_NOT_FOUND', detail: `${route.result.join('.')} not found`, instance, requestId }, headers);
       const code = String(error.extensions?.['code'] ?? 'INTERNAL_SERVER_ERROR');
       const extra: Record<string, string> = error.extensions?.['retryAfter'] ? { 'retry-after': String(error.extensions['retryAfter']) } : {};
+      // A field limit refused it: the request quota's RateLimit-* (it had room) would contradict Retry-After.
+      if (code === 'RATE_LIMITED' || code === 'RATE_LIMIT_UNAVAILABLE') for (const name of Object.keys(headers)) if (name.startsWith('ratelimit-')) delete headers[name];
       return sendProblem(res, { code, detail: error.message, ...(error.extensions?.['source'] ? { source: error.extensions['source'] } : {}), instance, requestId }, { ...headers, ...extra });
     }
     const nextLink = route.nextCursor && route.cursorVariable ? nextPage(route, version, readPath(result.data, route.nextCursor), base, rest, request.query) : undefined;
