@@ -17,6 +17,9 @@ function scalarSchema(name: string): JsonSchema {
   }
 }
 
+/** GraphQL's Int is 32-bit: graphql-js refuses anything outside (the documents say so). */
+const int32: JsonSchema = { type: 'integer', format: 'int32', minimum: -2_147_483_648, maximum: 2_147_483_647 };
+
 /** Adds `null` to a schema's type (OpenAPI 3.1 = JSON Schema 2020-12). */
 function nullable(schema: JsonSchema): JsonSchema {
   if (typeof schema['type'] === 'string') return { ...schema, type: [schema['type'], 'null'] };
@@ -28,7 +31,7 @@ function nullable(schema: JsonSchema): JsonSchema {
  * objects that shapeOutput applies to the data, so the document describes the real answers.
  */
 export function outputSchema(schema: GraphQLSchema, type: GraphQLOutputType, selectionSet: SelectionSetNode | undefined, shape: VersionShape, inheritedCurrency = false): JsonSchema {
-  if (isNonNullType(type)) return strip(outputSchema(schema, type.ofType, selectionSet, shape, inheritedCurrency));
+  if (isNonNullType(type)) return nonNullSchema(outputSchema(schema, type.ofType, selectionSet, shape, inheritedCurrency));
   let inner: JsonSchema;
   if (isListType(type)) inner = { type: 'array', items: outputSchema(schema, type.ofType, selectionSet, shape, inheritedCurrency) };
   else if (isScalarType(type)) inner = scalarSchema(type.name);
@@ -37,8 +40,8 @@ export function outputSchema(schema: GraphQLSchema, type: GraphQLOutputType, sel
   return nullable(inner);
 }
 
-/** outputSchema of a non-null type: the nullable wrapper removed again. */
-function strip(schema: JsonSchema): JsonSchema {
+/** The schema without `null`: a non-null type, or a value that cannot be null where it is written. */
+export function nonNullSchema(schema: JsonSchema): JsonSchema {
   if (Array.isArray(schema['type'])) {
     const types = (schema['type'] as string[]).filter((t) => t !== 'null');
     return { ...schema, type: types.length === 1 ? types[0] : types };
@@ -84,9 +87,9 @@ function selectsField(selectionSet: SelectionSetNode | undefined, name: string):
 
 /** JSON Schema of a variable's input type, in the version's naming. */
 export function inputSchema(type: GraphQLInputType, shape: VersionShape): JsonSchema {
-  if (isNonNullType(type)) return strip(inputSchema(type.ofType, shape));
+  if (isNonNullType(type)) return nonNullSchema(inputSchema(type.ofType, shape));
   if (isListType(type)) return nullable({ type: 'array', items: inputSchema(type.ofType, shape) });
-  if (isScalarType(type)) return nullable(scalarSchema(type.name));
+  if (isScalarType(type)) return nullable(type.name === 'Int' ? int32 : scalarSchema(type.name));
   if (isEnumType(type)) return nullable({ type: 'string', enum: type.getValues().map((v) => v.name) });
   if (isInputObjectType(type)) {
     const fields = Object.values(type.getFields());

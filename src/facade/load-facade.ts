@@ -7,7 +7,8 @@ import {
 } from 'graphql';
 import type { ProblemList } from '../config/config-error.js';
 import { readYamlFile } from '../config/yaml-file.js';
-import type { RestEndpoint, RestFacade, RestVersion } from './model.js';
+import type { RestEndpoint, RestFacade, RestVersion, VersionShape } from './model.js';
+import { describeParameters } from './parameters.js';
 
 const versionFileSchema = z.strictObject({
   naming: z.enum(['snake_case', 'camelCase']).default('camelCase'),
@@ -39,8 +40,9 @@ export function loadFacade(client: string, clientDir: string, schema: GraphQLSch
     const options = existsSync(versionFile) ? readYamlFile(display(versionFile), readFileSync(versionFile, 'utf8'), versionFileSchema, problems, env) : versionFileSchema.parse({});
     if (!options) continue;
     const endpoints: RestEndpoint[] = [];
+    const shape: VersionShape = { naming: options.naming, money: options.money };
     for (const fileName of readdirSync(dir).filter((f) => f.endsWith('.graphql')).sort()) {
-      const endpoint = readEndpoint(client, name, display(join(dir, fileName)), readFileSync(join(dir, fileName), 'utf8'), schema, problems);
+      const endpoint = readEndpoint(client, name, shape, display(join(dir, fileName)), readFileSync(join(dir, fileName), 'utf8'), schema, problems);
       if (endpoint) endpoints.push(endpoint);
     }
     // a static segment wins over a parameter: /products/search before /products/{id}
@@ -52,7 +54,7 @@ export function loadFacade(client: string, clientDir: string, schema: GraphQLSch
         }
       }
     }
-    versions.set(name, { name, shape: { naming: options.naming, money: options.money }, deprecated: options.deprecated, sunset: options.sunset, successor: options.successor, endpoints });
+    versions.set(name, { name, shape, deprecated: options.deprecated, sunset: options.sunset, successor: options.successor, endpoints });
   }
   for (const version of versions.values()) {
     if (version.successor && !versions.has(version.successor)) problems.add({ file: display(join(restDir, version.name, 'version.yaml')), path: 'successor', message: `successor ${version.successor} does not exist` });
@@ -66,7 +68,7 @@ function byVersion(a: string, b: string): number {
   return Number(a.slice(1)) - Number(b.slice(1)) || a.localeCompare(b);
 }
 
-function readEndpoint(client: string, version: string, file: string, text: string, schema: GraphQLSchema, problems: ProblemList): RestEndpoint | undefined {
+function readEndpoint(client: string, version: string, shape: VersionShape, file: string, text: string, schema: GraphQLSchema, problems: ProblemList): RestEndpoint | undefined {
   let document;
   try {
     document = parse(text);
@@ -103,10 +105,11 @@ function readEndpoint(client: string, version: string, file: string, text: strin
 
   const pattern = new RegExp(`^${path.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '([^/]+)')}$`);
   const rootField = operation.selectionSet.selections.find((s) => s.kind === Kind.FIELD);
+  const executed = stripped.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
   const result = typeof args['result'] === 'string' ? args['result'].split('.') : rootField && rootField.kind === Kind.FIELD ? [rootField.alias?.value ?? rootField.name.value] : [];
   return {
-    version, method, path, pattern, pathParams, query: print(stripped), document: stripped,
-    operation: stripped.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!,
+    version, method, path, pattern, pathParams, parameters: describeParameters(schema, executed, method, pathParams, shape),
+    query: print(stripped), document: stripped, operation: executed,
     result, nextCursor: typeof args['nextCursor'] === 'string' ? args['nextCursor'].split('.') : undefined, cursorVariable,
     location: typeof args['location'] === 'string' ? args['location'] : undefined,
     summary: typeof args['summary'] === 'string' ? args['summary'] : operation.name?.value, file, line,

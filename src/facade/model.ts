@@ -1,4 +1,5 @@
 import type { DocumentNode, OperationDefinitionNode } from 'graphql';
+import type { RestParameter } from './parameters.js';
 
 export type Naming = 'snake_case' | 'camelCase';
 export type MoneyStyle = 'cents' | 'object';
@@ -18,6 +19,8 @@ export interface RestEndpoint {
   path: string;
   pattern: RegExp;
   pathParams: string[];
+  /** Each variable as the caller gives it (location, name, schema): the OpenAPI document and the coercion read it. */
+  parameters: RestParameter[];
   /** Operation text without @rest: what is executed (parsed and validated once, then cached). */
   query: string;
   document: DocumentNode;

@@ -1,23 +1,13 @@
-import { GraphQLNonNull, Kind, isNonNullType, typeFromAST, type GraphQLInputType, type GraphQLObjectType, type GraphQLOutputType, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import { GraphQLNonNull, Kind, isNonNullType, type GraphQLObjectType, type GraphQLOutputType, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import type { RestEndpoint, RestFacade, RestVersion } from './model.js';
 import { externalName } from './shape.js';
-import { inputSchema, outputSchema, type JsonSchema } from './json-schema.js';
+import { outputSchema, type JsonSchema } from './json-schema.js';
+import { errorResponses, problemSchema, rateLimitHeaders } from './error-responses.js';
 
 export interface FacadeSecurity {
   apiKeyHeader?: string;
   bearer: boolean;
 }
-
-const problemRef = { $ref: '#/components/schemas/Problem' };
-const rateLimitHeaders = {
-  'RateLimit-Limit': { description: 'Requests allowed in the tightest window', schema: { type: 'integer' } },
-  'RateLimit-Remaining': { description: 'Requests left in that window', schema: { type: 'integer' } },
-  'RateLimit-Reset': { description: 'Seconds until the window has fully reset', schema: { type: 'integer' } },
-};
-const errorResponses: Record<string, string> = {
-  400: 'Invalid parameters (field-by-field in `errors`)', 401: 'Missing or invalid credentials', 403: 'The credentials lack a required scope',
-  404: 'Not found', 429: 'Rate limit exceeded; see Retry-After', 502: 'A backend failed', 503: 'A backend is unavailable', 504: 'A backend timed out',
-};
 
 /** OpenAPI 3.1 for one version, generated from its operations, the schema and the version's shape. */
 export function createOpenApiDocument(facade: RestFacade, version: RestVersion, schema: GraphQLSchema, base: string, security: FacadeSecurity): JsonSchema {
@@ -42,16 +32,7 @@ export function createOpenApiDocument(facade: RestFacade, version: RestVersion, 
     components: {
       securitySchemes,
       schemas: {
-        Problem: {
-          type: 'object',
-          description: 'RFC 9457 problem details',
-          properties: {
-            type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, code: { type: 'string' },
-            detail: { type: 'string' }, instance: { type: 'string' }, requestId: { type: 'string' },
-            errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, in: { type: 'string' }, message: { type: 'string' } }, required: ['field', 'in', 'message'] } },
-          },
-          required: ['type', 'title', 'status', 'code'],
-        },
+        Problem: problemSchema,
       },
     },
   };
@@ -62,14 +43,14 @@ function operationObject(endpoint: RestEndpoint, version: RestVersion, schema: G
   const bodyProperties: Record<string, JsonSchema> = {};
   const bodyRequired: string[] = [];
   const fromBody = endpoint.method !== 'GET' && endpoint.method !== 'DELETE';
-  for (const definition of endpoint.operation.variableDefinitions ?? []) {
-    const name = definition.variable.name.value;
-    const type = typeFromAST(schema, definition.type) as GraphQLInputType;
-    const external = externalName(name, version.shape.naming);
-    const required = isNonNullType(type) && !definition.defaultValue;
-    if (endpoint.pathParams.includes(name)) parameters.push({ name: external, in: 'path', required: true, schema: inputSchema(type, version.shape) });
-    else if (fromBody) { bodyProperties[external] = inputSchema(type, version.shape); if (required) bodyRequired.push(external); }
-    else parameters.push({ name: external, in: 'query', required, schema: inputSchema(type, version.shape), ...(inputSchema(type, version.shape)['type'] === 'array' || String(type).startsWith('[') ? { style: 'form', explode: false } : {}) });
+  for (const { external, in: location, required, schema: valueSchema } of endpoint.parameters) {
+    if (location === 'body') {
+      bodyProperties[external] = valueSchema;
+      if (required) bodyRequired.push(external);
+    } else {
+      // lists: comma-separated (repeating the parameter works too)
+      parameters.push({ name: external, in: location, required: location === 'path' || required, schema: valueSchema, ...(valueSchema['type'] === 'array' ? { style: 'form', explode: false } : {}) });
+    }
   }
   const responseHeaders: Record<string, unknown> = { ...rateLimitHeaders };
   if (endpoint.method === 'GET') responseHeaders['ETag'] = { description: 'Send back in If-None-Match for a 304', schema: { type: 'string' } };
@@ -83,9 +64,7 @@ function operationObject(endpoint: RestEndpoint, version: RestVersion, schema: G
     [success]: { description: 'Success', headers: responseHeaders, content: { 'application/json': { schema: resultSchema(endpoint, version, schema) } } },
   };
   if (endpoint.method === 'GET') responses['304'] = { description: 'Not modified (If-None-Match matched the ETag)' };
-  for (const [status, description] of Object.entries(errorResponses)) {
-    responses[status] = { description, content: { 'application/problem+json': { schema: problemRef } }, ...(status === '429' ? { headers: { 'Retry-After': { schema: { type: 'integer' } }, ...rateLimitHeaders } } : {}) };
-  }
+  Object.assign(responses, errorResponses(endpoint));
   return {
     operationId: `${version.name}_${endpoint.operation.name?.value ?? endpoint.path}`,
     summary: endpoint.summary,

@@ -1,8 +1,6 @@
-import {
-  coerceInputValue, getNamedType, getVariableValues, isEnumType, isListType, isNonNullType, isScalarType, typeFromAST,
-  type GraphQLInputType, type GraphQLSchema,
-} from 'graphql';
+import { coerceInputValue, getVariableValues, type GraphQLSchema } from 'graphql';
 import type { RestEndpoint, VersionShape } from './model.js';
+import type { JsonSchema } from './json-schema.js';
 import { externalName, unshapeInput } from './shape.js';
 
 export interface ParamProblem {
@@ -17,29 +15,39 @@ function fieldPath(path: ReadonlyArray<string | number>, shape: VersionShape): s
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${externalName(p, shape.naming)}`)).join('');
 }
 
-/** A query-string value as the variable's type: integers strictly, lists comma-separated or repeated. */
-function fromString(raw: string[], type: GraphQLInputType): { value?: unknown; problem?: string } {
-  const inner = isNonNullType(type) ? type.ofType : type;
-  if (isListType(inner)) {
+/**
+ * A path or query value (text) read by its parameter's schema, the one the OpenAPI document
+ * shows: integers strictly and within their bounds, lists comma-separated or repeated, with
+ * their minimum number of items. graphql-js then coerces the result as for any variable.
+ */
+function fromText(raw: string[], schema: JsonSchema): { value?: unknown; problem?: string } {
+  if (schema['type'] === 'array') {
     const items = raw.flatMap((r) => r.split(',')).filter((s) => s !== '');
+    const minItems = typeof schema['minItems'] === 'number' ? schema['minItems'] : 0;
+    if (items.length < minItems) return { problem: `needs at least ${minItems} item${minItems === 1 ? '' : 's'}` };
     const values = [];
     for (const item of items) {
-      const one = fromString([item], inner.ofType);
+      const one = fromText([item], schema['items'] as JsonSchema);
       if (one.problem) return one;
       values.push(one.value);
     }
     return { value: values };
   }
   const text = raw[raw.length - 1] ?? '';
-  const named = getNamedType(inner);
-  if (isScalarType(named)) {
-    if (named.name === 'Int') return /^-?\d{1,10}$/.test(text) ? { value: Number(text) } : { problem: 'must be an integer' };
-    if (named.name === 'Float') return text.trim() !== '' && Number.isFinite(Number(text)) ? { value: Number(text) } : { problem: 'must be a number' };
-    if (named.name === 'Boolean') return text === 'true' || text === 'false' ? { value: text === 'true' } : { problem: 'must be true or false' };
-    return { value: text };
+  switch (schema['type']) {
+    case 'integer': {
+      const min = schema['minimum'] as number;
+      const max = schema['maximum'] as number;
+      if (!/^-?\d+$/.test(text)) return { problem: 'must be an integer' };
+      const value = Number(text);
+      return value >= min && value <= max ? { value } : { problem: `must be an integer from ${min} to ${max}` };
+    }
+    case 'number': return text.trim() !== '' && Number.isFinite(Number(text)) ? { value: Number(text) } : { problem: 'must be a number' };
+    case 'boolean': return text === 'true' || text === 'false' ? { value: text === 'true' } : { problem: 'must be true or false' };
+    case 'string': return { value: text };
+    case 'object': return { problem: 'cannot be given in the query string; send it in the JSON body' };
+    default: return { value: text }; // custom scalars: graphql-js decides
   }
-  if (isEnumType(named)) return { value: text };
-  return { problem: 'cannot be given in the query string; send it in the JSON body' };
 }
 
 /**
@@ -53,58 +61,43 @@ export function requestVariables(
 ): { variables: Record<string, unknown> } | { problems: ParamProblem[] } {
   const problems: ParamProblem[] = [];
   const inputs: Record<string, unknown> = {};
-  const definitions = endpoint.operation.variableDefinitions ?? [];
   const fromBody = endpoint.method !== 'GET' && endpoint.method !== 'DELETE';
   const bodyValues = fromBody && body && typeof body === 'object' && !Array.isArray(body) ? (unshapeInput(body, shape) as Record<string, unknown>) : {};
-  const known = new Set<string>();
-  const where = new Map<string, ParamProblem['in']>();
 
-  for (const definition of definitions) {
-    const name = definition.variable.name.value;
-    const external = externalName(name, shape.naming);
-    const type = typeFromAST(schema, definition.type) as GraphQLInputType;
-    const pathIndex = endpoint.pathParams.indexOf(name);
-    if (pathIndex >= 0) {
-      where.set(name, 'path');
-      let raw: string;
+  for (const parameter of endpoint.parameters) {
+    const { name, external } = parameter;
+    if (parameter.in === 'body') {
+      if (name in bodyValues) inputs[name] = bodyValues[name];
+      continue;
+    }
+    let raw: string[];
+    if (parameter.in === 'path') {
       try {
-        raw = decodeURIComponent(pathValues[pathIndex] ?? '');
+        raw = [decodeURIComponent(pathValues[endpoint.pathParams.indexOf(name)] ?? '')];
       } catch {
         problems.push({ field: external, in: 'path', message: 'is not valid percent-encoding' });
         continue;
       }
-      const converted = fromString([raw], type);
-      if (converted.problem) problems.push({ field: external, in: 'path', message: converted.problem });
-      else inputs[name] = converted.value;
-      continue;
+    } else {
+      raw = query.getAll(external);
+      if (raw.length === 0) continue;
     }
-    if (fromBody) {
-      where.set(name, 'body');
-      if (name in bodyValues) inputs[name] = bodyValues[name];
-      continue;
-    }
-    where.set(name, 'query');
-    known.add(external);
-    const raw = query.getAll(external);
-    if (raw.length === 0) continue;
-    const converted = fromString(raw, type);
-    if (converted.problem) problems.push({ field: external, in: 'query', message: converted.problem });
+    const converted = fromText(raw, parameter.schema);
+    if (converted.problem) problems.push({ field: external, in: parameter.in, message: converted.problem });
     else inputs[name] = converted.value;
   }
-  for (const key of new Set(query.keys())) if (!known.has(key)) problems.push({ field: key, in: 'query', message: 'unknown parameter' });
+  const queryNames = new Set(endpoint.parameters.filter((p) => p.in === 'query').map((p) => p.external));
+  for (const key of new Set(query.keys())) if (!queryNames.has(key)) problems.push({ field: key, in: 'query', message: 'unknown parameter' });
   if (fromBody) {
-    const accepted = new Set(definitions.map((d) => d.variable.name.value));
+    const accepted = new Set(endpoint.parameters.map((p) => p.name));
     for (const key of Object.keys(bodyValues)) if (!accepted.has(key)) problems.push({ field: externalName(key, shape.naming), in: 'body', message: 'unknown property' });
   }
   // Coerce each given value with its path, so a problem deep inside a body names its place
   // (`items[0].product_id`) in the version's naming.
-  for (const definition of definitions) {
-    const name = definition.variable.name.value;
-    const type = typeFromAST(schema, definition.type) as GraphQLInputType;
-    const location = where.get(name) ?? 'query';
+  for (const { name, external, type, required, in: location } of endpoint.parameters) {
     if (!(name in inputs)) {
-      if (problems.some((p) => p.field === externalName(name, shape.naming))) continue; // already reported (e.g. a bad path value)
-      if (isNonNullType(type) && !definition.defaultValue) problems.push({ field: externalName(name, shape.naming), in: location, message: 'is required' });
+      if (problems.some((p) => p.field === external)) continue; // already reported (e.g. a bad path value)
+      if (required) problems.push({ field: external, in: location, message: 'is required' });
       continue;
     }
     coerceInputValue(inputs[name], type, (path, _value, error) => {
@@ -119,7 +112,7 @@ export function requestVariables(
     });
   }
   if (problems.length) return { problems };
-  const coerced = getVariableValues(schema, definitions, inputs, { maxErrors: 50 });
+  const coerced = getVariableValues(schema, endpoint.operation.variableDefinitions ?? [], inputs, { maxErrors: 50 });
   if (coerced.errors) return { problems: coerced.errors.map((error) => ({ field: '', in: 'query', message: error.message })) };
   return { variables: coerced.coerced };
 }
