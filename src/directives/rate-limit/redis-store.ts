@@ -32,7 +32,7 @@ export interface RedisStoreOptions {
 // Returns { now (ms), then per check: allowed (0|1), prev, curr before this check, windowStart (ms) };
 // the caller derives remaining / retry / reset from those with the same arithmetic as the memory
 // store. 'all' records every check only when all are allowed; 'each' records each allowed check
-// before deciding the next. A key named twice sees the hits of its earlier checks (`pending`).
+// before deciding the next. A key named twice sees the hits of its earlier checks (`pending` in 'all').
 const CONSUME_SCRIPT = `
 if redis.replicate_commands then redis.replicate_commands() end -- TIME before writes (Redis < 5)
 local mode = ARGV[1]
@@ -57,11 +57,11 @@ for i = 1, #KEYS do
   local allowed = 0
   if estimated + cost <= limit then
     allowed = 1
-    pending[currKey] = (pending[currKey] or 0) + cost
-    if mode == 'each' then
+    if mode == 'each' then -- recorded now, so the next GET sees it
       redis.call('INCRBY', currKey, cost)
       redis.call('PEXPIRE', currKey, 2 * windowMs)
     else
+      pending[currKey] = (pending[currKey] or 0) + cost
       writes[#writes + 1] = { currKey, cost, 2 * windowMs }
     end
   else
