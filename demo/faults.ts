@@ -1,7 +1,18 @@
 // Artificial latency and run-time fault injection shared by all demo backends.
 
-export type Fault = 'error' | 'malformed' | 'hang' | 'unavailable';
-export const FAULTS: readonly Fault[] = ['error', 'malformed', 'hang', 'unavailable'];
+/**
+ * 'huge' (REST backends only) answers the next call with a valid JSON body of about 15 MB, then
+ * clears itself: one oversized answer, as a misbehaving backend sends it.
+ */
+export type Fault = 'error' | 'malformed' | 'hang' | 'unavailable' | 'huge';
+export const FAULTS: readonly Fault[] = ['error', 'malformed', 'hang', 'unavailable', 'huge'];
+
+let hugeBody: string | undefined;
+/** About 15 MB of valid JSON shaped like a product list (built once). */
+export function hugeJsonBody(): string {
+  hugeBody ??= JSON.stringify({ items: Array.from({ length: 60_000 }, (_, i) => ({ id: `p${i}`, name: `Product ${i}`, description: 'x'.repeat(200) })) });
+  return hugeBody;
+}
 
 /**
  * Internal-looking details put into 'error' responses. A gateway must never

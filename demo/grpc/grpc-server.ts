@@ -63,6 +63,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<DemoBack
         throw new GrpcError(grpc.status.UNKNOWN, INTERNAL_ERROR_DETAILS(opts.name));
       case 'unavailable':
         throw new GrpcError(grpc.status.UNAVAILABLE, 'service unavailable');
+      case 'huge': // REST only: setFault refuses it
       case null:
         return method.handle(request);
     }
@@ -102,7 +103,10 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<DemoBack
     protocol: 'GRPC',
     address: `${displayHost(opts.host)}:${port}`,
     calls: counter,
-    setFault: (f) => control.setFault(f),
+    setFault: (f) => {
+      if (f === 'huge') throw new Error(`${opts.name}: the huge fault is for REST backends`);
+      control.setFault(f);
+    },
     setLatency: (ms) => control.setLatency(ms),
     close() {
       closing ??= new Promise<void>((resolve) => {

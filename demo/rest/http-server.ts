@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter } from '../counter.js';
-import { Control, INTERNAL_ERROR_DETAILS } from '../faults.js';
+import { Control, hugeJsonBody, INTERNAL_ERROR_DETAILS } from '../faults.js';
 import type { DemoBackend } from '../index.js';
 
 export interface RestRequest {
@@ -117,6 +117,10 @@ export async function startRestServer(opts: RestServerOptions): Promise<DemoBack
         return;
       case 'unavailable':
         send(res, 503, JSON.stringify({ error: 'service unavailable' }), { 'retry-after': '1' });
+        return;
+      case 'huge':
+        control.setFault(null);
+        send(res, 200, hugeJsonBody());
         return;
       case null:
         break;
