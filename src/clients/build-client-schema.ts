@@ -9,7 +9,7 @@ import type { BuiltSource, SourceCallContext } from '../sources/index.js';
 import { compileValue, referencesIn } from '../sources/template.js';
 import { createGatewayError } from '../errors/index.js';
 import type { ClientDefinition } from './parse-client.js';
-import { isUserType } from './check-client-schema.js';
+import { isUserType } from './client-groups.js';
 
 type Resolver = GraphQLFieldResolver<unknown, SourceCallContext>;
 
@@ -41,7 +41,7 @@ export function buildClientSchema(client: ClientDefinition, clientSdlSchema: Gra
       const spec = client.from.get(`${type.name}.${field.name}`);
       (resolvers[type.name] ??= {})[field.name] = spec
         ? delegateResolver(spec.operation, spec.fieldName, spec.args, ownerOfRoot.get(`${spec.operation === 'query' ? 'Query' : 'Mutation'}.${spec.fieldName}`)!)
-        : groupResolver;
+        : inGraph ? groupResolver : nestedGroupResolver;
     }
   }
   const stitched = typeDefs.length
@@ -50,8 +50,14 @@ export function buildClientSchema(client: ClientDefinition, clientSdlSchema: Gra
   return projectToClient(stitched, clientSdlSchema);
 }
 
-/** A client-only group such as `home: Home!`: an empty object whose fields resolve on their own. */
-const groupResolver: Resolver = () => ({});
+/**
+ * A client-only group such as `home: Home!` or `viewer(id: ID!): Viewer`: an object carrying the
+ * group's arguments, so that its fields (which resolve on their own) read them as `{root.id}`.
+ */
+const groupResolver: Resolver = (_root, args) => ({ ...args });
+
+/** A group inside a group also carries the enclosing groups' arguments; its own win on a clash. */
+const nestedGroupResolver: Resolver = (root, args) => ({ ...(root as Record<string, unknown>), ...args });
 
 function delegateResolver(operation: 'query' | 'mutation', fieldName: string, args: Record<string, unknown>, subschema: SubschemaConfig): Resolver {
   const compiledArgs = compileValue(args);

@@ -1,11 +1,17 @@
 import {
   buildASTSchema, getNamedType, isEnumType, isInputObjectType, isInterfaceType, isListType, isNonNullType,
-  isObjectType, isUnionType, isSpecifiedScalarType, isIntrospectionType,
-  type GraphQLField, type GraphQLNamedType, type GraphQLSchema, type GraphQLType,
+  isObjectType, isUnionType,
+  type GraphQLField, type GraphQLObjectType, type GraphQLSchema, type GraphQLType,
 } from 'graphql';
 import { validateSDL } from 'graphql/validation/validate.js';
 import type { ProblemList } from '../config/config-error.js';
+import { didYouMean } from '../config/nearest.js';
+import { referencesIn } from '../sources/template.js';
 import type { ClientDefinition } from './parse-client.js';
+import { groupRootNames, isGroupField, isUserType } from './client-groups.js';
+import { unknownTypeMessage, unknownTypeReferences } from './check-type-references.js';
+
+export { isUserType } from './client-groups.js';
 
 /** A client type may be the graph's type or a nullable relaxation of it (a failure stays local). */
 export function isCompatibleType(client: GraphQLType, graph: GraphQLType): boolean {
@@ -16,30 +22,37 @@ export function isCompatibleType(client: GraphQLType, graph: GraphQLType): boole
   return getNamedType(client).name === getNamedType(graph).name;
 }
 
-export function isUserType(type: GraphQLNamedType): boolean {
-  return !isIntrospectionType(type) && !isSpecifiedScalarType(type);
-}
-
 /**
  * Checks a client schema against the graph: every type and field it projects exists there with a
  * compatible type and arguments; every client-only field says where its data comes from (@from).
  * Returns the client schema (built from its SDL) when it is sound.
+ * `graphComplete` is false when some source failed to load: what the graph lacks may then come
+ * from that source, so "not in the graph" problems are left out (they would be guesses) and
+ * everything else is still checked.
  */
-export function checkClientSchema(client: ClientDefinition, graph: GraphQLSchema, problems: ProblemList): GraphQLSchema | undefined {
+export function checkClientSchema(client: ClientDefinition, graph: GraphQLSchema, problems: ProblemList, graphComplete = true): GraphQLSchema | undefined {
   const before = problems.items.length;
   const file = client.schemaFile;
-  for (const error of validateSDL(client.document)) problems.add({ file, line: error.locations?.[0]?.line, message: error.message });
+  const unknownTypes = unknownTypeReferences(client.document, graph, graphComplete);
+  for (const { line, path, message } of unknownTypes) problems.add({ file, line, path, message });
+  const reported = new Set(unknownTypes.map((p) => p.typeName));
+  for (const error of validateSDL(client.document)) {
+    if (reported.has(unknownTypeMessage.exec(error.message)?.[1] ?? '')) continue;
+    problems.add({ file, line: error.locations?.[0]?.line, message: error.message });
+  }
   if (problems.items.length > before) return undefined;
   const schema = buildASTSchema(client.document, { assumeValidSDL: true });
   const at = (coordinate: string, message: string, line?: number) => problems.add({ file, line: line ?? client.lines.get(coordinate) ?? lineOfType(schema, coordinate), path: coordinate, message });
+  // a problem that only says the (incomplete) graph lacks something
+  const missing: typeof at = graphComplete ? at : () => {};
 
   if (!schema.getQueryType()) at('Query', 'a client schema needs a Query type');
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isUserType(type)) continue;
     const graphType = graph.getType(type.name);
     if (!graphType) {
-      if (!isObjectType(type)) { at(type.name, `${type.name} is not in the graph; only object types may be client-only`); continue; }
-      for (const field of Object.values(type.getFields())) checkClientOnlyField(`${type.name}.${field.name}`, field);
+      if (!isObjectType(type)) { missing(type.name, `${type.name} is not in the graph; only object types may be client-only`); continue; }
+      for (const field of Object.values(type.getFields())) checkClientOnlyField(type, field);
       continue;
     }
     if (graphType.constructor !== type.constructor) { at(type.name, `${type.name} is a different kind of type in the graph`); continue; }
@@ -47,11 +60,11 @@ export function checkClientSchema(client: ClientDefinition, graph: GraphQLSchema
       const graphFields = graphType.getFields();
       for (const field of Object.values(type.getFields())) {
         const coordinate = `${type.name}.${field.name}`;
-        if (client.from.has(coordinate)) { checkClientOnlyField(coordinate, field); continue; }
+        if (client.from.has(coordinate) && isObjectType(type)) { checkClientOnlyField(type, field); continue; }
         const graphField = graphFields[field.name];
         if (!graphField) {
-          if (isObjectType(getNamedType(field.type)) && !graph.getType(getNamedType(field.type).name) && (type.name === 'Query' || type.name === 'Mutation')) continue;
-          at(coordinate, `${coordinate} is not in the graph; add it to a source under schema/ or declare it with @from`);
+          if (isGroupField(field, false, graph) && (type.name === 'Query' || type.name === 'Mutation')) continue;
+          missing(coordinate, `${coordinate} is not in the graph; add it to a source under schema/ or declare it with @from`);
           continue;
         }
         checkProjectedField(coordinate, field, graphField);
@@ -90,21 +103,51 @@ export function checkClientSchema(client: ClientDefinition, graph: GraphQLSchema
     }
   }
 
-  function checkClientOnlyField(coordinate: string, field: GraphQLField<unknown, unknown>) {
+  function checkClientOnlyField(type: GraphQLObjectType, field: GraphQLField<unknown, unknown>) {
+    const coordinate = `${type.name}.${field.name}`;
     const spec = client.from.get(coordinate);
     if (!spec) {
-      const named = getNamedType(field.type);
-      if (isObjectType(named) && !graph.getType(named.name) && !isListType(isNonNullType(field.type) ? field.type.ofType : field.type)) return; // a client-only group, like `home: Home!`
-      at(coordinate, `${coordinate} is client-only: declare where it comes from with @from(query: "<graph field>", args: {...})`);
+      if (isGroupField(field, false, graph)) return; // a client-only group, like `home: Home!`
+      missing(coordinate, `${coordinate} is client-only: declare where it comes from with @from(query: "<graph field>", args: {...})`);
       return;
     }
+    checkRootReferences(type, coordinate, spec);
     const rootType = spec.operation === 'query' ? graph.getQueryType() : graph.getMutationType();
     const target = rootType?.getFields()[spec.fieldName];
-    if (!target) { at(coordinate, `@from(${spec.operation}: "${spec.fieldName}"): the graph has no ${spec.operation} field ${spec.fieldName}`, spec.line); return; }
+    if (!target) { missing(coordinate, `@from(${spec.operation}: "${spec.fieldName}"): the graph has no ${spec.operation} field ${spec.fieldName}${didYouMean(spec.fieldName, Object.keys(rootType?.getFields() ?? {}))}`, spec.line); return; }
     if (!isCompatibleType(field.type, target.type)) at(coordinate, `${coordinate} is ${String(field.type)} but ${spec.fieldName} returns ${String(target.type)}`, spec.line);
     for (const name of Object.keys(spec.args)) if (!target.args.some((a) => a.name === name)) at(coordinate, `@from: ${spec.fieldName} has no argument "${name}"`, spec.line);
     for (const arg of target.args) {
       if (isNonNullType(arg.type) && arg.defaultValue === undefined && spec.args[arg.name] === undefined) at(coordinate, `@from: ${spec.fieldName} needs argument "${arg.name}"`, spec.line);
+    }
+  }
+
+  /**
+   * `{root.x}` in a @from: in a client-only group, x is an argument of the group (or of an
+   * enclosing group); on a graph type, x is a field of that type in the graph.
+   */
+  function checkRootReferences(type: GraphQLObjectType, coordinate: string, spec: { args: Record<string, unknown>; line?: number }) {
+    let names: string[] = [];
+    try {
+      names = referencesIn(spec.args).filter((ref) => ref.root === 'root').map((ref) => ref.path[0] ?? '');
+    } catch { return; } // template syntax is reported by parseClientSchema
+    if (names.length === 0) return;
+    if (type.name === 'Query' || type.name === 'Mutation') {
+      for (const name of names) at(coordinate, `@from uses {root.${name}} but ${type.name} fields have no parent; use {args.…} or {identity.…}`, spec.line);
+      return;
+    }
+    const graphType = graph.getType(type.name);
+    if (graphType && (isObjectType(graphType) || isInterfaceType(graphType))) {
+      const fields = Object.keys(graphType.getFields());
+      for (const name of names.filter((n) => !fields.includes(n))) {
+        missing(coordinate, `@from uses {root.${name}} but ${type.name} has no field "${name}" in the graph${didYouMean(name, fields)}`, spec.line);
+      }
+      return;
+    }
+    if (graphType) return;
+    const carried = groupRootNames(type, schema, graph, (c) => client.from.has(c));
+    for (const name of names.filter((n) => !carried.has(n))) {
+      missing(coordinate, `@from uses {root.${name}} but ${type.name} is a client-only group: its {root.…} are the arguments of the fields returning it (${carried.size ? [...carried].join(', ') : 'none'})${didYouMean(name, carried)}; add an argument "${name}" to each field returning ${type.name}, or use {args.…} or {identity.…}`, spec.line);
     }
   }
 }

@@ -1,3 +1,5 @@
+import { isAbsolute, relative, sep } from 'node:path';
+
 /** One problem found in a configuration folder, located as precisely as the file allows. */
 export interface ConfigProblem {
   file: string;
@@ -22,11 +24,30 @@ export class ConfigError extends Error {
   }
 }
 
-/** Collects problems while a loader keeps going, so one run reports everything. */
+/**
+ * Collects problems while a loader keeps going, so one run reports everything. Files are shown
+ * relative to the configuration folder (`schema/orders.graphql`), whatever the working directory:
+ * an absolute path under the folder, in `file` or in a message, is shortened on the way in.
+ */
 export class ProblemList {
   readonly items: ConfigProblem[] = [];
+  /** The configuration folder (absolute); set by loadConfigFolder when not given here. */
+  folder: string | undefined;
+  constructor(folder?: string) {
+    this.folder = folder;
+  }
   add(problem: ConfigProblem): void {
-    this.items.push(problem);
+    this.items.push({ ...problem, file: this.display(problem.file), message: this.withinFolder(problem.message) });
+  }
+  /** A file as messages show it: relative to the folder when inside it, else as given. */
+  display(file: string): string {
+    if (!this.folder || !isAbsolute(file)) return file;
+    const inside = relative(this.folder, file);
+    if (inside === '') return '.';
+    return inside.startsWith('..') || isAbsolute(inside) ? file : inside.split(sep).join('/');
+  }
+  private withinFolder(message: string): string {
+    return this.folder ? message.split(this.folder + sep).join('') : message;
   }
   get isEmpty(): boolean {
     return this.items.length === 0;

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve, relative } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ProblemList } from './config-error.js';
 import { readYamlFile } from './yaml-file.js';
+import { deepFreeze } from './deep-freeze.js';
 import { gatewayFileSchema, type GatewayFileOptions } from './gateway-options.js';
 import { parseSourceFile, type SourceDefinition } from '../sources/index.js';
 import { clientFileSchema } from '../clients/client-options.js';
@@ -14,24 +15,28 @@ export interface GatewayConfig {
   gateway: GatewayFileOptions;
   sources: SourceDefinition[];
   clients: ClientDefinition[];
+  /** False when a schema/ file could not be read as a source: the graph then lacks its part. */
+  allSourcesLoaded: boolean;
 }
 
 const clientNamePattern = /^[a-z][a-z0-9-]*$/;
 
 /**
- * Reads and validates a configuration folder. Collects every problem before failing, with
- * file paths relative to the working directory so messages can be clicked in a terminal.
- * Structural checks that need the built graph (client projections, proto methods) happen in
- * the build step; `facet check` runs both.
+ * Reads and validates a configuration folder. Every file is read and checked, even when another
+ * one is broken, and every problem is collected before failing; file paths are relative to the
+ * folder (`schema/orders.graphql`). Structural checks that need the built graph (client
+ * projections, proto methods) happen in the build step; `facet check` runs both. The result is
+ * frozen: nothing downstream can change what was validated.
  */
 export function loadConfigFolder(dir: string, env: Readonly<Record<string, string | undefined>>, problems: ProblemList): GatewayConfig {
   const root = resolve(dir);
-  const display = (file: string) => relative(process.cwd(), file) || file;
-  const config: GatewayConfig = { dir: root, gateway: gatewayFileSchema.parse({}), sources: [], clients: [] };
+  const config: GatewayConfig = { dir: root, gateway: gatewayFileSchema.parse({}), sources: [], clients: [], allSourcesLoaded: false };
   if (!existsSync(root) || !statSync(root).isDirectory()) {
-    problems.add({ file: display(root), message: 'configuration folder not found' });
-    return config;
+    problems.add({ file: root, message: 'configuration folder not found' });
+    return deepFreeze(config);
   }
+  problems.folder ??= root;
+  const display = (file: string) => problems.display(file);
 
   const gatewayFile = join(root, 'gateway.yaml');
   if (existsSync(gatewayFile)) config.gateway = readYamlFile(display(gatewayFile), readFileSync(gatewayFile, 'utf8'), gatewayFileSchema, problems, env) ?? config.gateway;
@@ -40,13 +45,17 @@ export function loadConfigFolder(dir: string, env: Readonly<Record<string, strin
   const sourceFiles = existsSync(schemaDir) ? readdirSync(schemaDir).filter((f) => f.endsWith('.graphql')).sort() : [];
   if (sourceFiles.length === 0) problems.add({ file: display(schemaDir), message: 'no sources: add schema/<name>.graphql files with @source' });
   const sourceNames = new Map<string, string>();
+  config.allSourcesLoaded = true;
   for (const fileName of sourceFiles) {
     const file = join(schemaDir, fileName);
-    const source = parseSourceFile(display(file), readFileSync(file, 'utf8'), env, problems);
-    if (!source) continue;
+    // parsed with its absolute path (a proto is found next to it), then shown relative to the folder
+    const parsed = parseSourceFile(file, readFileSync(file, 'utf8'), env, problems);
+    if (!parsed) { config.allSourcesLoaded = false; continue; }
+    const source = { ...parsed, file: display(file) };
+    const here = source.sourceLine ? `${source.file}:${source.sourceLine}` : source.file;
     const clash = sourceNames.get(source.name);
-    if (clash) problems.add({ file: display(file), message: `source name "${source.name}" is already used by ${clash}` });
-    sourceNames.set(source.name, display(file));
+    if (clash) { config.allSourcesLoaded = false; problems.add({ file: source.file, line: source.sourceLine, path: 'schema @source', message: `source name "${source.name}" is already used by ${clash}; each source needs its own name` }); continue; }
+    sourceNames.set(source.name, here);
     config.sources.push(source);
   }
 
@@ -63,12 +72,13 @@ export function loadConfigFolder(dir: string, env: Readonly<Record<string, strin
       : clientFileSchema.parse({});
     if (!existsSync(schemaFile)) { problems.add({ file: display(schemaFile), message: 'missing: each client declares the schema it sees' }); continue; }
     const parsed = parseClientSchema(name, display(schemaFile), readFileSync(schemaFile, 'utf8'), problems);
-    if (parsed && options) {
-      for (const [i, key] of (options.auth.apiKeys?.keys ?? []).entries()) {
-        if (key.plan && !options.quotas.plans[key.plan]) problems.add({ file: display(optionsFile), path: `auth.apiKeys.keys.${i}.plan`, message: `plan "${key.plan}" is not defined under quotas.plans` });
-      }
-      config.clients.push({ ...parsed, options, optionsFile: display(optionsFile) });
+    if (!parsed) continue;
+    for (const [i, key] of (options?.auth.apiKeys?.keys ?? []).entries()) {
+      if (key.plan && !options?.quotas.plans[key.plan]) problems.add({ file: display(optionsFile), path: `auth.apiKeys.keys.${i}.plan`, message: `plan "${key.plan}" is not defined under quotas.plans` });
     }
+    // A broken client.yaml must not hide the schema's problems: the schema is still checked
+    // against the graph (with default options; the problems already listed stop the start).
+    config.clients.push({ ...parsed, options: options ?? clientFileSchema.parse({}), optionsFile: display(optionsFile) });
   }
-  return config;
+  return deepFreeze(config);
 }

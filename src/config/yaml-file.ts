@@ -2,6 +2,7 @@ import { LineCounter, parseDocument, isNode } from 'yaml';
 import type { z } from 'zod';
 import type { ProblemList } from './config-error.js';
 import { interpolateEnv } from './env.js';
+import { didYouMean } from './nearest.js';
 
 /**
  * Reads a YAML config file and validates it against a zod schema. Every problem (YAML syntax,
@@ -24,15 +25,50 @@ export function readYamlFile<T extends z.ZodType>(file: string, text: string, sc
   if (problems.items.length > before) return undefined;
   const result = schema.safeParse(data);
   if (result.success) return result.data;
+  const lineOf = (path: (string | number)[]) => {
+    const node = doc.getIn(path, true) ?? doc.getIn(path.slice(0, -1), true);
+    const offset = isNode(node) ? node.range?.[0] : undefined;
+    return offset !== undefined ? lineCounter.linePos(offset).line : undefined;
+  };
   for (const issue of result.error.issues) {
     const path = issue.path.map(String);
-    const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
-    const node = doc.getIn(keys.length ? [...path, keys[0]] : path, true) ?? doc.getIn(path.slice(0, -1), true);
-    const offset = isNode(node) ? node.range?.[0] : undefined;
-    const where = keys.length ? [...path, keys[0]!] : path;
-    problems.add({ file, line: offset !== undefined ? lineCounter.linePos(offset).line : undefined, path: where.join('.') || undefined, message: issue.message });
+    if (issue.code === 'unrecognized_keys') {
+      // one problem per unknown key, on its own line, with the nearest valid key as a hint
+      const valid = keysAt(schema, path);
+      for (const key of issue.keys) {
+        problems.add({ file, line: lineOf([...path, key]), path: [...path, key].join('.'), message: `unknown key \`${key}\`${didYouMean(key, valid)} (valid here: ${valid.join(', ')})` });
+      }
+      continue;
+    }
+    problems.add({ file, line: lineOf(path), path: path.join('.') || undefined, message: issue.message });
   }
   return undefined;
+}
+
+/** The keys an object of `schema` accepts at `path` (through defaults, optionals, arrays, records, unions). */
+function keysAt(schema: z.ZodType, path: string[]): string[] {
+  const keys = new Set<string>();
+  const visit = (type: z.core.$ZodType | undefined, rest: string[]): void => {
+    const def = type?._zod.def as Record<string, unknown> & { type: string } | undefined;
+    if (!def) return;
+    const inner = (key: string) => def[key] as z.core.$ZodType;
+    switch (def.type) {
+      case 'default': case 'optional': case 'nullable': case 'prefault': case 'catch': case 'readonly':
+        visit(inner('innerType'), rest); break;
+      case 'pipe': visit(inner('in'), rest); break;
+      case 'union': for (const option of def['options'] as z.core.$ZodType[]) visit(option, rest); break;
+      case 'array': visit(inner('element'), rest.slice(1)); break;
+      case 'record': visit(inner('valueType'), rest.slice(1)); break;
+      case 'object': {
+        const shape = def['shape'] as Record<string, z.core.$ZodType>;
+        const [key, ...deeper] = rest;
+        if (key === undefined) for (const name of Object.keys(shape)) keys.add(name);
+        else visit(shape[key], deeper);
+      }
+    }
+  };
+  visit(schema, path);
+  return [...keys];
 }
 
 /** `${VAR}` / `${VAR:-default}` in every string value, so secrets and addresses come from the environment. */

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import {
   Kind, parse, print, validate, visit, valueFromASTUntyped,
@@ -29,7 +29,7 @@ const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export function loadFacade(client: string, clientDir: string, schema: GraphQLSchema, problems: ProblemList, env: Readonly<Record<string, string | undefined>>): RestFacade | undefined {
   const restDir = join(clientDir, 'rest');
   if (!existsSync(restDir)) return undefined;
-  const display = (f: string) => relative(process.cwd(), f) || f;
+  const display = (f: string) => problems.display(f);
   const facadeFile = join(restDir, 'rest.yaml');
   const facadeOptions = existsSync(facadeFile) ? readYamlFile(display(facadeFile), readFileSync(facadeFile, 'utf8'), facadeFileSchema, problems, env) : {};
   const versions = new Map<string, RestVersion>();

@@ -38,15 +38,16 @@ export function buildGateway(dir: string, env: Readonly<Record<string, string | 
       const built = buildSource(definition, problems);
       if (built) sources.push(built);
     }
-    problems.throwIfAny();
-    const graph = stitchGraph(sources, problems);
-    problems.throwIfAny();
+    // A broken file does not hide the others' problems: the graph is stitched from the sources
+    // that loaded and every client is checked against it (see checkClientSchema's graphComplete).
+    const graphComplete = config.allSourcesLoaded && sources.length === config.sources.length;
+    const graph = stitchPartialGraph(sources, problems, graphComplete);
     const clients: BuiltClient[] = [];
-    for (const definition of config.clients) {
-      const clientSdl = checkClientSchema(definition, graph!, problems);
-      if (!clientSdl) continue;
+    for (const definition of graph ? config.clients : []) {
+      const clientSdl = checkClientSchema(definition, graph!, problems, graphComplete);
+      if (!clientSdl || !graphComplete) continue;
       const schema = buildClientSchema(definition, clientSdl, graph!, sources);
-      const facade = loadFacade(definition.name, dirname(resolve(definition.schemaFile)), schema, problems, env);
+      const facade = loadFacade(definition.name, dirname(resolve(config.dir, definition.schemaFile)), schema, problems, env);
       clients.push({ definition, schema, facade });
     }
     problems.throwIfAny();
@@ -54,5 +55,16 @@ export function buildGateway(dir: string, env: Readonly<Record<string, string | 
   } catch (error) {
     void closeAll();
     throw error;
+  }
+}
+
+/** The stitched graph; with sources missing (already reported), a failure to stitch the rest only skips the client checks. */
+function stitchPartialGraph(sources: BuiltSource[], problems: ProblemList, graphComplete: boolean): GraphQLSchema | undefined {
+  if (graphComplete) return stitchGraph(sources, problems);
+  if (sources.length === 0) return undefined;
+  try {
+    return stitchGraph(sources, problems);
+  } catch {
+    return undefined;
   }
 }

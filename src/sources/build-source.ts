@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { relative } from 'node:path';
+import { basename } from 'node:path';
 import {
   buildASTSchema, concatAST, getNamedType, isListType, isNonNullType, parse, validateSchema,
   type GraphQLFieldResolver, type GraphQLSchema, type GraphQLOutputType, GraphQLObjectType,
@@ -19,7 +19,8 @@ import { publishCircuitState, publishUpstreamCall } from './upstream-events.js';
 import { errorCodeOf } from '../errors/index.js';
 import { createHttpClient } from './rest/http-client.js';
 import { compileHttpCall, type CompiledCall, type PreparedCall } from './rest/compile-http-call.js';
-import { loadService, methodNames } from './grpc/load-proto.js';
+import { loadService, methodNames, ProtoServiceNotFoundError } from './grpc/load-proto.js';
+import { didYouMean } from '../config/nearest.js';
 import { createGrpcClient } from './grpc/grpc-client.js';
 import { compileGrpcCall } from './grpc/compile-grpc-call.js';
 
@@ -84,11 +85,16 @@ export function buildSource(def: SourceDefinition, problems: ProblemList): Built
     try {
       Service = loadService(def.protoFile!, def.service!);
     } catch (error) {
+      // a wrong service name is a mistake in @source, not in the proto
+      if (error instanceof ProtoServiceNotFoundError) {
+        problems.add({ file: def.file, line: def.sourceLine, path: 'schema @source', message: `service "${error.serviceName}" is not defined in ${def.protoFile ? basename(def.protoFile) : 'the proto'}${didYouMean(error.serviceName, error.services)}${error.services.length ? ` (services: ${error.services.join(', ')})` : ''}` });
+        return undefined;
+      }
       // protobufjs says "… (/abs/path/x.proto, line 29)": report it against the .proto itself
+      // (shown relative to the configuration folder by the problem list)
       const message = (error as Error).message;
       const where = /\(([^,()]+\.proto), line (\d+)\)/.exec(message);
-      const file = relative(process.cwd(), where?.[1] ?? def.protoFile!) || def.protoFile!;
-      problems.add({ file, line: where ? Number(where[2]) : undefined, message: `cannot load the proto for source ${def.name}: ${message.replace(/\s*\([^()]*, line \d+\)/, '')}` });
+      problems.add({ file: where?.[1] ?? def.protoFile!, line: where ? Number(where[2]) : undefined, message: `cannot load the proto for source ${def.name}: ${message.replace(/\s*\([^()]*, line \d+\)/, '')}` });
       return undefined;
     }
     const rpcs = new Set(methodNames(Service));

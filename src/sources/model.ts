@@ -65,6 +65,8 @@ export interface SourceDefinition {
   /** REST: origin URL; gRPC: host:port. */
   url: string;
   file: string;
+  /** Line of the `@source` directive in `file`: where source-level problems point. */
+  sourceLine?: number;
   /** gRPC only: absolute path of the .proto file and the fully qualified service name. */
   protoFile?: string;
   service?: string;

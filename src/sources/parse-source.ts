@@ -142,7 +142,7 @@ export function parseSourceFile(file: string, text: string, env: Readonly<Record
   if (problems.items.length > before) return undefined;
 
   return {
-    name, protocol, url, file, protoFile, service, timeoutMs, retries, connections, maxResponseBytes,
+    name, protocol, url, file, sourceLine: lineOf(sourceNode), protoFile, service, timeoutMs, retries, connections, maxResponseBytes,
     document: stripSourceDirectives(document), bindings, entities,
   };
 }

@@ -5,10 +5,9 @@
 // Each broken configuration holds exactly one problem: the rest of it is a valid minimal partner
 // facade over the repository's catalog source.
 import assert from 'node:assert/strict';
-import { join, relative, sep } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createFixtureConfig, type FixtureConfig } from '../helpers/fixture-config.js';
-import { repoRoot, runCli, type CliResult } from '../helpers/run-cli.js';
+import { runCli, type CliResult } from '../helpers/run-cli.js';
 
 interface Fixture {
   name: string;
@@ -90,8 +89,6 @@ query GetProductBySku($sku: ID!) @rest(GET: "/products/{sku}") {
 const facadeConfig = (files: Record<string, string>, client = 'partner'): FixtureConfig =>
   createFixtureConfig({ sources: ['catalog.graphql'], clients: { [client]: { schema: partnerSchema, files: { ...validFacade, ...files } } } });
 
-/** How the CLI (cwd = repository root) prints a file of a configuration folder. */
-const displayed = (dir: string, file: string) => relative(repoRoot, join(dir, file)).split(sep).join('/');
 const problemLines = (stderr: string) => stderr.split('\n').filter((l) => /^\s+\S+:\d+: /.test(l) || /^\s+\S+\.(graphql|ya?ml): /.test(l));
 const stackFrame = /^\s+at .+/m;
 
@@ -106,8 +103,6 @@ async function runAll(jobs: Record<string, string[]>, concurrency = 3): Promise<
 
 describe('REST facade configuration errors (facet check)', () => {
   let results: Map<string, CliResult>;
-  /** The folder of each broken configuration, by fixture name. */
-  const dirs = new Map<string, string>();
   const configs: FixtureConfig[] = [];
 
   before(async () => {
@@ -115,7 +110,6 @@ describe('REST facade configuration errors (facet check)', () => {
     for (const f of fixtures) {
       const config = facadeConfig(f.files);
       configs.push(config);
-      dirs.set(f.name, config.dir);
       jobs[f.name] = ['check', '--dir', config.dir];
     }
     // facade-invalid-operation with the client named "acme"
@@ -137,7 +131,7 @@ describe('REST facade configuration errors (facet check)', () => {
     it(`${f.name}: exit 1, ${f.file}:${f.line} and the problem on stderr, nothing else wrong, no stack trace`, () => {
       const r = result(f.name);
       assert.equal(r.code, 1, `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
-      const where = `${displayed(dirs.get(f.name)!, f.file)}:${f.line}: `;
+      const where = `${f.file}:${f.line}: `; // relative to the configuration folder
       const line = r.stderr.split('\n').find((l) => l.includes(where) && f.message.test(l));
       assert.ok(line, `no line "${where}…" matching ${f.message}:\n${r.stderr}`);
       assert.equal(problemLines(r.stderr).length, 1, `exactly one problem:\n${r.stderr}`);

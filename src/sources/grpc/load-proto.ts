@@ -19,9 +19,16 @@ export function loadService(protoFile: string, serviceName: string): ServiceCons
   for (const part of serviceName.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
   if (typeof node !== 'function' || !('service' in node)) {
     const services = Object.entries(definition).filter(([, v]) => 'format' in v === false && typeof v === 'object' && v !== null && !('type' in v)).map(([k]) => k);
-    throw new Error(`service "${serviceName}" is not defined in the proto${services.length ? ` (services: ${services.join(', ')})` : ''}`);
+    throw new ProtoServiceNotFoundError(serviceName, services);
   }
   return node as ServiceConstructor;
+}
+
+/** The proto loaded, but has no such service: the mistake is in `@source(service:)`, not in the proto. */
+export class ProtoServiceNotFoundError extends Error {
+  constructor(readonly serviceName: string, readonly services: string[]) {
+    super(`service "${serviceName}" is not defined in the proto${services.length ? ` (services: ${services.join(', ')})` : ''}`);
+  }
 }
 
 /** The rpc names of a service, for load-time checks of @grpc(method: …). */
