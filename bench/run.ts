@@ -12,6 +12,7 @@ import { startDemo, EPHEMERAL_PORTS } from '../demo/index.js';
 import { startGateway } from '../src/server/index.js';
 import { createLogger } from '../src/observability/index.js';
 import { startBaseline } from './baseline-aggregator.js';
+import { benchConfigDir } from './bench-config.js';
 import { mintToken } from '../src/cli/token.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -35,7 +36,8 @@ async function load(url: string, body: string | undefined, duration: number, tok
 
 const demo = await startDemo({ ports: EPHEMERAL_PORTS, latencyMs });
 const env = { ...process.env, ...demo.env };
-const gateway = await startGateway({ dir: root, port: 0, env, log: createLogger({ level: 'silent' }) });
+const config = benchConfigDir(root);
+const gateway = await startGateway({ dir: config.dir, port: 0, env, log: createLogger({ level: 'silent' }) });
 const token = await mintToken({ dir: root, env, sub: 'u1', expiresIn: '1h' });
 const baseline = await startBaseline(demo.env, root);
 const backends = [demo.users, demo.catalog, demo.orders, demo.recommendations];
@@ -53,4 +55,5 @@ console.log(`\nmobile home query — ${connections} connections, ${seconds} s af
 for (const row of rows) console.log(row);
 await baseline.close();
 await gateway.close();
+config.cleanup();
 await demo.close();

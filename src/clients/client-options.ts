@@ -5,7 +5,11 @@ import { quotasSchema } from '../directives/rate-limit/limit-rule.js';
 const positiveInt = (max: number) => z.number().int().min(1).max(max);
 
 /** Defaults for document limits: generous for real screens, small enough to stop abuse. */
-export const defaultLimits = { maxDepth: 12, maxAliases: 30, maxTokens: 5000, maxCost: 5000, maxBodyBytes: 100_000 } as const;
+export const defaultLimits = {
+  maxDepth: 12, maxAliases: 30, maxTokens: 5000, maxCost: 5000, maxBodyBytes: 100_000,
+  // fan-out: a list argument of 9,000 ids would otherwise become 90 batch calls of 100
+  maxListArgument: 100, maxUpstreamCalls: 50,
+} as const;
 
 /** Headers that prove a CORS preflight: Apollo's two (Apollo clients work unchanged), plus Facet's own. */
 export const defaultCsrfHeaders = ['x-apollo-operation-name', 'apollo-require-preflight', 'x-facet-csrf'] as const;
@@ -37,6 +41,10 @@ export const clientFileSchema = z.strictObject({
     maxTokens: positiveInt(100_000).default(defaultLimits.maxTokens),
     maxCost: positiveInt(1_000_000).default(defaultLimits.maxCost),
     maxBodyBytes: positiveInt(10_000_000).default(defaultLimits.maxBodyBytes),
+    /** Items in any list argument of the operation (literal or variable, nested lists included). */
+    maxListArgument: positiveInt(100_000).default(defaultLimits.maxListArgument),
+    /** Upstream calls one request may start; the ones past it fail with QUERY_TOO_COMPLEX. */
+    maxUpstreamCalls: positiveInt(10_000).default(defaultLimits.maxUpstreamCalls),
   }).default({ ...defaultLimits }),
   /** Request-level quotas: per caller, per plan, for the client as a whole. */
   quotas: quotasSchema.default({ perCaller: [], plans: {}, total: [] }),

@@ -13,7 +13,7 @@ import type { LimitRule } from '../directives/rate-limit/limit-rule.js';
 import type { RateLimitStore } from '../directives/rate-limit/store.js';
 import { createMaskError } from '../errors/index.js';
 import { dirname, resolve } from 'node:path';
-import { createAuthenticator, type AuthOptions } from '../auth/index.js';
+import { createAuthenticator, defaultForwardHeaders, type AuthOptions } from '../auth/index.js';
 import type { IncomingHttpHeaders } from 'node:http';
 
 type ServerContext = GatewayContext;
@@ -23,6 +23,8 @@ export interface ClientEndpoint {
   name: string;
   path: string;
   maxBodyBytes: number;
+  /** Upstream calls one request may start (limits.maxUpstreamCalls). */
+  maxUpstreamCalls: number;
   /** Serves the GraphiQL page (without credentials; queries from it authenticate as usual). */
   graphiql: boolean;
   /** Headers of which one must be non-empty on requests a browser sends without preflight; undefined: CSRF prevention off. */
@@ -67,8 +69,8 @@ export function createClientEndpoint(client: BuiltClient, { log, rateLimitStore,
   });
   const authenticator = createAuthenticator(name, options.auth, dirname(resolve(client.definition.schemaFile)));
   const forward = options.auth.forward;
-  const forgeableHeaders = [forward.user, forward.scopes, forward.consumer, 'x-user-id', 'x-scopes', 'x-consumer']
+  const forgeableHeaders = [forward.user, forward.scopes, forward.consumer, ...Object.values(defaultForwardHeaders)]
     .map((h) => h.toLowerCase()).filter((h, i, all) => all.indexOf(h) === i && !authenticator.credentialHeaders.includes(h));
   const csrfHeaders = options.csrfPrevention ? options.csrfPrevention.requiredHeaders.map((h) => h.toLowerCase()) : undefined;
-  return { name, path: endpoint, maxBodyBytes: options.limits.maxBodyBytes, graphiql: options.graphiql, csrfHeaders, forgeableHeaders, forward, admit: createAdmission(authenticator, createQuotaChecker(name, options.quotas, globalQuotas, rateLimitStore)), yoga };
+  return { name, path: endpoint, maxBodyBytes: options.limits.maxBodyBytes, maxUpstreamCalls: options.limits.maxUpstreamCalls, graphiql: options.graphiql, csrfHeaders, forgeableHeaders, forward, admit: createAdmission(authenticator, createQuotaChecker(name, options.quotas, globalQuotas, rateLimitStore)), yoga };
 }

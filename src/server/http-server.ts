@@ -104,7 +104,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
 
   function contextFor(endpoint: ClientEndpoint, requestId: string, identity: Identity | null, ip: string): GatewayContext {
     return {
-      requestId, client: endpoint.name, identity, log, ip,
+      requestId, client: endpoint.name, identity, log, ip, maxUpstreamCalls: endpoint.maxUpstreamCalls,
       upstreamHeaders: { [requestIdHeader]: requestId, ...identityHeaders(identity, endpoint.forward) },
     };
   }

@@ -3,7 +3,7 @@ import { GraphQLError, NoSchemaIntrospectionCustomRule, type OperationDefinition
 import type { ClientDefinition } from '../clients/index.js';
 import { useFieldGate, type FieldDecider } from '../directives/field-gate/index.js';
 import { useErrorCodes, useHiddenSuggestions } from '../errors/index.js';
-import { maxNestingFor, useDocumentLimits } from '../limits/index.js';
+import { maxNestingFor, useDocumentLimits, useListArgumentLimit } from '../limits/index.js';
 import { useRequestParser } from './use-request-parser.js';
 
 /**
@@ -17,6 +17,8 @@ export function clientPlugins(client: ClientDefinition, deciders: FieldDecider<n
     useRequestParser(maxNestingFor(options.limits)),
     // parse + validate: nesting (before parsing), depth, aliases, tokens and cost limits (refused before execution)
     useDocumentLimits(options.limits),
+    // validate + execute: list arguments (literals, variables) bounded, before any backend call
+    useListArgumentLimit(options.limits.maxListArgument),
     // validate: an operation type the client does not have (e.g. a mutation on a read-only client)
     knownOperationTypes,
     // validate: introspection off where the client config says so (in production unless it says true)

@@ -14,6 +14,7 @@ import type { SourceCallContext } from './call-context.js';
 import { compileTemplate, compileValue, readPath, splitPath, type TemplateScope } from './template.js';
 import { getLoader, stableStringify } from './loaders.js';
 import { coalescingSchedule, trackCall } from './coalesce.js';
+import { chargeUpstreamCall } from './call-budget.js';
 import { isBackendFailure, toUpstreamError, UpstreamBadResponseError } from './upstream-errors.js';
 import { publishCircuitState, publishUpstreamCall } from './upstream-events.js';
 import { errorCodeOf } from '../errors/index.js';
@@ -203,6 +204,7 @@ function mergeConfigFor(entity: EntityKey, lookup: FieldBinding | undefined, sch
 }
 
 async function runCall(def: SourceDefinition, operation: string, breaker: CircuitBreaker, run: () => Promise<unknown>, batchSize: number, context: SourceCallContext): Promise<unknown> {
+  chargeUpstreamCall(context, def.name);
   const started = performance.now();
   const requestId = context.requestId;
   try {

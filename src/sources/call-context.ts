@@ -5,4 +5,6 @@ export interface SourceCallContext {
   identity: object | null;
   /** Headers sent with every upstream call (request id, trusted identity headers). */
   upstreamHeaders: Record<string, string>;
+  /** Upstream calls this request may start (the client's limits.maxUpstreamCalls); unbounded when absent. */
+  maxUpstreamCalls?: number;
 }
