@@ -81,6 +81,14 @@ type Query {
     assert.deepEqual([def?.timeoutMs, def?.retries, def?.connections], [5000, 1, 32]);
   });
 
+  it('reads maxResponseBytes (default 1 MiB); outside 256 B – 64 MiB it is a problem at the @source line', () => {
+    const query = '\ntype Query { a: Int @http(GET: "/a") }';
+    assert.equal(parse(`${REST_SOURCE}${query}`).def?.maxResponseBytes, 1024 * 1024);
+    assert.equal(parse(`extend schema @source(name: "c", protocol: REST, url: "http://x", maxResponseBytes: 4096)${query}`).def?.maxResponseBytes, 4096);
+    const { problems } = parse(`extend schema @source(name: "c", protocol: REST, url: "http://x", maxResponseBytes: 100)${query}`);
+    assert.deepEqual(problems.map((p) => [p.line, p.message]), [[1, 'maxResponseBytes must be an integer from 256 to 67108864']]);
+  });
+
   it('reads @http calls: method, path, query, body, headers, result path', () => {
     const { def } = parse(sdl);
     assert.deepEqual(plain(binding(def, 'Query.product').call), plain({ kind: 'http', method: 'GET', path: '/products/{args.id}', query: undefined, body: undefined, headers: undefined, result: [] }));
