@@ -2,6 +2,7 @@ import { sourceDirectivesSdl } from '../sources/index.js';
 import { clientDirectivesSdl } from '../clients/index.js';
 import { authDirectivesSdl } from '../directives/auth/index.js';
 import { rateLimitDirectiveSdl } from '../directives/rate-limit/sdl.js';
+import { restDirectiveSdl } from '../facade/rest-directive.js';
 
 /**
  * Definitions of every directive Facet reads, for editors and linters (e.g. a graphql-config
@@ -18,5 +19,8 @@ export function directiveDefinitions(): string {
     clientDirectivesSdl.trim(),
     authDirectivesSdl.trim(),
     rateLimitDirectiveSdl.trim(),
+    '',
+    '# Directive of REST facade operations (clients/<name>/rest/v<n>/<endpoint>.graphql)',
+    restDirectiveSdl.trim(),
   ].join('\n');
 }

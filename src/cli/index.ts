@@ -1,75 +1,45 @@
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { ConfigError, formatProblem } from '../config/index.js';
-import { buildGateway, startGateway } from '../server/index.js';
-import { installShutdownHandlers } from './shutdown.js';
-import { mintToken } from './token.js';
-import { directiveDefinitions } from './directives.js';
-import { sha256Hex } from '../auth/index.js';
+import { commandUsage, generalUsage, isCommand, parseCommand, UsageError, type CommandName, type ParsedCommand } from './commands.js';
 
-const usage = `Usage:
-  facet start [--dir <folder>] [--port <n>] [--host <addr>] [--watch]   serve a configuration folder
-  facet check [--dir <folder>]                                          validate it and list every problem
-  facet token --sub <user> [--scopes "a b"] [--roles "r"] [--expires-in 1h] [--client <name>] [--dir <folder>]
-                                                                        mint a JWT for a client verified with a secret
-  facet directives                                                      print the directive definitions (for editors)
-  facet hash-key <api-key>                                              print the sha256 to put in client.yaml
-
-The folder holds schema/ (one <source>.graphql per backend, plus .proto files) and clients/<name>/.
-Environment: PORT, HOST, LOG_LEVEL, and the variables your sources use in \${...}.`;
-
-/** Exit codes: 0 ok, 1 invalid configuration or failed start, 2 wrong usage. */
+/**
+ * `facet <command> [options]`. Exit codes: 0 ok, 1 invalid configuration or failed start,
+ * 2 wrong usage (the problem and the usage go to stderr). Commands load their modules lazily,
+ * so `--help` and mistakes answer at once.
+ */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({ args: rest, options: { dir: { type: 'string', default: '.' }, port: { type: 'string' }, host: { type: 'string' }, watch: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, sub: { type: 'string' }, scopes: { type: 'string' }, roles: { type: 'string' }, 'expires-in': { type: 'string', default: '1h' }, client: { type: 'string' } }, allowPositionals: true }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${usage}`);
+  if (command === '--help' || command === '-h') {
+    console.log(generalUsage());
+    return 0;
+  }
+  if (command === 'help') {
+    const topic = rest[0];
+    if (rest.length === 0 || (rest.length === 1 && topic && isCommand(topic))) {
+      console.log(topic && isCommand(topic) ? commandUsage(topic) : generalUsage());
+      return 0;
+    }
+    console.error(`facet help: ${rest.length > 1 ? 'one command at most' : `unknown command "${topic}"`}\n\n${generalUsage()}`);
     return 2;
   }
-  if (values['help'] || !command || command === 'help') {
-    console.log(usage);
-    return command ? 0 : 2;
+  if (!command || !isCommand(command)) {
+    console.error(`${command ? `facet: unknown command "${command}"` : 'facet: a command is needed'}\n\n${generalUsage()}`);
+    return 2;
   }
-  const dir = resolve(String(values['dir']));
+  let dir = resolve('.');
   try {
-    switch (command) {
-      case 'check': {
-        const built = buildGateway(dir, process.env);
-        console.log(`OK: ${built.sources.length} sources (${built.sources.map((s) => s.name).join(', ')}), ${built.clients.length} clients (${built.clients.map((c) => c.definition.endpoint).join(', ')})`);
-        await built.close();
-        return 0;
-      }
-      case 'start': {
-        const port = Number(values['port'] ?? process.env['PORT'] ?? 4000);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) { console.error(`invalid port: ${String(values['port'] ?? process.env['PORT'])}`); return 2; }
-        const gateway = await startGateway({ dir, port, host: String(values['host'] ?? process.env['HOST'] ?? '127.0.0.1'), watch: Boolean(values['watch']) });
-        installShutdownHandlers(() => gateway.close());
-        console.log(`Facet listening on ${gateway.url}`);
-        for (const client of gateway.current().clients) console.log(`  ${gateway.url}${client.definition.endpoint}`);
-        return 0;
-      }
-      case 'token': {
-        if (typeof values['sub'] !== 'string') { console.error(`facet token needs --sub <user id>\n\n${usage}`); return 2; }
-        console.log(await mintToken({ dir, env: process.env, sub: values['sub'], scopes: values['scopes'] as string | undefined, roles: values['roles'] as string | undefined, expiresIn: String(values['expires-in']), client: values['client'] as string | undefined }));
-        return 0;
-      }
-      case 'directives':
-        console.log(directiveDefinitions());
-        return 0;
-      case 'hash-key': {
-        const key = positionals[0];
-        if (!key) { console.error(`facet hash-key needs the key\n\n${usage}`); return 2; }
-        console.log(`sha256: ${sha256Hex(key)}`);
-        return 0;
-      }
-      default:
-        console.error(`unknown command "${command}"\n\n${usage}`);
-        return 2;
+    const parsed = parseCommand(command, rest);
+    if (parsed.help) {
+      console.log(commandUsage(command));
+      return 0;
     }
+    dir = resolve(String(parsed.values['dir'] ?? '.'));
+    return await run(command, dir, parsed);
   } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`facet ${error.command ?? command}: ${error.message}${error.showUsage ? `\n\n${commandUsage(error.command ?? command)}` : ''}`);
+      return 2;
+    }
+    const { ConfigError, formatProblem } = await import('../config/index.js');
     if (error instanceof ConfigError) {
       console.error(`Configuration in ${dir} is invalid:`);
       for (const problem of error.problems) console.error(`  ${formatProblem(problem)}`);
@@ -77,6 +47,46 @@ export async function main(argv: string[]): Promise<number> {
     }
     console.error(`facet ${command} failed: ${(error as Error).message}`);
     return 1;
+  }
+}
+
+async function run(command: CommandName, dir: string, { values, positionals }: ParsedCommand): Promise<number> {
+  switch (command) {
+    case 'check': {
+      const { buildGateway } = await import('../server/index.js');
+      const built = buildGateway(dir, process.env);
+      console.log(`OK: ${built.sources.length} sources (${built.sources.map((s) => s.name).join(', ')}), ${built.clients.length} clients (${built.clients.map((c) => c.definition.endpoint).join(', ')})`);
+      await built.close();
+      return 0;
+    }
+    case 'start': {
+      const portText = String(values['port'] ?? process.env['PORT'] ?? 4000);
+      const port = /^\d+$/.test(portText) ? Number(portText) : Number.NaN;
+      if (!(port >= 0 && port <= 65535)) throw new UsageError(`invalid port "${portText}" (0 to 65535)`, 'start');
+      const { startGateway } = await import('../server/index.js');
+      const { installShutdownHandlers } = await import('./shutdown.js');
+      const gateway = await startGateway({ dir, port, host: String(values['host'] ?? process.env['HOST'] ?? '127.0.0.1'), watch: values['watch'] === true });
+      installShutdownHandlers(() => gateway.close());
+      console.log(`Facet listening on ${gateway.url}`);
+      for (const client of gateway.current().clients) console.log(`  ${gateway.url}${client.definition.endpoint}`);
+      return 0;
+    }
+    case 'token': {
+      if (typeof values['sub'] !== 'string') throw new UsageError('--sub <user id> is required', 'token');
+      const { mintToken } = await import('./token.js');
+      console.log(await mintToken({ dir, env: process.env, sub: values['sub'], scopes: values['scopes'] as string | undefined, roles: values['roles'] as string | undefined, expiresIn: String(values['expires-in']), client: values['client'] as string | undefined }));
+      return 0;
+    }
+    case 'directives': {
+      const { directiveDefinitions } = await import('./directives.js');
+      console.log(directiveDefinitions());
+      return 0;
+    }
+    case 'hash-key': {
+      const { sha256Hex } = await import('../auth/index.js');
+      console.log(`sha256: ${sha256Hex(positionals[0]!)}`);
+      return 0;
+    }
   }
 }
 

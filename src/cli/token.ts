@@ -2,6 +2,7 @@ import { SignJWT } from 'jose';
 import { ProblemList, loadConfigFolder } from '../config/index.js';
 import { parseDuration } from '../config/duration.js';
 import type { ClientDefinition } from '../clients/index.js';
+import { UsageError } from './commands.js';
 
 export interface TokenRequest {
   dir: string;
@@ -22,9 +23,15 @@ export async function mintToken(request: TokenRequest): Promise<string> {
   const problems = new ProblemList();
   const config = loadConfigFolder(request.dir, request.env, problems);
   problems.throwIfAny();
+  if (request.client && !config.clients.some((c) => c.name === request.client)) {
+    throw new UsageError(`there is no client "${request.client}" in ${request.dir} (clients: ${config.clients.map((c) => c.name).join(', ') || 'none'})`, 'token', false);
+  }
   const candidates = config.clients.filter((c) => c.options.auth.jwt?.secret && (!request.client || c.name === request.client));
   const client = candidates[0];
-  if (!client?.options.auth.jwt?.secret) throw new Error(request.client ? `client "${request.client}" has no jwt secret to sign with` : 'no client verifies JWTs with a secret');
+  if (!client?.options.auth.jwt?.secret) {
+    const signers = config.clients.filter((c) => c.options.auth.jwt?.secret).map((c) => c.name);
+    throw new Error(request.client ? `client "${request.client}" has no jwt secret to sign with (clients with one: ${signers.join(', ') || 'none'})` : 'no client verifies JWTs with a secret');
+  }
   const jwt = client.options.auth.jwt;
   const seconds = (parseDuration(request.expiresIn) ?? Number.NaN) / 1000;
   if (!Number.isFinite(seconds)) throw new Error(`--expires-in "${request.expiresIn}" must look like 30s, 15m, 1h or 7d`);

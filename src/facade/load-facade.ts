@@ -9,6 +9,7 @@ import type { ProblemList } from '../config/config-error.js';
 import { readYamlFile } from '../config/yaml-file.js';
 import type { RestEndpoint, RestFacade, RestVersion, VersionShape } from './model.js';
 import { describeParameters } from './parameters.js';
+import { restMethods, restOptionArguments } from './rest-directive.js';
 
 const versionFileSchema = z.strictObject({
   naming: z.enum(['snake_case', 'camelCase']).default('camelCase'),
@@ -19,7 +20,7 @@ const versionFileSchema = z.strictObject({
 });
 const facadeFileSchema = z.strictObject({ defaultVersion: z.string().regex(/^v\d+$/).optional() });
 
-const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+const methods = restMethods;
 
 /**
  * Reads clients/<client>/rest/: one folder per version (v1, v2, …), each holding version.yaml
@@ -85,7 +86,7 @@ function readEndpoint(client: string, version: string, shape: VersionShape, file
   if (!rest) { problems.add({ file, line, message: 'annotate the operation with @rest(GET: "/path/{param}")' }); return undefined; }
   const args = Object.fromEntries((rest.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]));
   const method = methods.find((m) => typeof args[m] === 'string');
-  const unknown = Object.keys(args).filter((k) => !(methods as readonly string[]).includes(k) && !['result', 'nextCursor', 'cursor', 'summary', 'location'].includes(k));
+  const unknown = Object.keys(args).filter((k) => !(methods as readonly string[]).includes(k) && !(restOptionArguments as readonly string[]).includes(k));
   if (unknown.length) problems.add({ file, line, message: `@rest has no argument ${unknown.join(', ')}` });
   if (!method || methods.filter((m) => args[m] !== undefined).length !== 1) { problems.add({ file, line, message: '@rest needs exactly one of GET, POST, PUT, PATCH, DELETE with a path' }); return undefined; }
   const path = String(args[method]);

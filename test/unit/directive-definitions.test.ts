@@ -8,6 +8,7 @@ import { clientDirectiveNames } from '../../src/clients/parse-client.js';
 import { authDirectivesSdl } from '../../src/directives/auth/index.js';
 import { rateLimitDirectiveSdl } from '../../src/directives/rate-limit/sdl.js';
 import { directiveDefinitions } from '../../src/cli/directives.js';
+import { restMethods, restOptionArguments } from '../../src/facade/rest-directive.js';
 
 const definitions = (sdl: string) => parse(sdl).definitions.filter((d): d is DirectiveDefinitionNode => d.kind === Kind.DIRECTIVE_DEFINITION);
 
@@ -27,4 +28,11 @@ test('the printed client directives are exactly those parse-client accepts', () 
 
 test('`facet directives` prints valid SDL', () => {
   assert.ok(definitions(directiveDefinitions()).length > 10);
+});
+
+test('`facet directives` prints @rest, the REST facade operation directive, with the arguments load-facade accepts', () => {
+  const rest = definitions(directiveDefinitions()).find((d) => d.name.value === 'rest');
+  assert.ok(rest, '@rest is printed');
+  assert.deepEqual((rest.arguments ?? []).map((a) => a.name.value).sort(), [...restMethods, ...restOptionArguments].sort());
+  assert.deepEqual(rest.locations.map((l) => l.value).sort(), ['MUTATION', 'QUERY']);
 });
