@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import { loadFacade, type RestFacade } from '../facade/index.js';
 import { ProblemList, loadConfigFolder, type GatewayConfig } from '../config/index.js';
-import { buildSource, type BuiltSource } from '../sources/index.js';
+import { buildSource, EntityLookups, type BuiltSource } from '../sources/index.js';
 import { stitchGraph } from '../stitching/index.js';
 import { buildClientSchema, checkClientSchema, type ClientDefinition } from '../clients/index.js';
 
@@ -34,8 +34,9 @@ export function buildGateway(dir: string, env: Readonly<Record<string, string | 
   const sources: BuiltSource[] = [];
   const closeAll = () => Promise.allSettled(sources.map((s) => s.close())).then(() => undefined);
   try {
+    const entityLookups = new EntityLookups(); // @ref fields resolve entities through any source's lookup
     for (const definition of config.sources) {
-      const built = buildSource(definition, problems);
+      const built = buildSource(definition, problems, entityLookups);
       if (built) sources.push(built);
     }
     // A broken file does not hide the others' problems: the graph is stitched from the sources

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { basename } from 'node:path';
 import {
   buildASTSchema, concatAST, getNamedType, isListType, isNonNullType, parse, validateSchema,
-  type GraphQLFieldResolver, type GraphQLSchema, type GraphQLOutputType, GraphQLObjectType,
+  type GraphQLFieldResolver, type GraphQLSchema, GraphQLObjectType,
 } from 'graphql';
 import { validateSDL } from 'graphql/validation/validate.js';
 import { addResolversToSchema } from '@graphql-tools/schema';
@@ -11,7 +11,8 @@ import type { ProblemList } from '../config/config-error.js';
 import { CircuitBreaker } from '../resilience/index.js';
 import type { FieldBinding, SourceDefinition, EntityKey } from './model.js';
 import type { SourceCallContext } from './call-context.js';
-import { compileTemplate, compileValue, readPath, splitPath, type TemplateScope } from './template.js';
+import { readPath, splitPath, type TemplateScope } from './template.js';
+import { batchLookup, checkSameSourceRef, EntityLookups, payloadNameOf, refResolver, singleLookup, type EntityLookup } from './entity-refs.js';
 import { getLoader, stableStringify } from './loaders.js';
 import { coalescingSchedule, trackCall } from './coalesce.js';
 import { chargeUpstreamCall } from './call-budget.js';
@@ -43,7 +44,7 @@ type Resolvers = Record<string, Record<string, GraphQLFieldResolver<unknown, Sou
  * backend (through per-request DataLoaders, the circuit breaker and the client's retry/timeout),
  * renames, entity references, and the type-merging config. Runs once at start-up (and on reload).
  */
-export function buildSource(def: SourceDefinition, problems: ProblemList): BuiltSource | undefined {
+export function buildSource(def: SourceDefinition, problems: ProblemList, entityLookups = new EntityLookups()): BuiltSource | undefined {
   const before = problems.items.length;
   const at = (line: number | undefined, path: string, message: string) => problems.add({ file: def.file, line, path, message });
 
@@ -115,6 +116,8 @@ export function buildSource(def: SourceDefinition, problems: ProblemList): Built
     (resolvers[typeName] ??= {})[fieldName] = resolve;
   };
 
+  // this source's entity lookups, by type name: what its own @ref fields resolve through
+  const ownLookups = new Map<string, EntityLookup>();
   for (const binding of def.bindings) {
     const path = `${binding.typeName}.${binding.fieldName}`;
     const type = schema.getType(binding.typeName);
@@ -126,18 +129,27 @@ export function buildSource(def: SourceDefinition, problems: ProblemList): Built
       const operation = `${path}`;
       if (binding.batch) {
         if (!isListType(isNonNullType(field.type) ? field.type.ofType : field.type)) continue;
-        setResolver(binding.typeName, binding.fieldName, batchResolver(def, binding, operation, compiled, breaker));
+        const loaderOf = batchLoaderOf(def, binding, operation, compiled, breaker);
+        setResolver(binding.typeName, binding.fieldName, batchResolver(binding, loaderOf));
+        if (binding.lookup) ownLookups.set(getNamedType(field.type).name, batchLookup(def.name, field, binding.batch.arg, loaderOf));
       } else {
-        setResolver(binding.typeName, binding.fieldName, callResolver(def, operation, compiled, breaker));
+        const resolve = callResolver(def, operation, compiled, breaker);
+        setResolver(binding.typeName, binding.fieldName, resolve);
+        const lookup = binding.lookup ? singleLookup(def.name, field, resolve) : undefined;
+        if (lookup) ownLookups.set(getNamedType(field.type).name, lookup);
       }
     } else if (binding.ref) {
-      setResolver(binding.typeName, binding.fieldName, refResolver(def, binding, field.type, at));
+      setResolver(binding.typeName, binding.fieldName, refResolver(def, binding, field.type, ownLookups, entityLookups, at));
     } else if (binding.mapFrom) {
       const from = splitPath(binding.mapFrom);
       setResolver(binding.typeName, binding.fieldName, (parent) => readPath(parent, from));
     }
   }
 
+  for (const binding of def.bindings) {
+    const field = binding.ref ? (schema.getType(binding.typeName) as GraphQLObjectType | undefined)?.getFields()[binding.fieldName] : undefined;
+    if (field) checkSameSourceRef(def, binding, field.type, ownLookups, at);
+  }
   if (def.protocol === 'GRPC') addProto3Presence(schema, resolvers, def);
 
   const merge: Record<string, MergedTypeConfig> = {};
@@ -150,6 +162,7 @@ export function buildSource(def: SourceDefinition, problems: ProblemList): Built
     }
   }
   if (problems.items.length > before) { void close(); return undefined; }
+  for (const [typeName, lookup] of ownLookups) entityLookups.add(typeName, lookup);
 
   const executable = addResolversToSchema({ schema, resolvers: resolvers as never, updateResolversInPlace: false });
   return { name: def.name, definition: def, subschema: { schema: executable, merge, batch: false, name: def.name } as SubschemaConfig, breaker, close };
@@ -174,12 +187,6 @@ function addProto3Presence(schema: GraphQLSchema, resolvers: Resolvers, def: Sou
       };
     }
   }
-}
-
-/** The payload property that holds an entity's key in this source (its @map, or the field name). */
-function payloadNameOf(def: SourceDefinition, entity: EntityKey): string {
-  const renamed = def.bindings.find((b) => b.typeName === entity.typeName && b.fieldName === entity.field)?.mapFrom;
-  return renamed ?? entity.field;
 }
 
 function mergeConfigFor(entity: EntityKey, lookup: FieldBinding | undefined, schema: GraphQLSchema, at: (line: number | undefined, path: string, m: string) => void): MergedTypeConfig | undefined {
@@ -242,29 +249,14 @@ function callResolver(def: SourceDefinition, operation: string, compiled: Compil
 }
 
 /** A batch call: the keys asked for across one request go upstream once, deduplicated, matched back by key. */
-function batchResolver(def: SourceDefinition, binding: FieldBinding, operation: string, compiled: CompiledCall, breaker: CircuitBreaker): GraphQLFieldResolver<unknown, SourceCallContext> {
-  const { arg, key, maxSize } = binding.batch!;
-  return (root, args, context) => {
+function batchResolver(binding: FieldBinding, loaderOf: BatchLoaderOf): GraphQLFieldResolver<unknown, SourceCallContext> {
+  const { arg } = binding.batch!;
+  return (_root, args, context) => {
     const keys = args[arg];
     if (!Array.isArray(keys) || keys.length === 0) return [];
     const rest = { ...args };
     delete rest[arg];
-    const loaderKey = `${def.name}:${operation}:${stableStringify(rest)}`;
-    const loader = getLoader(context, loaderKey, () => new DataLoader<unknown, unknown, string>(async (batchKeys) => {
-      const prepared = compiled.prepare(scopeOf(root, { ...rest, [arg]: batchKeys }, context), context.upstreamHeaders);
-      const payload = await runCall(def, operation, breaker, async () => {
-        const items = compiled.extract(await prepared.send());
-        if (items !== null && !Array.isArray(items)) throw new UpstreamBadResponseError(`${operation}: expected a list`);
-        return items;
-      }, batchKeys.length, context);
-      const byKey = new Map<string, unknown>();
-      for (const item of (payload as unknown[] | null) ?? []) {
-        const k = (item as Record<string, unknown> | null)?.[key];
-        if (k !== undefined && k !== null) byKey.set(String(k), item);
-      }
-      return batchKeys.map((k) => byKey.get(String(k)) ?? null);
-    }, { maxBatchSize: maxSize, cacheKeyFn: (k) => String(k), batchScheduleFn: coalescingSchedule(context) }));
-    return loader.loadMany(keys).then((results) => {
+    return loaderOf(context, rest).loadMany(keys).then((results) => {
       const failed = results.find((r) => r instanceof Error);
       if (failed) throw failed;
       return results;
@@ -272,25 +264,23 @@ function batchResolver(def: SourceDefinition, binding: FieldBinding, operation: 
   };
 }
 
-/** `@ref(key: { id: "{root.productId}" })`: an entity reference built from the parent's data. */
-function refResolver(def: SourceDefinition, binding: FieldBinding, type: GraphQLOutputType, at: (line: number | undefined, path: string, m: string) => void): GraphQLFieldResolver<unknown, SourceCallContext> {
-  const target = getNamedType(type).name;
-  const entity = def.entities.find((e) => e.typeName === target);
-  if (!entity) {
-    at(binding.line, `${binding.typeName}.${binding.fieldName}`, `@ref returns ${target}, which has no @key in this source`);
-    return () => null;
-  }
-  const payloadKey = payloadNameOf(def, entity);
-  const templates = Object.entries(binding.ref!).map(([field, template]) => {
-    if (field !== entity.field) at(binding.line, `${binding.typeName}.${binding.fieldName}`, `@ref key "${field}" is not ${target}'s key "${entity.field}"`);
-    return typeof template === 'string' ? compileTemplate(template) : compileValue(template);
-  });
-  const valueOf = templates[0] ?? (() => undefined);
-  const list = isListType(isNonNullType(type) ? type.ofType : type);
-  return (root, args, context) => {
-    const value = valueOf(scopeOf(root, args, context));
-    if (value === null || value === undefined) return list ? [] : null;
-    if (list) return (Array.isArray(value) ? value : [value]).map((k) => ({ [payloadKey]: k }));
-    return { [payloadKey]: value };
-  };
+type BatchLoaderOf = (context: SourceCallContext, rest: Record<string, unknown>) => DataLoader<unknown, unknown, string>;
+
+/** The request's loader of a batch field for the other arguments `rest` (batch calls never read {root.…}). */
+function batchLoaderOf(def: SourceDefinition, binding: FieldBinding, operation: string, compiled: CompiledCall, breaker: CircuitBreaker): BatchLoaderOf {
+  const { arg, key, maxSize } = binding.batch!;
+  return (context, rest) => getLoader(context, `${def.name}:${operation}:${stableStringify(rest)}`, () => new DataLoader<unknown, unknown, string>(async (batchKeys) => {
+    const prepared = compiled.prepare(scopeOf(undefined, { ...rest, [arg]: batchKeys }, context), context.upstreamHeaders);
+    const payload = await runCall(def, operation, breaker, async () => {
+      const items = compiled.extract(await prepared.send());
+      if (items !== null && !Array.isArray(items)) throw new UpstreamBadResponseError(`${operation}: expected a list`);
+      return items;
+    }, batchKeys.length, context);
+    const byKey = new Map<string, unknown>();
+    for (const item of (payload as unknown[] | null) ?? []) {
+      const k = (item as Record<string, unknown> | null)?.[key];
+      if (k !== undefined && k !== null) byKey.set(String(k), item);
+    }
+    return batchKeys.map((k) => byKey.get(String(k)) ?? null);
+  }, { maxBatchSize: maxSize, cacheKeyFn: (k) => String(k), batchScheduleFn: coalescingSchedule(context) }));
 }

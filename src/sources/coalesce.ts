@@ -29,11 +29,16 @@ export async function trackCall<T>(context: object, call: () => Promise<T>): Pro
     return await call();
   } finally {
     state.inFlight--;
-    if (state.inFlight === 0 && state.waiting.length) {
-      const ready = state.waiting.splice(0);
-      for (const dispatch of ready) dispatch();
-    }
+    // Released on the next turn, not now: the answer that just arrived is still being processed,
+    // and the lookups it leads to (the references it holds) should join the waiting batch.
+    if (state.inFlight === 0 && state.waiting.length) setImmediate(releaseIfIdle, state);
   }
+}
+
+function releaseIfIdle(state: RequestCalls): void {
+  if (state.inFlight > 0) return; // a call started meanwhile: keep waiting (still bounded by maxCoalesceWaitMs)
+  const ready = state.waiting.splice(0);
+  for (const dispatch of ready) dispatch();
 }
 
 /** A DataLoader batchScheduleFn: collect this tick's keys, then wait for in-flight siblings (bounded). */

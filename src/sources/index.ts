@@ -1,5 +1,6 @@
 export { parseSourceFile } from './parse-source.js';
 export { buildSource, stubLookupPrefix, type BuiltSource } from './build-source.js';
+export { EntityLookups } from './entity-refs.js';
 export { sourceDirectivesSdl } from './source-directives.js';
 export type { SourceDefinition, FieldBinding, SourceCall, Protocol } from './model.js';
 export type { SourceCallContext } from './call-context.js';
