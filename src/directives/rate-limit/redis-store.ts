@@ -134,9 +134,9 @@ export function createRedisStore(options: RedisStoreOptions = {}): RateLimitStor
     }
   };
 
-  const run = (checks: readonly RateLimitCheck[], mode: 'all' | 'each'): Promise<RateLimitDecision[]> => {
-    const normalized = normalizeChecks(checks);
-    if (normalized.length === 0) return Promise.resolve([]);
+  const run = async (checks: readonly RateLimitCheck[], mode: 'all' | 'each'): Promise<RateLimitDecision[]> => {
+    const normalized = normalizeChecks(checks); // a RangeError rejects, as the contract says
+    if (normalized.length === 0) return [];
     return bounded(async (gaveUp) => {
       if (gaveUp()) throw new Error('gave up before sending'); // never record hits for a call that already failed
       const args = [normalized.length, ...normalized.map((c) => keyPrefix + c.key), mode, ...normalized.flatMap((c) => [c.limit, c.windowMs, c.cost])];
