@@ -37,6 +37,7 @@ export const errorCodes = {
   UPSTREAM_ERROR: { status: 502, message: 'The backend answered with an error', remedy: 'Check the backend; the gateway log has its status.' },
   UPSTREAM_BAD_RESPONSE: { status: 502, message: 'The backend answered with a malformed response', remedy: 'Check the backend’s response format, or raise the source’s maxResponseBytes.' },
   UPSTREAM_REJECTED: { status: 422, message: 'The backend rejected the request', remedy: 'Check the arguments you sent.' },
+  SOURCE_CALL_INVALID: { status: 422, message: 'The backend call cannot be made: a value its URL path needs is empty', remedy: 'Pass a non-empty value; if it comes from the parent object, fix the source’s {root.…} template (facet check warns).' },
   CIRCUIT_OPEN: { status: 503, message: 'The backend is failing; calls are paused', remedy: 'Retry after the circuit’s cool-down.' },
   // --- configuration (facet check / start-up) ---------------------------------------------------
   CONFIG_INVALID: { status: 500, message: 'The configuration is invalid', remedy: 'Run `facet check --dir <folder>` and fix each listed problem.' },

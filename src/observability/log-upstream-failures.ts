@@ -40,7 +40,7 @@ export function logUpstreamFailures(log: Logger, options: UpstreamFailureLogOpti
       }
       return;
     }
-    log.warn({ requestId: event.requestId, source: event.source, operation: event.operation, code: event.outcome, detail: event.detail, durationMs: Math.round(event.durationMs) }, 'upstream call failed');
+    log.warn({ requestId: event.requestId, source: event.source, operation: event.operation, method: event.method, path: event.path, upstreamStatus: event.upstreamStatus, code: event.outcome, detail: event.detail, durationMs: Math.round(event.durationMs) }, 'upstream call failed');
   };
 
   const onState = (message: unknown) => {

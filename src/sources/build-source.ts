@@ -18,9 +18,9 @@ import { coalescingSchedule, trackCall } from './coalesce.js';
 import { chargeUpstreamCall } from './call-budget.js';
 import { isBackendFailure, toUpstreamError, UpstreamBadResponseError } from './upstream-errors.js';
 import { publishCircuitState, publishUpstreamCall } from './upstream-events.js';
-import { errorCodeOf } from '../errors/index.js';
+import { createGatewayError, errorCodeOf } from '../errors/index.js';
 import { createHttpClient } from './rest/http-client.js';
-import { compileHttpCall, type CompiledCall, type PreparedCall } from './rest/compile-http-call.js';
+import { compileHttpCall, EmptyPathSegmentError, type CompiledCall, type PreparedCall } from './rest/compile-http-call.js';
 import { loadService, methodNames, ProtoServiceNotFoundError } from './grpc/load-proto.js';
 import { didYouMean } from '../config/nearest.js';
 import { createGrpcClient } from './grpc/grpc-client.js';
@@ -210,7 +210,7 @@ function mergeConfigFor(entity: EntityKey, lookup: FieldBinding | undefined, sch
   return { selectionSet, fieldName: lookup.fieldName, args: (obj) => ({ [argName]: keyOf(obj) }) };
 }
 
-async function runCall(def: SourceDefinition, operation: string, breaker: CircuitBreaker, run: () => Promise<unknown>, batchSize: number, context: SourceCallContext): Promise<unknown> {
+async function runCall(def: SourceDefinition, operation: string, breaker: CircuitBreaker, run: () => Promise<unknown>, batchSize: number, context: SourceCallContext, request?: PreparedCall): Promise<unknown> {
   chargeUpstreamCall(context, def.name);
   const started = performance.now();
   const requestId = context.requestId;
@@ -221,8 +221,24 @@ async function runCall(def: SourceDefinition, operation: string, breaker: Circui
   } catch (error) {
     const coded = toUpstreamError(def.name, error);
     const detail = error instanceof Error ? `${error.name}: ${error.message}${(error as { detail?: string }).detail ? ` — ${(error as { detail?: string }).detail}` : ''}` : String(error);
-    publishUpstreamCall({ source: def.name, operation, durationMs: performance.now() - started, outcome: errorCodeOf(coded) ?? 'error', batchSize, requestId, detail });
+    const upstreamStatus = coded.extensions['upstreamStatus'] as number | undefined;
+    publishUpstreamCall({ source: def.name, operation, durationMs: performance.now() - started, outcome: errorCodeOf(coded) ?? 'error', batchSize, requestId, detail, method: request?.method, path: request?.path, upstreamStatus });
     throw coded;
+  }
+}
+
+/**
+ * Builds a call's request. One that cannot be built (an empty path value) fails here, before the
+ * breaker, the call budget and any I/O, so it never counts against the source's circuit; it is
+ * logged like a failed call, saying what was empty.
+ */
+function prepareCall(def: SourceDefinition, operation: string, compiled: CompiledCall, scope: TemplateScope, context: SourceCallContext): PreparedCall {
+  try {
+    return compiled.prepare(scope, context.upstreamHeaders);
+  } catch (error) {
+    if (!(error instanceof EmptyPathSegmentError)) throw error;
+    publishUpstreamCall({ source: def.name, operation, durationMs: 0, outcome: 'SOURCE_CALL_INVALID', batchSize: 0, requestId: context.requestId, detail: error.message, method: error.method });
+    throw createGatewayError('SOURCE_CALL_INVALID', { source: def.name });
   }
 }
 
@@ -239,11 +255,11 @@ function callResolver(def: SourceDefinition, operation: string, compiled: Compil
   type Pending = PreparedCall & { operation: string; context: SourceCallContext };
   const loaderKey = `${def.name}:calls`;
   const createLoader = () => new DataLoader<Pending, unknown, string>(
-    (calls) => Promise.all(calls.map((call) => runCall(def, call.operation, breaker, call.send, 0, call.context).catch((error: Error) => error))),
+    (calls) => Promise.all(calls.map((call) => runCall(def, call.operation, breaker, call.send, 0, call.context, call).catch((error: Error) => error))),
     { batch: false, cacheKeyFn: (call) => call.signature },
   );
   return (root, args, context) => {
-    const prepared = compiled.prepare(scopeOf(root, args, context), context.upstreamHeaders);
+    const prepared = prepareCall(def, operation, compiled, scopeOf(root, args, context), context);
     return getLoader(context, loaderKey, createLoader).load({ ...prepared, operation, context }).then(compiled.extract);
   };
 }
@@ -270,12 +286,12 @@ type BatchLoaderOf = (context: SourceCallContext, rest: Record<string, unknown>)
 function batchLoaderOf(def: SourceDefinition, binding: FieldBinding, operation: string, compiled: CompiledCall, breaker: CircuitBreaker): BatchLoaderOf {
   const { arg, key, maxSize } = binding.batch!;
   return (context, rest) => getLoader(context, `${def.name}:${operation}:${stableStringify(rest)}`, () => new DataLoader<unknown, unknown, string>(async (batchKeys) => {
-    const prepared = compiled.prepare(scopeOf(undefined, { ...rest, [arg]: batchKeys }, context), context.upstreamHeaders);
+    const prepared = prepareCall(def, operation, compiled, scopeOf(undefined, { ...rest, [arg]: batchKeys }, context), context);
     const payload = await runCall(def, operation, breaker, async () => {
       const items = compiled.extract(await prepared.send());
       if (items !== null && !Array.isArray(items)) throw new UpstreamBadResponseError(`${operation}: expected a list`);
       return items;
-    }, batchKeys.length, context);
+    }, batchKeys.length, context, prepared);
     const byKey = new Map<string, unknown>();
     for (const item of (payload as unknown[] | null) ?? []) {
       const k = (item as Record<string, unknown> | null)?.[key];

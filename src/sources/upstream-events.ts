@@ -13,6 +13,10 @@ export interface UpstreamCallEvent {
   requestId: string;
   /** What the backend or the client library said, for the log only (never sent to clients). */
   detail?: string;
+  /** REST: the request's method and URL path (no query string), and the status the backend answered. */
+  method?: string;
+  path?: string;
+  upstreamStatus?: number;
 }
 
 export const upstreamCallChannel = channel('facet:upstream-call');

@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { HttpCall } from '../model.js';
 import { compileTemplate, compileValue, readPath, type TemplateScope } from '../template.js';
 import { stableStringify } from '../loaders.js';
+import { LocalCallError } from '../upstream-errors.js';
 import type { HttpClient, HttpRequest } from './http-client.js';
 
 /**
@@ -20,6 +21,25 @@ export interface PreparedCall {
   signature: string;
   /** Sends the request; resolves to the raw answer (null for "not found"). */
   send: () => Promise<unknown>;
+  /** REST: method and URL path (without the query string, which may carry personal data), for the log. */
+  method?: string;
+  path?: string;
+}
+
+/**
+ * A value that fills a whole path segment is empty (null, undefined or ""): the request is not
+ * sent — `/authors//books` would reach another route or be normalised away by a proxy. Raised
+ * before any I/O, so it never counts against the source's circuit breaker.
+ */
+export class EmptyPathSegmentError extends LocalCallError {
+  constructor(readonly method: string, readonly template: string, readonly segment: string) {
+    super(`${method} ${template}: ${segment} is empty, so the URL path would have an empty segment; the call was not sent`);
+  }
+}
+
+/** Segments of a path template made only of `{…}` values, which empty values would leave empty. */
+function valueOnlySegments(template: string): Array<{ index: number; text: string }> {
+  return template.split('/').flatMap((text, index) => (/^(\{[^{}]+\})+$/.test(text) ? [{ index, text }] : []));
 }
 
 function queryString(query: Record<string, unknown>): string {
@@ -48,9 +68,18 @@ export function compileHttpCall(call: HttpCall, client: HttpClient): CompiledCal
   const body = call.body !== undefined ? compileValue(call.body) : undefined;
   const headers = call.headers ? compileValue(call.headers) : undefined;
   const method = call.method as Dispatcher.HttpMethod;
+  const emptiable = valueOnlySegments(call.path);
+  const checkSegments = (built: string) => {
+    const segments = built.split('/');
+    const empty = emptiable.find((s) => segments[s.index] === '');
+    if (empty) throw new EmptyPathSegmentError(method, call.path, empty.text);
+  };
   return {
     prepare(scope, upstreamHeaders) {
-      const target = String(path(scope)) + (query ? queryString(query(scope) as Record<string, unknown>) : '');
+      const urlPath = String(path(scope));
+      // cheap test first: an empty value-only segment always leaves "//" or a trailing "/"
+      if (emptiable.length && (urlPath.includes('//') || urlPath.endsWith('/'))) checkSegments(urlPath);
+      const target = urlPath + (query ? queryString(query(scope) as Record<string, unknown>) : '');
       const request: HttpRequest = { method, path: target, headers: { accept: 'application/json', ...upstreamHeaders } };
       if (headers) Object.assign(request.headers, headers(scope) as Record<string, string>);
       if (body) {
@@ -64,6 +93,8 @@ export function compileHttpCall(call: HttpCall, client: HttpClient): CompiledCal
           const result = await client.request(request);
           return result.status === 404 ? null : result.json;
         },
+        method,
+        path: urlPath,
       };
     },
     extract: (answer) => readPath(answer, call.result),
