@@ -20,20 +20,23 @@ export function checkConflicts(sources: BuiltSource[], problems: ProblemList): v
     }
   }
   const entityIn = (source: BuiltSource, typeName: string) => source.definition.entities.some((e) => e.typeName === typeName);
+  /** `schema/x.graphql:12`: where the other declaration is, for messages that name two files. */
+  const located = (source: BuiltSource, line: number | undefined) => `${source.definition.file}${line ? `:${line}` : ''}`;
 
   for (const [typeName, list] of owners) {
     if (list.length < 2) continue;
     const [first, ...others] = list;
     if (!first) continue;
-    const where = list.map((o) => `${o.source.name} (${o.source.definition.file})`).join(' and ');
+    const where = list.map((o) => `${o.source.name} (${located(o.source, o.type.astNode?.loc?.startToken.line)})`).join(' and ');
     if (rootTypes.has(typeName)) {
-      const seen = new Map<string, BuiltSource>();
+      const seen = new Map<string, { source: BuiltSource; line?: number }>();
       for (const { source, type } of list) {
-        for (const fieldName of Object.keys((type as GraphQLObjectType).getFields())) {
+        for (const [fieldName, field] of Object.entries((type as GraphQLObjectType).getFields())) {
           if (fieldName.startsWith(stubLookupPrefix)) continue;
+          const line = field.astNode?.loc?.startToken.line;
           const other = seen.get(fieldName);
-          if (other) problems.add({ file: source.definition.file, line: (type as GraphQLObjectType).getFields()[fieldName]?.astNode?.loc?.startToken.line, path: `${typeName}.${fieldName}`, message: `root field ${typeName}.${fieldName} is also declared by source ${other.name} (${other.definition.file})` });
-          seen.set(fieldName, source);
+          if (other) problems.add({ file: source.definition.file, line, path: `${typeName}.${fieldName}`, message: `root field ${typeName}.${fieldName} is also declared by source ${other.source.name} (${located(other.source, other.line)})` });
+          seen.set(fieldName, { source, line });
         }
       }
       continue;
@@ -44,21 +47,22 @@ export function checkConflicts(sources: BuiltSource[], problems: ProblemList): v
         problems.add({ file: notEntity[0]!.source.definition.file, line: notEntity[0]!.type.astNode?.loc?.startToken.line, path: typeName, message: `type ${typeName} is defined by ${where}; a type shared by sources must be an entity with @key in each` });
         continue;
       }
-      const fieldTypes = new Map<string, { type: string; source: BuiltSource }>();
+      const fieldTypes = new Map<string, { type: string; source: BuiltSource; line?: number }>();
       for (const { source, type } of list) {
         for (const field of Object.values((type as GraphQLObjectType).getFields())) {
+          const line = field.astNode?.loc?.startToken.line;
           const known = fieldTypes.get(field.name);
           if (known && known.type !== String(field.type)) {
-            problems.add({ file: source.definition.file, line: field.astNode?.loc?.startToken.line, path: `${typeName}.${field.name}`, message: `${typeName}.${field.name} is ${String(field.type)} here but ${known.type} in source ${known.source.name} (${known.source.definition.file})` });
+            problems.add({ file: source.definition.file, line, path: `${typeName}.${field.name}`, message: `${typeName}.${field.name} is ${String(field.type)} here but ${known.type} in source ${known.source.name} (${located(known.source, known.line)})` });
           }
-          fieldTypes.set(field.name, { type: String(field.type), source });
+          fieldTypes.set(field.name, { type: String(field.type), source, line });
         }
       }
       continue;
     }
     for (const other of others) {
       if (printType(other.type) !== printType(first.type)) {
-        problems.add({ file: other.source.definition.file, line: other.type.astNode?.loc?.startToken.line, path: typeName, message: `${typeName} is declared differently by ${first.source.name} (${first.source.definition.file}); shared enums, inputs and scalars must be identical` });
+        problems.add({ file: other.source.definition.file, line: other.type.astNode?.loc?.startToken.line, path: typeName, message: `${typeName} is declared differently by ${first.source.name} (${located(first.source, first.type.astNode?.loc?.startToken.line)}); shared enums, inputs and scalars must be identical` });
       }
     }
   }

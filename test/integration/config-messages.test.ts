@@ -17,7 +17,7 @@ interface Case {
   files?: Record<string, string>;
 }
 
-// Two folders, so that few CLI runs cover every case. In the first every source loads, so the
+// Few folders, so that few CLI runs cover every case. In the first every source loads, so the
 // client checks run against the whole graph; in the second, three source files are broken.
 const cases: Record<string, Case> = {
   'graph complete': {
@@ -44,6 +44,10 @@ const cases: Record<string, Case> = {
       'schema/people.graphql': '# a second backend\nextend schema @source(name: "orders", protocol: REST, url: "http://127.0.0.1:4199")\ntype Query {\n  person(id: ID!): String @http(GET: "/people/{args.id}")\n}\n',
     },
   },
+  'root field twice': {
+    config: { sources: ['users.graphql'], clients: { app: { schema: userSchema } } },
+    files: { 'schema/accounts.graphql': '# accounts\nextend schema @source(name: "accounts", protocol: REST, url: "http://127.0.0.1:4199")\ntype Query {\n  user(id: ID!): String @http(GET: "/accounts/{args.id}")\n}\n' },
+  },
 };
 
 describe('configuration messages (facet check run from another folder)', () => {
@@ -56,7 +60,7 @@ describe('configuration messages (facet check run from another folder)', () => {
       for (const [path, text] of Object.entries(c.files ?? {})) writeFileSync(join(config.dir, path), text);
       return [name, config.dir] as const;
     });
-    await Promise.all([0, 1].map(async () => {
+    await Promise.all([0, 1, 2].map(async () => {
       for (let job = jobs.shift(); job; job = jobs.shift()) results.set(job[0], await runCli(['check', '--dir', job[1]], { cwd: tmpdir(), timeoutMs: 30_000 }));
     }));
   });
@@ -103,6 +107,12 @@ describe('configuration messages (facet check run from another folder)', () => {
   it('a client field returning an unknown type is reported itself, with its line', () => {
     assert.equal(problemStartingWith('graph complete', 'clients/web/schema.graphql'),
       'clients/web/schema.graphql:4 (Home.foo): Home.foo returns Fooo, which is not a type of the graph or this client schema');
+  });
+
+  it('a root field declared by two sources names both files with lines', () => {
+    assert.deepEqual(problemsOf('root field twice'), [
+      'schema/users.graphql:22 (Query.user): root field Query.user is also declared by source accounts (schema/accounts.graphql:4)',
+    ]);
   });
 
   it('a syntax error in one file does not hide the problems of the other files', () => {
