@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authSchema } from '../auth/auth-options.js';
 import { quotasSchema } from '../directives/rate-limit/limit-rule.js';
+import { clientPathSchema } from './client-path.js';
 
 const positiveInt = (max: number) => z.number().int().min(1).max(max);
 
@@ -18,6 +19,8 @@ export const defaultCsrfHeaders = ['x-apollo-operation-name', 'apollo-require-pr
 export const clientFileSchema = z.strictObject({
   /** Shown in logs and the start-up banner. */
   description: z.string().optional(),
+  /** Where the GraphQL endpoint is served, e.g. /graphql; checked against the other clients' paths. @default /<client>/graphql */
+  path: clientPathSchema.optional(),
   /** Serve GraphiQL on GET with Accept: text/html. @default false */
   graphiql: z.boolean().default(false),
   /** Answer introspection queries. @default false when NODE_ENV is production, else true */

@@ -3,3 +3,4 @@ export { parseClientSchema, type ClientDefinition } from './parse-client.js';
 export { checkClientSchema } from './check-client-schema.js';
 export { buildClientSchema } from './build-client-schema.js';
 export { clientDirectivesSdl } from './client-directives.js';
+export { checkClientPaths } from './check-client-paths.js';

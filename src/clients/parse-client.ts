@@ -9,7 +9,7 @@ import type { FromSpec } from './client-directives.js';
 
 export interface ClientDefinition {
   name: string;
-  /** /<name>/graphql */
+  /** The GraphQL endpoint's path: client.yaml `path`, else /<name>/graphql. */
   endpoint: string;
   optionsFile: string;
   schemaFile: string;

@@ -4,7 +4,7 @@ import { loadFacade, type RestFacade } from '../facade/index.js';
 import { ProblemList, loadConfigFolder, type GatewayConfig } from '../config/index.js';
 import { buildSource, EntityLookups, type BuiltSource } from '../sources/index.js';
 import { stitchGraph } from '../stitching/index.js';
-import { buildClientSchema, checkClientSchema, type ClientDefinition } from '../clients/index.js';
+import { buildClientSchema, checkClientPaths, checkClientSchema, type ClientDefinition } from '../clients/index.js';
 
 export interface BuiltClient {
   definition: ClientDefinition;
@@ -43,6 +43,7 @@ export function buildGateway(dir: string, env: Readonly<Record<string, string | 
     // that loaded and every client is checked against it (see checkClientSchema's graphComplete).
     const graphComplete = config.allSourcesLoaded && sources.length === config.sources.length;
     const graph = stitchPartialGraph(sources, problems, graphComplete);
+    checkClientPaths(config.dir, config.clients, problems);
     const clients: BuiltClient[] = [];
     for (const definition of graph ? config.clients : []) {
       const clientSdl = checkClientSchema(definition, graph!, problems, graphComplete);
