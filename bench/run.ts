@@ -4,9 +4,6 @@
  * drives each with autocannon from a second process (fixed connections, warm-up, duration).
  * Options (env): BENCH_CONNECTIONS (20), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), DEMO_LATENCY_MS (0).
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { startDemo, EPHEMERAL_PORTS } from '../demo/index.js';
 import { startGateway } from '../src/server/index.js';
@@ -14,25 +11,14 @@ import { createLogger } from '../src/observability/index.js';
 import { startBaseline } from './baseline-aggregator.js';
 import { benchConfigDir } from './bench-config.js';
 import { mintToken } from '../src/cli/token.js';
+import { homeQuery, load as loadWith } from './autocannon.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 20);
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const warmup = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 3);
 const latencyMs = Number(process.env['DEMO_LATENCY_MS'] ?? 0);
-const autocannon = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
-
-export const homeQuery = `{ home { me { id name tier } recentOrders(last: 10) { id status createdAt totalCents currency items { quantity product { id name priceCents currency } } } recommended(limit: 10) { reason product { id name priceCents currency } } } }`;
-
-interface Result { requests: { average: number; total: number }; latency: { p50: number; p99: number; average: number }; errors: number; non2xx: number }
-
-/** Runs autocannon in a child process, so the load generator does not share our event loop. */
-async function load(url: string, body: string | undefined, duration: number, token: string): Promise<Result> {
-  const args = [autocannon, '-c', String(connections), '-d', String(duration), '-j', '-H', 'content-type=application/json', '-H', 'x-user-id=u1', '-H', `authorization=Bearer ${token}`];
-  if (body) args.push('-m', 'POST', '-b', body);
-  const { stdout } = await promisify(execFile)(process.execPath, [...args, url], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return JSON.parse(stdout) as Result;
-}
+const load = (url: string, body: string | undefined, duration: number, token: string) => loadWith({ url, body, seconds: duration, connections, token });
 
 const demo = await startDemo({ ports: EPHEMERAL_PORTS, latencyMs });
 const env = { ...process.env, ...demo.env };
