@@ -40,7 +40,8 @@ export function readYamlFile<T extends z.ZodType>(file: string, text: string, sc
       }
       continue;
     }
-    problems.add({ file, line: lineOf(path), path: path.join('.') || undefined, message: issue.message });
+    const missing = issue.code === 'invalid_type' && path.length > 0 && !doc.hasIn(issue.path as (string | number)[]);
+    problems.add({ file, line: lineOf(path), path: path.join('.') || undefined, message: missing ? `missing required key \`${path.at(-1)}\`` : issue.message });
   }
   return undefined;
 }
