@@ -25,8 +25,9 @@ describe('callers with non-ASCII or control characters in their identity', () =>
 
   it('50 home requests with sub "josé\\r\\n" get a clear answer and leave every circuit closed for other users', async () => {
     const hostile = await asUser('josé\r\n');
-    for (let i = 0; i < 50; i++) {
-      const res = await stack.gql('mobile', HOME_QUERY, { headers: hostile });
+    const answers = [];
+    for (let wave = 0; wave < 5; wave++) answers.push(...await Promise.all(Array.from({ length: 10 }, () => stack.gql('mobile', HOME_QUERY, { headers: hostile }))));
+    for (const res of answers) {
       assert.equal(res.status, 200, res.text);
       // an unknown user: no profile, no orders; never a backend or circuit error
       const home = (res.body.data as { home: { me: unknown; recentOrders: unknown[] } }).home;
