@@ -112,7 +112,8 @@ describe('Redis killed during partner load (rateLimitStore: onError allow, timeo
     t.diagnostic(`outage: ${during.length} requests in 2 s (${Math.round(during.length / 2)} req/s with 4 workers); first ${Math.round(Math.max(...ms))} ms at most; afterwards p50 ${percentile(settled.map((a) => a.ms), 0.5).toFixed(1)} ms, p95 ${percentile(settled.map((a) => a.ms), 0.95).toFixed(1)} ms`);
     assert.ok(during.every((a) => a.status === 200), `statuses: ${[...new Set(during.map((a) => a.status))].join(',')}`);
     assert.ok(Math.max(...ms) < TIMEOUT_MS + 300, `no request waits more than one store timeout (two rules, one round trip): max ${Math.round(Math.max(...ms))} ms`);
-    assert.ok(settled.length > 100, `requests keep flowing: ${settled.length}`);
+    // one store timeout per rule and request (the old behaviour) lets 4 workers through ~17 times in 1.7 s
+    assert.ok(settled.length > 40, `requests keep flowing: ${settled.length}`);
     // Not asking the store: requests are fast (< 50 ms, or no slower than with Redis up when the
     // machine is busy), and even the slow tail stays far below one store timeout, which every
     // request paid before (two rules: ~410 ms).
