@@ -1,7 +1,13 @@
 import { z } from 'zod';
 
-export const hmacAlgorithms = ['HS256', 'HS384', 'HS512'] as const;
-export const asymmetricAlgorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+const hmacAlgorithms = ['HS256', 'HS384', 'HS512'] as const;
+const asymmetricAlgorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+
+/**
+ * Headers carrying the verified identity to backends when `auth.forward` does not name them. Incoming
+ * copies of these names are dropped from every request too, whatever a client forwards with.
+ */
+export const defaultForwardHeaders = { user: 'X-User-ID', scopes: 'X-Scopes', consumer: 'X-Consumer' } as const;
 
 const jwtSchema = z.strictObject({
   /** Expected `iss`. */
@@ -62,10 +68,10 @@ export const authSchema = z.strictObject({
   }).optional(),
   /** Headers carrying the verified identity to backends; incoming copies are always stripped. */
   forward: z.strictObject({
-    user: z.string().regex(/^[A-Za-z0-9-]+$/).default('X-User-ID'),
-    scopes: z.string().regex(/^[A-Za-z0-9-]+$/).default('X-Scopes'),
-    consumer: z.string().regex(/^[A-Za-z0-9-]+$/).default('X-Consumer'),
-  }).default({ user: 'X-User-ID', scopes: 'X-Scopes', consumer: 'X-Consumer' }),
+    user: z.string().regex(/^[A-Za-z0-9-]+$/).default(defaultForwardHeaders.user),
+    scopes: z.string().regex(/^[A-Za-z0-9-]+$/).default(defaultForwardHeaders.scopes),
+    consumer: z.string().regex(/^[A-Za-z0-9-]+$/).default(defaultForwardHeaders.consumer),
+  }).default(defaultForwardHeaders),
   /**
    * Development only: take the current user's id from this request header, unverified.
    * Refused together with jwt or apiKeys.

@@ -25,7 +25,7 @@ const rateLimitHeaders = {
   'RateLimit-Reset': { description: 'Seconds until the window has fully reset', schema: integer },
 };
 
-export function errorCodesOf(endpoint: RestEndpoint): ErrorCode[] {
+function errorCodesOf(endpoint: RestEndpoint): ErrorCode[] {
   return endpoint.method === 'GET' || endpoint.method === 'DELETE' ? [...everyEndpoint] : [...everyEndpoint, ...withBody];
 }
 

@@ -1,4 +1,3 @@
 export { loadFacade } from './load-facade.js';
 export { createFacadeHandler, type FacadeRequest } from './handler.js';
-export type { RestFacade, RestVersion, RestEndpoint } from './model.js';
-export { createOpenApiDocument } from './openapi.js';
+export type { RestFacade } from './model.js';

@@ -1,7 +1,7 @@
 import type { Naming, VersionShape } from './model.js';
 
-export const toSnake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-export const toCamel = (name: string) => name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+const toSnake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const toCamel = (name: string) => name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 export const externalName = (name: string, naming: Naming) => (naming === 'snake_case' ? toSnake(name) : name);
 
 const centsSuffix = 'Cents';

@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Logger } from 'pino';
-import type { CircuitStateEvent, UpstreamCallEvent } from '../sources/index.js';
+import { circuitStateChannelName, upstreamCallChannelName, type CircuitStateEvent, type UpstreamCallEvent } from '../sources/index.js';
 
 export interface UpstreamFailureLogOptions {
   /**
@@ -51,11 +51,11 @@ export function logUpstreamFailures(log: Logger, options: UpstreamFailureLogOpti
     else log.info({ source, circuit: state }, `circuit of ${source} closed: calls pass again`);
   };
 
-  subscribe('facet:upstream-call', onCall);
-  subscribe('facet:circuit-state', onState);
+  subscribe(upstreamCallChannelName, onCall);
+  subscribe(circuitStateChannelName, onState);
   return () => {
-    unsubscribe('facet:upstream-call', onCall);
-    unsubscribe('facet:circuit-state', onState);
+    unsubscribe(upstreamCallChannelName, onCall);
+    unsubscribe(circuitStateChannelName, onState);
     for (const source of [...rejected.keys()]) flush(source);
   };
 }

@@ -4,7 +4,7 @@ import { pino, type Logger } from 'pino';
  * Header and field names whose values never reach the log. Credentials are redacted wherever
  * they appear in a logged object, so a debug line cannot leak a token or an API key.
  */
-export const redactedPaths = [
+const redactedPaths = [
   'req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'res.headers["set-cookie"]',
   'headers.authorization', 'headers["x-api-key"]', 'headers.cookie', '*.token', '*.apiKey', '*.password', '*.secret',
 ];

@@ -1,6 +1,6 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { UpstreamCallEvent } from '../sources/index.js';
+import { upstreamCallChannelName, type UpstreamCallEvent } from '../sources/index.js';
 
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -20,7 +20,7 @@ export function createMetrics() {
     upstreamDuration.observe({ source: event.source }, event.durationMs / 1000);
     if (event.batchSize > 0) batchSize.observe({ source: event.source }, event.batchSize);
   };
-  subscribe('facet:upstream-call', onUpstreamCall);
+  subscribe(upstreamCallChannelName, onUpstreamCall);
 
   return {
     registry,
@@ -29,7 +29,7 @@ export function createMetrics() {
       duration.observe({ client }, seconds);
     },
     close() {
-      unsubscribe('facet:upstream-call', onUpstreamCall);
+      unsubscribe(upstreamCallChannelName, onUpstreamCall);
     },
   };
 }

@@ -6,7 +6,7 @@ import {
 } from 'graphql';
 import type { ProblemList } from '../config/config-error.js';
 import { interpolateEnv } from '../config/env.js';
-import { defaultMaxResponseBytes, directiveArguments, sourceDirectiveNames } from './source-directives.js';
+import { directiveArguments, sourceDirectiveNames, sourceIntArguments } from './source-directives.js';
 import { referencesIn, TemplateSyntaxError } from './template.js';
 import type { FieldBinding, HttpMethod, Protocol, SourceCall, SourceDefinition, EntityKey } from './model.js';
 
@@ -102,17 +102,18 @@ export function parseSourceFile(file: string, text: string, env: Readonly<Record
     }
     if (!service) at(sourceNode, 'schema @source', 'a GRPC source needs service: "<package>.<Service>"');
   }
-  const intArg = (key: string, fallback: number, min: number, max: number): number => {
+  const intArg = (key: keyof typeof sourceIntArguments): number => {
+    const { default: fallback, min, max } = sourceIntArguments[key];
     const value = sourceArgs?.[key];
     if (value === undefined) return fallback;
     const n = Number(value);
     if (!Number.isInteger(n) || n < min || n > max) { at(sourceNode, 'schema @source', `${key} must be an integer from ${min} to ${max}`); return fallback; }
     return n;
   };
-  const timeoutMs = intArg('timeoutMs', 5000, 1, 120_000);
-  const retries = intArg('retries', 1, 0, 5);
-  const connections = intArg('connections', 32, 1, 1024);
-  const maxResponseBytes = intArg('maxResponseBytes', defaultMaxResponseBytes, 256, 64 * 1024 * 1024);
+  const timeoutMs = intArg('timeoutMs');
+  const retries = intArg('retries');
+  const connections = intArg('connections');
+  const maxResponseBytes = intArg('maxResponseBytes');
 
   // --- fields and types ------------------------------------------------------------------------
   const bindings: FieldBinding[] = [];

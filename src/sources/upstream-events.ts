@@ -19,7 +19,11 @@ export interface UpstreamCallEvent {
   upstreamStatus?: number;
 }
 
-export const upstreamCallChannel = channel('facet:upstream-call');
+/** diagnostics_channel names: the sources publish, observability subscribes by these. */
+export const upstreamCallChannelName = 'facet:upstream-call';
+export const circuitStateChannelName = 'facet:circuit-state';
+
+export const upstreamCallChannel = channel(upstreamCallChannelName);
 
 export function publishUpstreamCall(event: UpstreamCallEvent): void {
   if (upstreamCallChannel.hasSubscribers) upstreamCallChannel.publish(event);
@@ -31,7 +35,7 @@ export interface CircuitStateEvent {
   state: CircuitState;
 }
 
-export const circuitStateChannel = channel('facet:circuit-state');
+export const circuitStateChannel = channel(circuitStateChannelName);
 
 export function publishCircuitState(event: CircuitStateEvent): void {
   if (circuitStateChannel.hasSubscribers) circuitStateChannel.publish(event);
