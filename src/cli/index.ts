@@ -55,6 +55,8 @@ async function run(command: CommandName, dir: string, { values, positionals }: P
     case 'check': {
       const { buildGateway } = await import('../server/index.js');
       const built = buildGateway(dir, process.env);
+      const { formatProblem } = await import('../config/index.js');
+      for (const warning of built.warnings) console.error(`warning: ${formatProblem(warning)}`);
       console.log(`OK: ${built.sources.length} sources (${built.sources.map((s) => s.name).join(', ')}), ${built.clients.length} clients (${built.clients.map((c) => c.definition.endpoint).join(', ')})`);
       await built.close();
       return 0;

@@ -39,6 +39,11 @@ export class ProblemList {
   add(problem: ConfigProblem): void {
     this.items.push({ ...problem, file: this.display(problem.file), message: this.withinFolder(problem.message) });
   }
+  /** Doubtful but not fatal (e.g. a template naming a field the parent does not declare): `facet check` prints them, start-up logs them. */
+  readonly warnings: ConfigProblem[] = [];
+  warn(problem: ConfigProblem): void {
+    this.warnings.push({ ...problem, file: this.display(problem.file), message: this.withinFolder(problem.message) });
+  }
   /** A file as messages show it: relative to the folder when inside it, else as given. */
   display(file: string): string {
     if (!this.folder || !isAbsolute(file)) return file;

@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import { loadFacade, type RestFacade } from '../facade/index.js';
-import { ProblemList, loadConfigFolder, type GatewayConfig } from '../config/index.js';
+import { ProblemList, loadConfigFolder, type ConfigProblem, type GatewayConfig } from '../config/index.js';
 import { buildSource, EntityLookups, type BuiltSource } from '../sources/index.js';
 import { stitchGraph } from '../stitching/index.js';
 import { buildClientSchema, checkClientPaths, checkClientSchema, type ClientDefinition } from '../clients/index.js';
@@ -20,6 +20,8 @@ export interface BuiltGateway {
   graph: GraphQLSchema;
   sources: BuiltSource[];
   clients: BuiltClient[];
+  /** Doubtful but valid configuration (file:line): printed by `facet check`, logged at start-up and reload. */
+  warnings: ConfigProblem[];
   close(): Promise<void>;
 }
 
@@ -53,7 +55,7 @@ export function buildGateway(dir: string, env: Readonly<Record<string, string | 
       clients.push({ definition, schema, facade });
     }
     problems.throwIfAny();
-    return { config, graph: graph!, sources, clients, close: closeAll };
+    return { config, graph: graph!, sources, clients, warnings: problems.warnings, close: closeAll };
   } catch (error) {
     void closeAll();
     throw error;

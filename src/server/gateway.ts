@@ -6,7 +6,7 @@ import { createRateLimitStore } from '../directives/rate-limit/create-store.js';
 import { createFacadeHandler } from '../facade/index.js';
 import { createHttpServer, type Routes } from './http-server.js';
 import { createLogger, createMetrics, logUpstreamFailures } from '../observability/index.js';
-import { ConfigError } from '../config/index.js';
+import { ConfigError, formatProblem } from '../config/index.js';
 import { watchConfigFolder } from './watch-config-folder.js';
 
 export interface GatewayOptions {
@@ -38,6 +38,11 @@ export interface RunningGateway {
 /** How long a replaced build's backend clients stay open for requests still using them. */
 const retiredBuildGraceMs = 30_000;
 
+/** Doubtful parts of a valid configuration, one line each with file:line (what `facet check` prints). */
+function logConfigWarnings(log: Logger, built: BuiltGateway): void {
+  for (const warning of built.warnings) log.warn({ file: warning.file, line: warning.line, path: warning.path }, `configuration warning: ${formatProblem(warning)}`);
+}
+
 /** Builds everything once, then serves it; the only place that owns process-level resources. */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const env = options.env ?? process.env;
@@ -46,6 +51,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const stopUpstreamLog = logUpstreamFailures(log);
 
   let built = buildGateway(options.dir, env);
+  logConfigWarnings(log, built);
   // One store per process, kept across reloads so counts survive a configuration change.
   const { store: rateLimitStore, kind: storeKind } = createRateLimitStore(built.config.gateway.rateLimitStore, env, log);
   log.info({ store: storeKind }, 'rate-limit store');
@@ -63,6 +69,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   async function reload(): Promise<void> {
     const next = buildGateway(options.dir, env);
+    logConfigWarnings(log, next);
     const previous = built;
     built = next;
     routes = routesFor(next);

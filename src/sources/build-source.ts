@@ -12,6 +12,8 @@ import { CircuitBreaker } from '../resilience/index.js';
 import type { FieldBinding, SourceDefinition, EntityKey } from './model.js';
 import type { SourceCallContext } from './call-context.js';
 import { readPath, splitPath, type TemplateScope } from './template.js';
+import { checkRootTemplates } from './check-root-templates.js';
+import { protoMessageFields } from './grpc/proto-messages.js';
 import { batchLookup, checkSameSourceRef, EntityLookups, payloadNameOf, refResolver, singleLookup, type EntityLookup } from './entity-refs.js';
 import { getLoader, stableStringify } from './loaders.js';
 import { coalescingSchedule, trackCall } from './coalesce.js';
@@ -78,6 +80,7 @@ export function buildSource(def: SourceDefinition, problems: ProblemList, entity
   // --- transport ---------------------------------------------------------------------------------
   let compile: (binding: FieldBinding) => CompiledCall | undefined;
   let close: () => Promise<void>;
+  let protoMessages: Map<string, Set<string>> | undefined;
   if (def.protocol === 'REST') {
     const client = createHttpClient(def);
     compile = (b) => (b.call?.kind === 'http' ? compileHttpCall(b.call, client) : (at(b.line, `${b.typeName}.${b.fieldName}`, 'REST sources use @http, not @grpc'), undefined));
@@ -100,6 +103,7 @@ export function buildSource(def: SourceDefinition, problems: ProblemList, entity
       return undefined;
     }
     const rpcs = new Set(methodNames(Service));
+    protoMessages = protoMessageFields(def.protoFile!);
     const writes = new Set(def.bindings.filter((b) => b.typeName === 'Mutation' && b.call?.kind === 'grpc').map((b) => (b.call as { method: string }).method));
     const client = createGrpcClient(def, Service, { nonIdempotentMethods: writes });
     compile = (b) => {
@@ -150,6 +154,7 @@ export function buildSource(def: SourceDefinition, problems: ProblemList, entity
     const field = binding.ref ? (schema.getType(binding.typeName) as GraphQLObjectType | undefined)?.getFields()[binding.fieldName] : undefined;
     if (field) checkSameSourceRef(def, binding, field.type, ownLookups, at);
   }
+  checkRootTemplates(def, schema, (line, path, message) => problems.warn({ file: def.file, line, path, message }), protoMessages);
   if (def.protocol === 'GRPC') addProto3Presence(schema, resolvers, def);
 
   const merge: Record<string, MergedTypeConfig> = {};
