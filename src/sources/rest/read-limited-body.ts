@@ -21,5 +21,5 @@ export async function readLimitedBody(response: Dispatcher.ResponseData, limit: 
     }
     chunks.push(chunk);
   }
-  return chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
+  return Buffer.concat(chunks, size).toString('utf8');
 }
