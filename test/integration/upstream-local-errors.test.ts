@@ -112,7 +112,7 @@ describe('a request the gateway cannot build', () => {
 });
 
 describe('errors raised before a call leaves the gateway', () => {
-  it('are LocalCallErrors, which the circuit breaker never counts (REST header, gRPC metadata)', async (t) => {
+  it('are LocalCallErrors, which the circuit breaker never counts (REST header, gRPC metadata, gRPC serialization)', async (t) => {
     const demo = await startDemo({ ports: EPHEMERAL_PORTS });
     t.after(() => demo.close());
     const base = { timeoutMs: 2000, retries: 1, connections: 1, maxResponseBytes: 1 << 20 };
@@ -126,6 +126,10 @@ describe('errors raised before a call leaves the gateway', () => {
     t.after(() => grpc.close());
     const grpcError = await grpc.call('ListOrdersByUser', { userId: 'u1' }, { 'x-user-id': 'josé' }).catch((e: unknown) => e);
     assert.ok(grpcError instanceof LocalCallError, String(grpcError));
+    // a request message protobuf cannot serialize (a string where a list of messages goes)
+    const serializeError = await grpc.call('CreateOrder', { userId: 'u1', items: 'not a list' }, {}).catch((e: unknown) => e);
+    assert.ok(serializeError instanceof LocalCallError, String(serializeError));
+    assert.equal(isBackendFailure(serializeError), false);
 
     assert.equal(isBackendFailure(restError), false);
     assert.equal(isBackendFailure(grpcError), false);
