@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createStaticAsset, type StaticAsset } from '../server/static-asset.js';
 
 /** Swagger UI assets, served from the installed swagger-ui-dist package (no CDN). */
 const assetTypes: Record<string, string> = {
@@ -11,7 +12,9 @@ const assetTypes: Record<string, string> = {
   'favicon-32x32.png': 'image/png',
 };
 const assetDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-const assets = new Map<string, Buffer>();
+/** Read and compressed once (the bundle is about 1.5 MB), by asset name and by docs page. */
+const assets = new Map<string, StaticAsset>();
+const pages = new Map<string, StaticAsset>();
 
 function page(base: string, versions: string[]): string {
   const urls = [...versions].reverse().map((v) => ({ url: `${base}/${v}/openapi.json`, name: v }));
@@ -25,11 +28,12 @@ function page(base: string, versions: string[]): string {
 }
 
 /** GET /<client>/docs: the API reference (Swagger UI) for every version, and its assets. */
-export function serveDocs(res: ServerResponse, path: string, base: string, versions: string[]): void {
+export function serveDocs(req: IncomingMessage, res: ServerResponse, path: string, base: string, versions: string[]): Promise<void> | void {
   if (path === '/docs' || path === '/docs/') {
-    const html = page(base, versions);
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html) });
-    return void res.end(html);
+    const key = `${base} ${versions.join(' ')}`;
+    let html = pages.get(key);
+    if (!html) pages.set(key, (html = createStaticAsset('text/html; charset=utf-8', () => Buffer.from(page(base, versions)))));
+    return html.send(req, res);
   }
   const name = path.slice('/docs/'.length);
   const type = assetTypes[name];
@@ -37,8 +41,7 @@ export function serveDocs(res: ServerResponse, path: string, base: string, versi
     res.writeHead(404, { 'content-type': 'text/plain' });
     return void res.end('not found');
   }
-  let body = assets.get(name);
-  if (!body) assets.set(name, (body = readFileSync(join(assetDir, name))));
-  res.writeHead(200, { 'content-type': type, 'content-length': body.length, 'cache-control': 'public, max-age=86400' });
-  res.end(body);
+  let asset = assets.get(name);
+  if (!asset) assets.set(name, (asset = createStaticAsset(type, () => readFileSync(join(assetDir, name)))));
+  return asset.send(req, res, { 'cache-control': 'public, max-age=86400' });
 }

@@ -38,7 +38,7 @@ export function createFacadeHandler(facade: RestFacade, endpoint: ClientEndpoint
 
   return async function handle(request: FacadeRequest): Promise<void> {
     const { req, res, requestId } = request;
-    if (request.path === '/docs' || request.path.startsWith('/docs/')) return serveDocs(res, request.path, base, [...facade.versions.keys()]);
+    if (request.path === '/docs' || request.path.startsWith('/docs/')) return serveDocs(req, res, request.path, base, [...facade.versions.keys()]);
     const match = /^\/(v\d+)(\/.*)?$/.exec(request.path);
     const versionName = match ? match[1]! : vendorType.exec(req.headers.accept ?? '')?.[1] ?? facade.defaultVersion;
     const rest = match ? match[2] ?? '/' : request.path;

@@ -15,6 +15,7 @@ import { createMaskError } from '../errors/index.js';
 import { dirname, resolve } from 'node:path';
 import { createAuthenticator, defaultForwardHeaders, type AuthOptions } from '../auth/index.js';
 import type { IncomingHttpHeaders } from 'node:http';
+import { createStaticAsset, type StaticAsset } from './static-asset.js';
 
 type ServerContext = GatewayContext;
 
@@ -25,8 +26,8 @@ export interface ClientEndpoint {
   maxBodyBytes: number;
   /** Upstream calls one request may start (limits.maxUpstreamCalls). */
   maxUpstreamCalls: number;
-  /** Serves the GraphiQL page (without credentials; queries from it authenticate as usual). */
-  graphiql: boolean;
+  /** The GraphiQL page, when enabled (served without credentials; queries from it authenticate as usual). */
+  graphiqlPage: StaticAsset | undefined;
   /** Headers of which one must be non-empty on requests a browser sends without preflight; undefined: CSRF prevention off. */
   csrfHeaders: readonly string[] | undefined;
   /** Identity headers a caller might forge; dropped from every request before anything reads them. */
@@ -52,10 +53,11 @@ export function createClientEndpoint(client: BuiltClient, { log, rateLimitStore,
     createAuthorizationDecider(client.definition.authPolicies),
     createFieldRateLimitDecider(name, client.definition.rateLimits, rateLimitStore),
   ].filter((d) => d !== undefined) as FieldDecider<never>[];
+  const graphiqlOptions = options.graphiql ? { title: `Facet — ${name}` } : undefined;
   const yoga = createYoga<ServerContext, Record<string, never>>({
     schema: client.schema,
     graphqlEndpoint: endpoint,
-    graphiql: options.graphiql ? { title: `Facet — ${name}` } : false,
+    graphiql: graphiqlOptions ?? false,
     renderGraphiQL,
     landingPage: false,
     // Deny unless configured: no CORS headers at all unless the client lists origins.
@@ -72,5 +74,14 @@ export function createClientEndpoint(client: BuiltClient, { log, rateLimitStore,
   const forgeableHeaders = [forward.user, forward.scopes, forward.consumer, ...Object.values(defaultForwardHeaders)]
     .map((h) => h.toLowerCase()).filter((h, i, all) => all.indexOf(h) === i && !authenticator.credentialHeaders.includes(h));
   const csrfHeaders = options.csrfPrevention ? options.csrfPrevention.requiredHeaders.map((h) => h.toLowerCase()) : undefined;
-  return { name, path: endpoint, maxBodyBytes: options.limits.maxBodyBytes, maxUpstreamCalls: options.limits.maxUpstreamCalls, graphiql: options.graphiql, csrfHeaders, forgeableHeaders, forward, admit: createAdmission(authenticator, createQuotaChecker(name, options.quotas, globalQuotas, rateLimitStore)), yoga };
+  const graphiqlPage = options.graphiql ? graphiqlPageFor(graphiqlOptions!.title) : undefined;
+  return { name, path: endpoint, maxBodyBytes: options.limits.maxBodyBytes, maxUpstreamCalls: options.limits.maxUpstreamCalls, graphiqlPage, csrfHeaders, forgeableHeaders, forward, admit: createAdmission(authenticator, createQuotaChecker(name, options.quotas, globalQuotas, rateLimitStore)), yoga };
+}
+
+/** The page is about 9 MB (GraphiQL and its editor workers inline) and differs only by title: rendered and compressed once per process. */
+const graphiqlPages = new Map<string, StaticAsset>();
+function graphiqlPageFor(title: string): StaticAsset {
+  let page = graphiqlPages.get(title);
+  if (!page) graphiqlPages.set(title, (page = createStaticAsset('text/html; charset=utf-8', () => Buffer.from(renderGraphiQL({ title })))));
+  return page;
 }

@@ -85,8 +85,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
     if (req.method === 'OPTIONS') return void endpoint.yoga(req, res, contextFor(endpoint, requestId, null, ip));
 
     // GraphiQL is a static page: a browser opening it sends no credentials; its requests do.
-    if (endpoint.graphiql && req.method === 'GET' && !(req.url ?? '').includes('?') && /text\/html/.test(req.headers.accept ?? '')) {
-      return void endpoint.yoga(req, res, contextFor(endpoint, requestId, null, ip));
+    if (endpoint.graphiqlPage && req.method === 'GET' && !(req.url ?? '').includes('?') && /text\/html/.test(req.headers.accept ?? '')) {
+      return void endpoint.graphiqlPage.send(req, res).catch((error) => {
+        log.error({ err: error, requestId }, 'GraphiQL page failed');
+        if (!res.headersSent) sendJsonError(res, 'INTERNAL_SERVER_ERROR');
+      });
     }
     if (endpoint.csrfHeaders && !isPreflighted(req.headers, endpoint.csrfHeaders)) {
       return sendJsonError(res, 'CSRF_ERROR', { message: csrfMessage(endpoint.csrfHeaders) });

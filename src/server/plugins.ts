@@ -5,6 +5,7 @@ import { useFieldGate, type FieldDecider } from '../directives/field-gate/index.
 import { useErrorCodes, useHiddenSuggestions } from '../errors/index.js';
 import { maxNestingFor, useDocumentLimits, useListArgumentLimit } from '../limits/index.js';
 import { useRequestParser } from './use-request-parser.js';
+import { useResponseCompression } from './use-response-compression.js';
 
 /**
  * The plugins of one client endpoint, in the order they hook into a request. yoga already
@@ -27,6 +28,8 @@ export function clientPlugins(client: ClientDefinition, deciders: FieldDecider<n
     ...(production ? [useHiddenSuggestions()] : []),
     // parse + validate: a bad document is a 400 with a stable code
     useErrorCodes(),
+    // response: answers of 1 KiB and more compressed when the client accepts br or gzip
+    useResponseCompression(),
     // execute: refuse fields before they run — authorization first, then field rate limits;
     // refused fields are not fetched and come back as null with an error
     ...(deciders.length ? [useFieldGate(deciders as FieldDecider<unknown>[])] : []),

@@ -1,6 +1,7 @@
 // Test stack: the demo backends on ephemeral ports and the gateway on port 0 over a
 // configuration folder (the repository root by default), plus a small GraphQL client.
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { SignJWT } from 'jose';
 import { EPHEMERAL_PORTS, startDemo, type Demo } from '../../demo/index.js';
 import { startGateway, type RunningGateway } from '../../src/server/index.js';
@@ -150,4 +151,15 @@ export function backendCalls(demo: Demo): number {
 /** The errors of a response with this extensions.code. */
 export function errorsWithCode(body: GqlBody, code: string): GqlError[] {
   return (body.errors ?? []).filter((e) => e.extensions?.code === code);
+}
+
+/** The demo stack for one describe block, with a signed-in user u1: started before its tests, closed after. */
+export function suiteStack(options: StackOptions = {}): { readonly stack: Stack; readonly user: Record<string, string> } {
+  const suite = {} as { stack: Stack; user: Record<string, string> };
+  before(async () => {
+    suite.stack = await startStack(options);
+    suite.user = await asUser('u1');
+  });
+  after(() => suite.stack?.close());
+  return suite;
 }

@@ -4,48 +4,42 @@
 // QUERY_TOO_COMPLEX and are never made.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { asUser, errorsWithCode, startStack, type Stack } from '../helpers/gateway.js';
+import { suiteStack, errorsWithCode, startStack, type Stack } from '../helpers/gateway.js';
 import { createFixtureConfig, type FixtureConfig } from '../helpers/fixture-config.js';
 
 const productsQuery = 'query Many($ids: [ID!]!) { products(ids: $ids) { id } }';
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `p${(i % 40) + 1}x${i}`);
 
 describe('list arguments (web, default maxListArgument 100)', () => {
-  let stack: Stack;
-  let user: Record<string, string>;
-  before(async () => {
-    stack = await startStack();
-    user = await asUser('u1');
-  });
-  after(() => stack.close());
-  beforeEach(() => stack.demo.resetCounters());
+  const suite = suiteStack();
+  beforeEach(() => suite.stack.demo.resetCounters());
 
   it('a list variable of 9,000 ids is 400 QUERY_TOO_COMPLEX with no catalog call', async () => {
-    const res = await stack.gql('web', productsQuery, { headers: user, variables: { ids: ids(9000) } });
+    const res = await suite.stack.gql('web', productsQuery, { headers: suite.user, variables: { ids: ids(9000) } });
     assert.equal(res.status, 400, res.text.slice(0, 300));
     assert.deepEqual(res.body.errors?.map((e) => e.extensions?.code), ['QUERY_TOO_COMPLEX']);
     assert.match(res.body.errors?.[0]?.message ?? '', /"\$ids" has 9000 items; at most 100/);
-    assert.equal(stack.demo.catalog.calls.total(), 0);
+    assert.equal(suite.stack.demo.catalog.calls.total(), 0);
   });
 
   it('a list literal of 101 ids is 400 QUERY_TOO_COMPLEX with no catalog call', async () => {
     const literal = JSON.stringify(ids(101));
-    const res = await stack.gql('web', `{ products(ids: ${literal}) { id } }`, { headers: user });
+    const res = await suite.stack.gql('web', `{ products(ids: ${literal}) { id } }`, { headers: suite.user });
     assert.equal(res.status, 400, res.text.slice(0, 300));
     assert.deepEqual(res.body.errors?.map((e) => e.extensions?.code), ['QUERY_TOO_COMPLEX']);
-    assert.equal(stack.demo.catalog.calls.total(), 0);
+    assert.equal(suite.stack.demo.catalog.calls.total(), 0);
   });
 
   it('100 ids (the limit) run as one catalog call', async () => {
-    const res = await stack.gql('web', productsQuery, { headers: user, variables: { ids: ids(100) } });
+    const res = await suite.stack.gql('web', productsQuery, { headers: suite.user, variables: { ids: ids(100) } });
     assert.equal(res.status, 200, res.text.slice(0, 300));
     assert.equal((res.body.data?.['products'] as unknown[]).length, 100);
-    assert.equal(stack.demo.catalog.calls.total(), 1);
+    assert.equal(suite.stack.demo.catalog.calls.total(), 1);
   });
 
-  it('each demo user has a per-caller request quota of 600 a minute on web and mobile', async () => {
+  it('each demo suite.user has a per-caller request quota of 600 a minute on web and mobile', async () => {
     for (const client of ['web', 'mobile']) {
-      const res = await stack.gql(client, '{ __typename }', { headers: user });
+      const res = await suite.stack.gql(client, '{ __typename }', { headers: suite.user });
       assert.equal(res.status, 200, res.text);
       assert.equal(res.headers.get('ratelimit-limit'), '600', client);
     }

@@ -1,0 +1,36 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { compress, compressionThresholdBytes, isCompressibleType, negotiateEncoding, type Encoding } from './compression.js';
+
+/** A fixed body served many times (the GraphiQL page, API docs assets): compressed once per encoding, lazily. */
+export interface StaticAsset {
+  send(req: IncomingMessage, res: ServerResponse, headers?: Record<string, string>): Promise<void>;
+}
+
+export function createStaticAsset(contentType: string, load: () => Buffer): StaticAsset {
+  const compressible = isCompressibleType(contentType);
+  let raw: Buffer | undefined;
+  const encoded = new Map<Encoding, Promise<Buffer>>();
+  return {
+    async send(req, res, headers = {}) {
+      raw ??= load();
+      const encoding = compressible && raw.length >= compressionThresholdBytes ? negotiateEncoding(req.headers['accept-encoding']) : undefined;
+      let body = raw;
+      if (encoding) {
+        let pending = encoded.get(encoding);
+        if (!pending) {
+          encoded.set(encoding, (pending = compress(raw, encoding, 'once')));
+          pending.catch(() => encoded.delete(encoding));
+        }
+        body = await pending;
+      }
+      res.writeHead(200, {
+        ...headers,
+        'content-type': contentType,
+        'content-length': body.length,
+        vary: 'Accept-Encoding',
+        ...(encoding ? { 'content-encoding': encoding } : {}),
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    },
+  };
+}
