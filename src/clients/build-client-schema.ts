@@ -12,6 +12,8 @@ import type { ClientDefinition } from './parse-client.js';
 import { isUserType } from './client-groups.js';
 
 type Resolver = GraphQLFieldResolver<unknown, SourceCallContext>;
+/** A resolver on a graph type states what it reads from its parent, so stitching fetches it. */
+type FieldResolver = Resolver | { selectionSet: string; resolve: Resolver };
 
 /**
  * Builds what a client executes: the sources stitched again with the client's own fields
@@ -29,7 +31,7 @@ export function buildClientSchema(client: ClientDefinition, clientSdlSchema: Gra
 
   // Client-only types and fields, as SDL extensions of the stitched graph, with their resolvers.
   const typeDefs: string[] = [];
-  const resolvers: Record<string, Record<string, Resolver>> = {};
+  const resolvers: Record<string, Record<string, FieldResolver>> = {};
   for (const type of Object.values(clientSdlSchema.getTypeMap())) {
     if (!isUserType(type) || !isObjectType(type)) continue;
     const inGraph = graph.getType(type.name) as GraphQLObjectType | undefined;
@@ -39,9 +41,11 @@ export function buildClientSchema(client: ClientDefinition, clientSdlSchema: Gra
     typeDefs.push(`${inGraph ? 'extend type' : 'type'} ${type.name} {\n  ${fieldsSdl}\n}`);
     for (const field of extraFields) {
       const spec = client.from.get(`${type.name}.${field.name}`);
-      (resolvers[type.name] ??= {})[field.name] = spec
+      const resolve = spec
         ? delegateResolver(spec.operation, spec.fieldName, spec.args, ownerOfRoot.get(`${spec.operation === 'query' ? 'Query' : 'Mutation'}.${spec.fieldName}`)!)
         : inGraph ? groupResolver : nestedGroupResolver;
+      const onGraphObject = inGraph && spec && type.name !== 'Query' && type.name !== 'Mutation';
+      (resolvers[type.name] ??= {})[field.name] = onGraphObject ? { selectionSet: parentSelection(spec.args), resolve } : resolve;
     }
   }
   const stitched = typeDefs.length
@@ -58,6 +62,26 @@ const groupResolver: Resolver = (_root, args) => ({ ...args });
 
 /** A group inside a group also carries the enclosing groups' arguments; its own win on a clash. */
 const nestedGroupResolver: Resolver = (root, args) => ({ ...(root as Record<string, unknown>), ...args });
+
+/**
+ * What a `@from` on a graph type reads from its parent (`{root.id}` → `{ id }`), so that stitching
+ * fetches it even when the query does not ask for it. `__typename` when it reads nothing: the
+ * parent is still fetched with a non-empty selection.
+ */
+function parentSelection(args: Record<string, unknown>): string {
+  const tree = new Map<string, Map<string, unknown>>();
+  for (const ref of referencesIn(args)) {
+    if (ref.root !== 'root') continue;
+    let level = tree;
+    for (const segment of ref.path) {
+      if (!level.has(segment)) level.set(segment, new Map());
+      level = level.get(segment) as typeof tree;
+    }
+  }
+  const render = (level: Map<string, Map<string, unknown>>): string =>
+    [...level].map(([name, sub]) => (sub.size ? `${name} { ${render(sub as typeof level)} }` : name)).join(' ');
+  return `{ ${tree.size ? render(tree) : '__typename'} }`;
+}
 
 function delegateResolver(operation: 'query' | 'mutation', fieldName: string, args: Record<string, unknown>, subschema: SubschemaConfig): Resolver {
   const compiledArgs = compileValue(args);

@@ -6,9 +6,9 @@ import {
 import { validateSDL } from 'graphql/validation/validate.js';
 import type { ProblemList } from '../config/config-error.js';
 import { didYouMean } from '../config/nearest.js';
-import { referencesIn } from '../sources/template.js';
 import type { ClientDefinition } from './parse-client.js';
-import { groupRootNames, isGroupField, isUserType } from './client-groups.js';
+import { isGroupField, isUserType } from './client-groups.js';
+import { rootReferenceProblems } from './check-root-references.js';
 import { unknownTypeMessage, unknownTypeReferences } from './check-type-references.js';
 
 export { isUserType } from './client-groups.js';
@@ -111,7 +111,7 @@ export function checkClientSchema(client: ClientDefinition, graph: GraphQLSchema
       missing(coordinate, `${coordinate} is client-only: declare where it comes from with @from(query: "<graph field>", args: {...})`);
       return;
     }
-    checkRootReferences(type, coordinate, spec);
+    for (const { message, graphGap } of rootReferenceProblems(type, spec.args, schema, graph, (c) => client.from.has(c))) (graphGap ? missing : at)(coordinate, message, spec.line);
     const rootType = spec.operation === 'query' ? graph.getQueryType() : graph.getMutationType();
     const target = rootType?.getFields()[spec.fieldName];
     if (!target) { missing(coordinate, `@from(${spec.operation}: "${spec.fieldName}"): the graph has no ${spec.operation} field ${spec.fieldName}${didYouMean(spec.fieldName, Object.keys(rootType?.getFields() ?? {}))}`, spec.line); return; }
@@ -119,35 +119,6 @@ export function checkClientSchema(client: ClientDefinition, graph: GraphQLSchema
     for (const name of Object.keys(spec.args)) if (!target.args.some((a) => a.name === name)) at(coordinate, `@from: ${spec.fieldName} has no argument "${name}"`, spec.line);
     for (const arg of target.args) {
       if (isNonNullType(arg.type) && arg.defaultValue === undefined && spec.args[arg.name] === undefined) at(coordinate, `@from: ${spec.fieldName} needs argument "${arg.name}"`, spec.line);
-    }
-  }
-
-  /**
-   * `{root.x}` in a @from: in a client-only group, x is an argument of the group (or of an
-   * enclosing group); on a graph type, x is a field of that type in the graph.
-   */
-  function checkRootReferences(type: GraphQLObjectType, coordinate: string, spec: { args: Record<string, unknown>; line?: number }) {
-    let names: string[] = [];
-    try {
-      names = referencesIn(spec.args).filter((ref) => ref.root === 'root').map((ref) => ref.path[0] ?? '');
-    } catch { return; } // template syntax is reported by parseClientSchema
-    if (names.length === 0) return;
-    if (type.name === 'Query' || type.name === 'Mutation') {
-      for (const name of names) at(coordinate, `@from uses {root.${name}} but ${type.name} fields have no parent; use {args.…} or {identity.…}`, spec.line);
-      return;
-    }
-    const graphType = graph.getType(type.name);
-    if (graphType && (isObjectType(graphType) || isInterfaceType(graphType))) {
-      const fields = Object.keys(graphType.getFields());
-      for (const name of names.filter((n) => !fields.includes(n))) {
-        missing(coordinate, `@from uses {root.${name}} but ${type.name} has no field "${name}" in the graph${didYouMean(name, fields)}`, spec.line);
-      }
-      return;
-    }
-    if (graphType) return;
-    const carried = groupRootNames(type, schema, graph, (c) => client.from.has(c));
-    for (const name of names.filter((n) => !carried.has(n))) {
-      missing(coordinate, `@from uses {root.${name}} but ${type.name} is a client-only group: its {root.…} are the arguments of the fields returning it (${carried.size ? [...carried].join(', ') : 'none'})${didYouMean(name, carried)}; add an argument "${name}" to each field returning ${type.name}, or use {args.…} or {identity.…}`, spec.line);
     }
   }
 }

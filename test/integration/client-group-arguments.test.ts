@@ -1,9 +1,9 @@
-// Client-only groups with arguments: `viewer(id: ID!): Viewer` hands its arguments to its fields
-// as {root.…}, a group inside a group also sees the enclosing group's arguments, and `facet check`
-// refuses a {root.…} that nothing provides.
+// {root.…} in client @from fields: `viewer(id: ID!): Viewer` hands its arguments to its fields, a
+// group inside a group also sees the enclosing group's arguments, a @from on a graph type reads the
+// parent's fields (fetched for it), and `facet check` refuses a {root.…} that nothing provides.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ordersOfUser, userById } from '../../demo/data.js';
+import { orderById, ordersOfUser, userById } from '../../demo/data.js';
 import { createFixtureConfig, type FixtureConfig } from '../helpers/fixture-config.js';
 import { startStack, type Stack } from '../helpers/gateway.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -30,11 +30,22 @@ type User { id: ID! name: String! }
 type Order { id: ID! }
 `;
 
+/** @from fields on projected (graph) types, reading the parent with {root.…}. */
+const projectedSchema = /* GraphQL */ `
+type Query { user(id: ID!): User  order(id: ID!): Order }
+type User {
+  id: ID!
+  name: String!
+  latestOrder: [Order!] @from(query: "ordersOfUser", args: { userId: "{root.id}", last: 1 })
+}
+type Order { id: ID! buyer: User! }
+`;
+
 describe('client-only group arguments', () => {
   let config: FixtureConfig;
   let stack: Stack;
   before(async () => {
-    config = createFixtureConfig({ sources, clients: { app: { schema: groupsSchema } } });
+    config = createFixtureConfig({ sources, clients: { app: { schema: groupsSchema }, projected: { schema: projectedSchema } } });
     stack = await startStack({ dir: config.dir });
   });
   after(async () => {
@@ -63,6 +74,20 @@ describe('client-only group arguments', () => {
     assert.equal(res.body.errors, undefined, res.text);
     assert.deepEqual(res.body.data, { account: { orders: { recent: ordersOfUser('u1').slice(0, 2).map((o) => ({ id: o.id })) } } });
   });
+
+  it('a @from on a graph type gets the parent field it reads even when the query does not select it', async () => {
+    const res = await stack.gql('projected', '{ user(id: "u1") { latestOrder { id } } }');
+    assert.equal(res.body.errors, undefined, res.text);
+    assert.deepEqual(res.body.data, { user: { latestOrder: ordersOfUser('u1').slice(0, 1).map((o) => ({ id: o.id })) } });
+  });
+
+  it('the same through an entity reference whose only selected field is the @from field', async () => {
+    const buyer = orderById('o1')?.user_id;
+    assert.ok(buyer);
+    const res = await stack.gql('projected', '{ order(id: "o1") { buyer { latestOrder { id } } } }');
+    assert.equal(res.body.errors, undefined, res.text);
+    assert.deepEqual(res.body.data, { order: { buyer: { latestOrder: ordersOfUser(buyer).slice(0, 1).map((o) => ({ id: o.id })) } } });
+  });
 });
 
 describe('facet check: {root.…} in a client @from', () => {
@@ -77,6 +102,8 @@ type Viewer {
 type User {
   id: ID!
   friend: User @from(query: "user", args: { id: "{root.friendId}" })
+  byName: User @from(query: "user", args: { id: "{root.name.first}" })
+  byCard: User @from(query: "user", args: { id: "{root.paymentMethods}" })
 }
 `;
   let config: FixtureConfig;
@@ -95,6 +122,11 @@ type User {
 
   it('refuses {root.x} on a graph type when x is not a field of that type in the graph', () => {
     assert.match(stderr, /clients\/app\/schema\.graphql:11 \(User\.friend\): @from uses \{root\.friendId\} but User has no field "friendId" in the graph/);
+  });
+
+  it('refuses a {root.…} path that does not end in a value of the graph', () => {
+    assert.match(stderr, /clients\/app\/schema\.graphql:12 \(User\.byName\): @from uses \{root\.name\.first\} but name is a String, which has no field "first"/);
+    assert.match(stderr, /clients\/app\/schema\.graphql:13 \(User\.byCard\): @from uses \{root\.paymentMethods\}, which is a list of PaymentMethod objects/);
   });
 
   it('refuses {root.…} on a root field: it has no parent', () => {
