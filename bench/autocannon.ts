@@ -21,6 +21,9 @@ export interface LoadOptions {
 
 export async function load(options: LoadOptions): Promise<LoadResult> {
   const args = [autocannon, '-c', String(options.connections), '-d', String(options.seconds), '-j', '-H', 'content-type=application/json', '-H', 'x-user-id=u1', '-H', `authorization=Bearer ${options.token}`];
+  // BENCH_ACCEPT_ENCODING="br, gzip" measures answers compressed (the aggregator never compresses)
+  const acceptEncoding = process.env['BENCH_ACCEPT_ENCODING'];
+  if (acceptEncoding) args.push('-H', `accept-encoding=${acceptEncoding}`);
   if (options.body) args.push('-m', 'POST', '-b', options.body);
   const { stdout } = await promisify(execFile)(process.execPath, [...args, options.url], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return JSON.parse(stdout) as LoadResult;

@@ -2,7 +2,8 @@
  * npm run bench — not a test: shows where performance stands.
  * Starts the demo backends, the gateway and the hand-written baseline in this process, then
  * drives each with autocannon from a second process (fixed connections, warm-up, duration).
- * Options (env): BENCH_CONNECTIONS (20), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), DEMO_LATENCY_MS (0).
+ * Options (env): BENCH_CONNECTIONS (20), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), DEMO_LATENCY_MS (0),
+ * BENCH_ACCEPT_ENCODING (unset: answers uncompressed; e.g. "br, gzip").
  */
 import { fileURLToPath } from 'node:url';
 import { startDemo, EPHEMERAL_PORTS } from '../demo/index.js';
