@@ -18,6 +18,7 @@ try {
     host: process.env['HOST'] ?? '127.0.0.1',
     env: { ...process.env, ...demo.env },
     watch: process.env['FACET_WATCH'] === '1',
+    readinessDelayMs: Number(process.env['FACET_READINESS_DELAY_MS'] ?? 0) || 0,
   });
   installShutdownHandlers(async () => { await gateway.close(); await demo.close(); });
   console.log(`Facet demo listening on ${gateway.url}  (backends: ${Object.values(demo.env).join(', ')}${latencyMs ? `, ${latencyMs} ms latency` : ''})`);

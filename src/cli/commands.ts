@@ -33,6 +33,7 @@ export const commands = {
       port: { type: 'string', value: '<n>', description: 'port to listen on; 0 picks a free one (default: $PORT, else 4000)' },
       host: { type: 'string', value: '<addr>', description: 'address to bind (default: $HOST, else 127.0.0.1)' },
       watch: { type: 'boolean', description: 'rebuild and swap in when the configuration changes' },
+      'readiness-delay': { type: 'string', value: '<ms>', description: 'on SIGTERM, answer /readyz 503 this long before closing the listener (default: $FACET_READINESS_DELAY_MS, else 0)' },
     },
   },
   check: {

@@ -65,9 +65,11 @@ async function run(command: CommandName, dir: string, { values, positionals }: P
       const portText = String(values['port'] ?? process.env['PORT'] ?? 4000);
       const port = /^\d+$/.test(portText) ? Number(portText) : Number.NaN;
       if (!(port >= 0 && port <= 65535)) throw new UsageError(`invalid port "${portText}" (0 to 65535)`, 'start');
+      const delayText = String(values['readiness-delay'] ?? process.env['FACET_READINESS_DELAY_MS'] ?? 0);
+      if (!/^\d+$/.test(delayText)) throw new UsageError(`invalid readiness delay "${delayText}" (milliseconds)`, 'start');
       const { startGateway } = await import('../server/index.js');
       const { installShutdownHandlers } = await import('./shutdown.js');
-      const gateway = await startGateway({ dir, port, host: String(values['host'] ?? process.env['HOST'] ?? '127.0.0.1'), watch: values['watch'] === true });
+      const gateway = await startGateway({ dir, port, host: String(values['host'] ?? process.env['HOST'] ?? '127.0.0.1'), watch: values['watch'] === true, readinessDelayMs: Number(delayText) });
       installShutdownHandlers(() => gateway.close());
       console.log(`Facet listening on ${gateway.url}`);
       for (const client of gateway.current().clients) console.log(`  ${gateway.url}${client.definition.endpoint}`);

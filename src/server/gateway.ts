@@ -23,6 +23,11 @@ export interface GatewayOptions {
   watch?: boolean;
   /** How long shutdown waits for in-flight requests before closing their connections. @default 10000 */
   shutdownTimeoutMs?: number;
+  /**
+   * On close, how long to keep accepting requests while /readyz answers 503 before the listener
+   * closes, so that load balancers (a Kubernetes Service) stop routing here first. @default 0
+   */
+  readinessDelayMs?: number;
 }
 
 export interface RunningGateway {
@@ -91,6 +96,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     closing ??= (async () => {
       draining = true;
       watcher?.close();
+      if (options.readinessDelayMs) await new Promise((resolve) => setTimeout(resolve, options.readinessDelayMs));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // A keep-alive connection whose request finishes during the drain would otherwise stay open
       // until the client's idle timeout (seconds); close each as soon as it is idle.

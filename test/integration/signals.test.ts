@@ -47,6 +47,28 @@ describe('stopping on SIGTERM', { timeout: 40_000 }, () => {
     }
   });
 
+  it('with a readiness delay, /readyz answers 503 to new connections during the drain, then the process exits 0', async () => {
+    const demo = await startDemo({ ports: EPHEMERAL_PORTS, latencyMs: 600 });
+    const config = createFixtureConfig({ sources: ['catalog.graphql'], clients: { shop: { schema: shopSchema } } });
+    const server = spawnServer(process.execPath, [facetBin, 'start', '--dir', config.dir, '--port', '0', '--readiness-delay', '400'], { ...demo.env, REDIS_URL: undefined });
+    try {
+      const url = await server.url;
+      assert.equal((await fetch(`${url}/readyz`)).status, 200);
+      const exit = await stopsOnSigterm(server, async (base) => {
+        const answer = post(`${base}/shop/graphql`, { query: '{ product(id: "p1") { name } }' });
+        await sleep(250); // SIGTERM has arrived (150 ms); the listener is still open
+        const readiness = await fetch(`${base}/readyz`, { headers: { connection: 'close' } });
+        assert.equal(readiness.status, 503, 'not ready while draining');
+        return answer;
+      });
+      assert.deepEqual(exit, { code: 0, signal: null });
+    } finally {
+      server.kill();
+      await demo.close();
+      config.cleanup();
+    }
+  });
+
   it('npm start (demo backends and gateway) drains an in-flight request and exits 0', async () => {
     const server = spawnServer('npm', ['start'], { PORT: '0', DEMO_LATENCY_MS: '600', REDIS_URL: undefined });
     try {
