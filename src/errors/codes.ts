@@ -24,7 +24,7 @@ export const errorCodes = {
   GRAPHQL_PARSE_FAILED: { status: 400, message: 'The GraphQL document has a syntax error', remedy: 'Fix the syntax at the reported location.' },
   GRAPHQL_VALIDATION_FAILED: { status: 400, message: 'The GraphQL document is not valid for this client', remedy: 'Ask only for fields of this client’s schema.' },
   BAD_USER_INPUT: { status: 400, message: 'A variable or argument is invalid', remedy: 'Fix the variable named in the error.' },
-  QUERY_TOO_COMPLEX: { status: 400, message: 'The document exceeds a depth, alias, token or cost limit', remedy: 'Split the query or raise the client’s limits.' },
+  QUERY_TOO_COMPLEX: { status: 400, message: 'The request exceeds a depth, nesting, alias, token, cost, list-size or upstream-call limit', remedy: 'Split the query, send shorter lists, or raise the client’s limits.' },
   UNAUTHENTICATED: { status: 401, message: 'Authentication is required', remedy: 'Send valid credentials for this client.' },
   AUTH_UNAVAILABLE: { status: 503, message: 'Credentials cannot be verified right now', remedy: 'Retry later; the signing keys (JWKS) could not be fetched.' },
   FORBIDDEN: { status: 403, message: 'Not allowed', remedy: 'Use credentials with the required scopes.' },
