@@ -12,6 +12,8 @@ export interface ClientDefinition {
   /** The GraphQL endpoint's path: client.yaml `path`, else /<name>/graphql. */
   endpoint: string;
   optionsFile: string;
+  /** Absolute path of clients/<name>/: files the client names (publicKeyFile, rest/) are relative to it. */
+  folder: string;
   schemaFile: string;
   options: ClientOptions;
   /** The client SDL without @from. */
@@ -71,7 +73,7 @@ function readRateLimit(directive: DirectiveNode, argNames: Set<string>, report: 
 }
 
 /** Reads clients/<name>/schema.graphql: the projection plus `@from` fields. */
-export function parseClientSchema(name: string, schemaFile: string, text: string, problems: ProblemList): Omit<ClientDefinition, 'options' | 'optionsFile'> | undefined {
+export function parseClientSchema(name: string, schemaFile: string, text: string, problems: ProblemList): Omit<ClientDefinition, 'options' | 'optionsFile' | 'folder'> | undefined {
   let document: DocumentNode;
   try {
     document = parse(text);

@@ -78,7 +78,7 @@ export function loadConfigFolder(dir: string, env: Readonly<Record<string, strin
     }
     // A broken client.yaml must not hide the schema's problems: the schema is still checked
     // against the graph (with default options; the problems already listed stop the start).
-    config.clients.push({ ...parsed, endpoint: options?.path ?? parsed.endpoint, options: options ?? clientFileSchema.parse({}), optionsFile: display(optionsFile) });
+    config.clients.push({ ...parsed, endpoint: options?.path ?? parsed.endpoint, options: options ?? clientFileSchema.parse({}), optionsFile: display(optionsFile), folder });
   }
   return deepFreeze(config);
 }

@@ -12,7 +12,6 @@ import { createAdmission, type Admission } from './admission.js';
 import type { LimitRule } from '../directives/rate-limit/limit-rule.js';
 import type { RateLimitStore } from '../directives/rate-limit/store.js';
 import { createMaskError } from '../errors/index.js';
-import { dirname, resolve } from 'node:path';
 import { createAuthenticator, defaultForwardHeaders, type AuthOptions } from '../auth/index.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import { createStaticAsset, type StaticAsset } from './static-asset.js';
@@ -69,7 +68,7 @@ export function createClientEndpoint(client: BuiltClient, { log, rateLimitStore,
     healthCheckEndpoint: `${endpoint}/__yoga_health`,
     plugins: clientPlugins(client.definition, deciders, { production }),
   });
-  const authenticator = createAuthenticator(name, options.auth, dirname(resolve(client.definition.schemaFile)));
+  const authenticator = createAuthenticator(name, options.auth, client.definition.folder);
   const forward = options.auth.forward;
   const forgeableHeaders = [forward.user, forward.scopes, forward.consumer, ...Object.values(defaultForwardHeaders)]
     .map((h) => h.toLowerCase()).filter((h, i, all) => all.indexOf(h) === i && !authenticator.credentialHeaders.includes(h));
