@@ -32,41 +32,44 @@ async function stopsOnSigterm(server: ServerProcess, inFlight: (url: string) => 
   return exit;
 }
 
+/**
+ * Slow demo backends (600 ms a call) and a one-client configuration folder, then the server that
+ * `spawn` starts over them (given the folder and the backends' environment); all cleaned up after.
+ */
+async function withFacetOverFixture(spawn: (dir: string, env: Record<string, string | undefined>) => ServerProcess, test: (server: ServerProcess) => Promise<void>): Promise<void> {
+  const demo = await startDemo({ ports: EPHEMERAL_PORTS, latencyMs: 600 });
+  const config = createFixtureConfig({ sources: ['catalog.graphql'], clients: { shop: { schema: shopSchema } } });
+  const server = spawn(config.dir, { ...demo.env, REDIS_URL: undefined });
+  try {
+    await test(server);
+  } finally {
+    server.kill();
+    await demo.close();
+    config.cleanup();
+  }
+}
+
+const askShop = (url: string) => post(`${url}/shop/graphql`, { query: '{ product(id: "p1") { name } }' });
+
 describe('stopping on SIGTERM', { timeout: 40_000 }, () => {
   it('facet start drains an in-flight request and exits 0', async () => {
-    const demo = await startDemo({ ports: EPHEMERAL_PORTS, latencyMs: 600 });
-    const config = createFixtureConfig({ sources: ['catalog.graphql'], clients: { shop: { schema: shopSchema } } });
-    const server = spawnServer(process.execPath, [facetBin, 'start', '--dir', config.dir, '--port', '0'], { ...demo.env, REDIS_URL: undefined });
-    try {
-      const exit = await stopsOnSigterm(server, (url) => post(`${url}/shop/graphql`, { query: '{ product(id: "p1") { name } }' }));
-      assert.deepEqual(exit, { code: 0, signal: null });
-    } finally {
-      server.kill();
-      await demo.close();
-      config.cleanup();
-    }
+    await withFacetOverFixture((dir, env) => spawnServer(process.execPath, [facetBin, 'start', '--dir', dir, '--port', '0'], env), async (server) => {
+      assert.deepEqual(await stopsOnSigterm(server, askShop), { code: 0, signal: null });
+    });
   });
 
   it('with a readiness delay, /readyz answers 503 to new connections during the drain, then the process exits 0', async () => {
-    const demo = await startDemo({ ports: EPHEMERAL_PORTS, latencyMs: 600 });
-    const config = createFixtureConfig({ sources: ['catalog.graphql'], clients: { shop: { schema: shopSchema } } });
-    const server = spawnServer(process.execPath, [facetBin, 'start', '--dir', config.dir, '--port', '0', '--readiness-delay', '400'], { ...demo.env, REDIS_URL: undefined });
-    try {
-      const url = await server.url;
-      assert.equal((await fetch(`${url}/readyz`)).status, 200);
-      const exit = await stopsOnSigterm(server, async (base) => {
-        const answer = post(`${base}/shop/graphql`, { query: '{ product(id: "p1") { name } }' });
+    await withFacetOverFixture((dir, env) => spawnServer(process.execPath, [facetBin, 'start', '--dir', dir, '--port', '0', '--readiness-delay', '400'], env), async (server) => {
+      assert.equal((await fetch(`${await server.url}/readyz`)).status, 200);
+      const exit = await stopsOnSigterm(server, async (url) => {
+        const answer = askShop(url);
         await sleep(250); // SIGTERM has arrived (150 ms); the listener is still open
-        const readiness = await fetch(`${base}/readyz`, { headers: { connection: 'close' } });
+        const readiness = await fetch(`${url}/readyz`, { headers: { connection: 'close' } });
         assert.equal(readiness.status, 503, 'not ready while draining');
         return answer;
       });
       assert.deepEqual(exit, { code: 0, signal: null });
-    } finally {
-      server.kill();
-      await demo.close();
-      config.cleanup();
-    }
+    });
   });
 
   it('npm start (demo backends and gateway) drains an in-flight request and exits 0', async () => {
@@ -82,16 +85,10 @@ describe('stopping on SIGTERM', { timeout: 40_000 }, () => {
   it('under npm exec (npx facet), the gateway stops when the shell npm started it with is terminated', async () => {
     // npm runs a package's bin through `sh -c`, forwards SIGTERM to that shell only, and the shell
     // dies without passing it on. `; exit` keeps sh from exec-ing node, as npm's shell does.
-    const demo = await startDemo({ ports: EPHEMERAL_PORTS, latencyMs: 600 });
-    const config = createFixtureConfig({ sources: ['catalog.graphql'], clients: { shop: { schema: shopSchema } } });
-    const server = spawnServer('sh', ['-c', `"${process.execPath}" "${facetBin}" start --dir "${config.dir}" --port 0; exit $?`], { ...demo.env, REDIS_URL: undefined, npm_lifecycle_event: 'npx', npm_command: 'exec' });
-    try {
-      const exit = await stopsOnSigterm(server, (url) => post(`${url}/shop/graphql`, { query: '{ product(id: "p1") { name } }' }));
+    const underNpmShell = (dir: string, env: Record<string, string | undefined>) => spawnServer('sh', ['-c', `"${process.execPath}" "${facetBin}" start --dir "${dir}" --port 0; exit $?`], { ...env, npm_lifecycle_event: 'npx', npm_command: 'exec' });
+    await withFacetOverFixture(underNpmShell, async (server) => {
+      const exit = await stopsOnSigterm(server, askShop);
       assert.equal(exit.signal, 'SIGTERM', 'the shell itself is killed by the signal, as under npm');
-    } finally {
-      server.kill();
-      await demo.close();
-      config.cleanup();
-    }
+    });
   });
 });
