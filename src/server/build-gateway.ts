@@ -1,4 +1,3 @@
-import { dirname, resolve } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import { loadFacade, type RestFacade } from '../facade/index.js';
 import { ProblemList, loadConfigFolder, type ConfigProblem, type GatewayConfig } from '../config/index.js';
@@ -51,7 +50,7 @@ export function buildGateway(dir: string, env: Readonly<Record<string, string | 
       const clientSdl = checkClientSchema(definition, graph!, problems, graphComplete);
       if (!clientSdl || !graphComplete) continue;
       const schema = buildClientSchema(definition, clientSdl, graph!, sources);
-      const facade = loadFacade(definition.name, dirname(resolve(config.dir, definition.schemaFile)), schema, problems, env);
+      const facade = loadFacade(definition.name, definition.folder, schema, problems, env);
       clients.push({ definition, schema, facade });
     }
     problems.throwIfAny();
