@@ -1,4 +1,6 @@
-import { coerceInputValue, getVariableValues, type GraphQLSchema } from 'graphql';
+import {
+  coerceInputValue, getVariableValues, isInputObjectType, isListType, isNonNullType, isScalarType, type GraphQLInputType, type GraphQLSchema,
+} from 'graphql';
 import type { RestEndpoint, VersionShape } from './model.js';
 import type { JsonSchema } from './json-schema.js';
 import { externalName, unshapeInput } from './shape.js';
@@ -51,6 +53,21 @@ function fromText(raw: string[], schema: JsonSchema): { value?: unknown; problem
 }
 
 /**
+ * graphql-js also takes integers for an ID; the OpenAPI documents say string, and so does the
+ * facade: the places of numbers given for IDs in a body value.
+ */
+function numericIds(value: unknown, type: GraphQLInputType, path: Array<string | number>, found: Array<Array<string | number>>): void {
+  if (isNonNullType(type)) return numericIds(value, type.ofType, path, found);
+  if (value === null || value === undefined) return;
+  if (isListType(type)) {
+    if (Array.isArray(value)) value.forEach((item, i) => numericIds(item, type.ofType, [...path, i], found));
+    else numericIds(value, type.ofType, path, found);
+  } else if (isInputObjectType(type)) {
+    if (typeof value === 'object') for (const field of Object.values(type.getFields())) numericIds((value as Record<string, unknown>)[field.name], field.type, [...path, field.name], found);
+  } else if (isScalarType(type) && type.name === 'ID' && typeof value === 'number') found.push(path);
+}
+
+/**
  * Maps path, query and body parameters onto the operation's variables, then lets graphql-js
  * coerce and validate them against the variable types, so every problem is reported at once,
  * by the caller's parameter name.
@@ -100,6 +117,9 @@ export function requestVariables(
       if (required) problems.push({ field: external, in: location, message: 'is required' });
       continue;
     }
+    const ids: Array<Array<string | number>> = [];
+    if (location === 'body') numericIds(inputs[name], type, [], ids);
+    for (const path of ids) problems.push({ field: fieldPath([name, ...path], shape), in: location, message: 'must be a string' });
     coerceInputValue(inputs[name], type, (path, _value, error) => {
       const missing = /^Field "(\w+)" of required type "[^"]+" was not provided\.$/.exec(error.message);
       const unknown = /^Field "(\w+)" is not defined by type "[^"]+"/.exec(error.message);

@@ -6,7 +6,8 @@
 //   (a) have a status documented for that operation,
 //   (b) validate against the documented schema of that status and media type (Ajv),
 //   (c) never be a 5xx other than the documented upstream ones,
-//   (d) never carry a stack trace or a source path.
+//   (d) never carry a stack trace or a source path,
+//   (e) be a 4xx when the document rules the request out (a parameter or body that does not match).
 // Bounded and deterministic: a fixed seed, 100 runs per version. The partner's quotas are raised in
 // a copy of the configuration so that the runs explore parameters rather than the 429 path.
 import assert from 'node:assert/strict';
@@ -28,7 +29,13 @@ interface Operation {
   responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
 }
 interface OpenApiDocument { paths: Record<string, Record<string, Operation>>; components: Record<string, unknown> }
-interface GeneratedRequest { method: string; url: string; options: RestOptions }
+interface GeneratedRequest {
+  method: string;
+  url: string;
+  options: RestOptions;
+  /** Path and query values as written in the URL, for checking them against the document. */
+  written: Record<string, string>;
+}
 
 const VERSIONS = ['v1', 'v2'] as const;
 const RUNS_PER_VERSION = 100;
@@ -91,8 +98,8 @@ const asText = (value: unknown): string => (Array.isArray(value) ? value.map(asT
 
 /** Query or path text the schema refuses (or that a backend does: unknown and malformed cursors). */
 function invalidText(schema: Schema, name: string): fc.Arbitrary<string> {
+  if (typesOf(schema).includes('array')) return fc.constantFrom('', ',,', 'null', '%E0%A4%A', PRODUCTS.slice(0, 150).map((p) => p.id).concat(`p${PRODUCT_COUNT + 7}`).join(','));
   const texts = ['', 'null', 'abc', '1.5', '2147483648', '-2147483649', '99999999999999999999', '%', '%E0%A4%A'];
-  if (typesOf(schema).includes('array')) texts.push(',,', PRODUCTS.slice(0, 150).map((p) => p.id).concat(`p${PRODUCT_COUNT + 7}`).join(','));
   if (name === 'cursor') texts.push('garbage', encodeCursor(10_000), Buffer.from('offset:-1').toString('base64url'), '!!');
   return fc.constantFrom(...texts);
 }
@@ -120,17 +127,73 @@ function requestFor(version: string, path: string, method: string, operation: Op
   return fc.record({ params: fc.record(paramArbs), body, extra }).map(({ params, body: payload, extra: x }) => {
     let url = path;
     const query: string[] = [];
+    const written: Record<string, string> = {};
     for (const p of parameters) {
       const value = params[`${p.in}:${p.name}`] as string | undefined;
-      if (p.in === 'path') url = url.replace(`{${p.name}}`, /%/.test(value!) ? value! : encodeURIComponent(value!));
-      else if (value !== undefined) query.push(`${p.name}=${/%/.test(value) ? value : encodeURIComponent(value).replace(/%2C/g, ',')}`);
+      if (value === undefined) continue;
+      // `%` kept as generated (malformed percent-encoding on purpose); dots encoded, or the URL's `..` would change the path
+      const encoded = /%/.test(value) ? value : p.in === 'path' ? encodeURIComponent(value).replace(/\./g, '%2E') : encodeURIComponent(value).replace(/%2C/g, ',');
+      written[`${p.in}:${p.name}`] = encoded;
+      if (p.in === 'path') url = url.replace(`{${p.name}}`, encoded);
+      else query.push(`${p.name}=${encoded}`);
     }
     if (x === 'unknownParameter') query.push('unexpected=1');
     const headers: Record<string, string> = x === 'revokedKey' ? { 'x-api-key': 'demo-revoked-key' } : {};
     if (payload !== undefined && x === 'textPlain') headers['content-type'] = 'text/plain';
     const options: RestOptions = { auth: x !== 'noKey' && x !== 'revokedKey', headers, ...(payload === undefined ? {} : { body: payload }) };
-    return { method: method.toUpperCase(), url: `/partner/${version}${url}${query.length ? `?${query.join('&')}` : ''}`, options };
+    return { method: method.toUpperCase(), url: `/partner/${version}${url}${query.length ? `?${query.join('&')}` : ''}`, options, written };
   });
+}
+
+// ---------------------------------------------------------------- what the document says of a request
+
+const requestAjv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+const requestValidators = new Map<Schema, ValidateFunction>();
+function matches(schema: Schema, value: unknown): boolean {
+  let validate = requestValidators.get(schema);
+  if (!validate) requestValidators.set(schema, (validate = requestAjv.compile(schema)));
+  return validate(value);
+}
+
+/** A URL value read as its schema's JSON type (numbers and booleans from their text, lists split on commas). */
+function typedText(text: string, schema: Schema): unknown {
+  const [type] = typesOf(schema).filter((t) => t !== 'null');
+  if (type === 'array') return text.split(',').filter((t) => t !== '').map((t) => typedText(t, (schema['items'] ?? {}) as Schema));
+  if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  if (type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
+  return text;
+}
+
+/** Why the OpenAPI document says this request is invalid, or undefined when it conforms. */
+function documentViolation(operation: Operation, request: GeneratedRequest): string | undefined {
+  for (const p of operation.parameters ?? []) {
+    const written = request.written[`${p.in}:${p.name}`];
+    if (written === undefined) {
+      if (p.required) return `${p.name} is required`;
+      continue;
+    }
+    let text: string;
+    try {
+      text = p.in === 'path' ? decodeURIComponent(written) : new URLSearchParams(`v=${written}`).get('v')!;
+    } catch {
+      return `${p.name} is not percent-encoded`;
+    }
+    if (!matches(p.schema, typedText(text, p.schema))) return `${p.name}=${text} does not match ${JSON.stringify(p.schema)}`;
+  }
+  const bodySchema = operation.requestBody?.content['application/json']?.schema;
+  if (bodySchema) {
+    if (request.options.headers?.['content-type'] === 'text/plain') return 'the body is not application/json';
+    let body = request.options.body;
+    if (typeof body === 'string') {
+      try {
+        body = JSON.parse(body);
+      } catch {
+        return 'the body is not JSON';
+      }
+    }
+    if (!matches(bodySchema, body)) return `the body does not match: ${requestAjv.errorsText(requestValidators.get(bodySchema)!.errors)}`;
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------- the test
@@ -191,14 +254,22 @@ describe('partner REST facade answers only what its OpenAPI documents say (gener
     assert.ok(doc.paths['/users/{id}/orders']?.['get']?.responses['422'], '422 is documented');
   });
 
+  it('body IDs are strings, as documented: a number is a 400 naming its place (graphql-js alone would take it)', async () => {
+    const problem = assertProblem(await stack.rest('POST', '/partner/v2/orders', { body: { userId: 3, items: [{ productId: 7, quantity: 1 }] } }), 400, 'BAD_USER_INPUT');
+    assert.deepEqual(problemFields(problem), ['body:items[0].productId', 'body:userId']);
+    const v1 = assertProblem(await stack.rest('POST', '/partner/v1/orders', { body: { user_id: 'u3', items: [{ product_id: 7, quantity: 1 }] } }), 400, 'BAD_USER_INPUT');
+    assert.deepEqual(problemFields(v1), ['body:items[0].product_id']);
+  });
+
   for (const version of VERSIONS) {
-    it(`${version}: every answer to generated requests has a documented status, matches its documented schema, is no undocumented 5xx and leaks no stack`, async () => {
+    it(`${version}: every answer to generated requests has a documented status, matches its documented schema, is no undocumented 5xx, leaks no stack, and refuses what the document rules out`, async () => {
       const doc = docs.get(version);
       assert.ok(doc, `openapi.json of ${version}`);
       const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op })));
       // the operation's index travels with the request, so a counterexample stays short
       const requests = fc.oneof(...operations.map(({ path, method, op }, index) => requestFor(version, path, method, op).map((request) => ({ request, index }))));
       const statuses = new Set<number>();
+      let ruledOut = 0;
 
       await fc.assert(fc.asyncProperty(requests, async ({ request, index }) => {
         const { path, method, op } = operations[index]!;
@@ -209,6 +280,9 @@ describe('partner REST facade answers only what its OpenAPI documents say (gener
         assert.ok(documented, `(a) status ${res.status} is not documented for ${method} ${path}: ${what}`);
         assert.ok(res.status < 500 || UPSTREAM_5XX.has(res.status), `(c) undocumented server error: ${what}`);
         assert.doesNotMatch(res.text, LEAK, `(d) the answer leaks internals: ${what}`);
+        const violation = documentViolation(op, request);
+        if (violation) ruledOut++;
+        if (violation) assert.ok(res.status >= 400 && res.status < 500, `(e) a request the document rules out (${violation}) was not refused: ${what}`);
         if (!documented.content) return void assert.equal(res.text, '', `a ${res.status} has no body: ${what}`);
         const type = mediaType(res.headers);
         const media = documented.content[type];
@@ -219,6 +293,7 @@ describe('partner REST facade answers only what its OpenAPI documents say (gener
 
       // the generator reaches both sides of the contract
       assert.ok([...statuses].some((s) => s < 300), `no success among ${[...statuses].join(', ')}`);
+      assert.ok(ruledOut >= 10, `only ${ruledOut} requests the document rules out`);
       for (const status of [400, 401, 422]) assert.ok(statuses.has(status), `no ${status} among ${[...statuses].join(', ')}`);
     });
   }
