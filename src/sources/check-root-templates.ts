@@ -1,6 +1,6 @@
 import { GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import type { FieldBinding, SourceDefinition } from './model.js';
-import { referencesIn, splitPath } from './template.js';
+import { referencesIn, splitPath, type TemplateReference } from './template.js';
 
 type Warn = (line: number | undefined, path: string, message: string) => void;
 
@@ -40,7 +40,7 @@ export function checkRootTemplates(def: SourceDefinition, schema: GraphQLSchema,
 
   for (const binding of def.bindings) {
     if (binding.typeName === 'Query' || binding.typeName === 'Mutation') continue; // {root.…} there is an error already
-    let refs;
+    let refs: TemplateReference[];
     try {
       refs = referencesIn(templatesOf(binding));
     } catch {

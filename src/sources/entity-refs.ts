@@ -88,7 +88,7 @@ export function refResolver(def: SourceDefinition, binding: FieldBinding, type: 
     if (field !== entity.field) at(binding.line, path, `@ref key "${field}" is not ${target}'s key "${entity.field}"`);
     return typeof template === 'string' ? compileTemplate(template) : compileValue(template);
   });
-  const valueOf = templates[0] ?? (() => undefined);
+  const keyOf = templates[0] ?? (() => undefined);
   const nullable = getNullableType(type);
   const list = isListType(nullable);
   const itemNonNull = list ? isNonNullType(nullable.ofType) : isNonNullType(type);
@@ -99,8 +99,8 @@ export function refResolver(def: SourceDefinition, binding: FieldBinding, type: 
   // Resolved on first use: every source of the build has registered its lookups by then.
   let lookup: EntityLookup | null | undefined;
   let own = false;
-  return (root, _args, context) => {
-    const value = valueOf({ root, args: _args, identity: context.identity });
+  return (root, args, context) => {
+    const value = keyOf({ root, args, identity: context.identity });
     if (lookup === undefined) {
       own = ownLookups.has(target);
       lookup = ownLookups.get(target) ?? entityLookups.get(target) ?? null;

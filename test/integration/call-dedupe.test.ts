@@ -25,6 +25,7 @@ type Query {
   team(id: ID!): Team @http(GET: "/teams/{args.id}")
   accountName(id: ID!): String @http(GET: "/accounts/{args.id}", result: "display_name")
   accountPlan(id: ID!): String @http(GET: "/accounts/{args.id}", result: "plan")
+  accountNameFr(id: ID!): String @http(GET: "/accounts/{args.id}", headers: { accept_language: "fr" }, result: "display_name")
 }
 `;
 
@@ -37,7 +38,7 @@ describe('REST: fields sharing one request URL with different result paths', () 
         { method: 'GET', path: '/teams/{id}', handle: (req) => json(200, { id: req.params['id'], owner_id: 'a1' }) },
       ],
       sourceFiles: { 'accounts.graphql': accountsSource },
-      clientSchema: 'type Query { team(id: ID!): Team accountName(id: ID!): String accountPlan(id: ID!): String }\ntype Team { id: ID! ownerName: String ownerPlan: String }',
+      clientSchema: 'type Query { team(id: ID!): Team accountName(id: ID!): String accountPlan(id: ID!): String accountNameFr(id: ID!): String }\ntype Team { id: ID! ownerName: String ownerPlan: String }',
     });
   });
   after(() => app.close());
@@ -55,6 +56,12 @@ describe('REST: fields sharing one request URL with different result paths', () 
     assert.equal(res.body.errors, undefined, res.text);
     assert.deepEqual(res.body.data, { team: { ownerPlan: 'gold', ownerName: 'Ada' } });
     assert.equal(app.backend.calls.count('GET /accounts/{id}'), 1);
+  });
+
+  it('a field with its own call headers (accept-language) is a different call', async () => {
+    const res = await app.query('{ accountName(id: "a1") accountNameFr(id: "a1") }');
+    assert.equal(res.body.errors, undefined, res.text);
+    assert.equal(app.backend.calls.count('GET /accounts/{id}'), 2);
   });
 
   it('different ids stay different calls', async () => {
