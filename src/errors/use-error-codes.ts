@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { GraphQLError, type ExecutionResult } from 'graphql';
+import type { ExecutionResult, GraphQLError } from 'graphql';
 import { errorCodes, isErrorCode } from './codes.js';
 import { createGatewayError, errorCodeOf } from './gateway-error.js';
 

@@ -18,8 +18,9 @@ export function createStaticAsset(contentType: string, load: () => Buffer): Stat
       if (encoding) {
         let pending = encoded.get(encoding);
         if (!pending) {
-          encoded.set(encoding, (pending = compress(raw, encoding, 'once')));
-          pending.catch(() => encoded.delete(encoding));
+          pending = compress(raw, encoding, 'once');
+          encoded.set(encoding, pending);
+          pending.catch(() => encoded.delete(encoding)); // a failure is not cached
         }
         body = await pending;
       }
