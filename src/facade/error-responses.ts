@@ -6,16 +6,29 @@ import type { JsonSchema } from './json-schema.js';
  * The catalogue codes an endpoint can answer with, as problem+json. Their statuses, titles and
  * types come from the catalogue (src/errors/codes.ts); this list only says which apply here.
  */
-const everyEndpoint: readonly ErrorCode[] = [
+const everyEndpoint = [
   // parameters (facade coercion, graphql-js), the operation's limits, a malformed trusted user header
   'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'QUERY_TOO_COMPLEX', 'BAD_REQUEST',
-  'UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'AUTH_UNAVAILABLE',
+  'UNAUTHENTICATED', 'FORBIDDEN', 'AUTH_UNAVAILABLE',
+  // quotas and field limits; a rate-limit store that cannot be reached when the gateway fails closed
+  'RATE_LIMITED', 'RATE_LIMIT_UNAVAILABLE',
   // a null answer; a path parameter that does not fit its segment
   'RESOURCE_NOT_FOUND', 'NOT_FOUND',
-  // the backend's answer (e.g. an unknown or malformed cursor, an order without items: 422)
-  'UPSTREAM_REJECTED', 'UPSTREAM_ERROR', 'UPSTREAM_BAD_RESPONSE', 'UPSTREAM_UNAVAILABLE', 'CIRCUIT_OPEN', 'UPSTREAM_TIMEOUT',
-];
-const withBody: readonly ErrorCode[] = ['LENGTH_REQUIRED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'];
+  // the backend's answer (e.g. an unknown or malformed cursor, an order without items: 422), or a call that cannot be built
+  'UPSTREAM_REJECTED', 'SOURCE_CALL_INVALID', 'UPSTREAM_ERROR', 'UPSTREAM_BAD_RESPONSE', 'UPSTREAM_UNAVAILABLE', 'CIRCUIT_OPEN', 'UPSTREAM_TIMEOUT',
+] as const satisfies readonly ErrorCode[];
+const withBody = ['LENGTH_REQUIRED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'] as const satisfies readonly ErrorCode[];
+
+/**
+ * The codes a documented operation never answers with: METHOD_NOT_ALLOWED (another method on a
+ * documented path is no operation), CSRF_ERROR (GraphQL endpoints only), GRAPHQL_PARSE_FAILED
+ * (stored operations are parsed at load), INTERNAL_SERVER_ERROR (a bug: the property test fails on
+ * it) and CONFIG_INVALID (start-up). A code added to the catalogue fails type-checking here until
+ * it is placed in one of these lists, so the documents cannot silently miss it.
+ */
+type NotFromOperations = 'METHOD_NOT_ALLOWED' | 'CSRF_ERROR' | 'GRAPHQL_PARSE_FAILED' | 'INTERNAL_SERVER_ERROR' | 'CONFIG_INVALID';
+type Unplaced<T extends never> = T;
+export type UnplacedFacadeCodes = Unplaced<Exclude<ErrorCode, (typeof everyEndpoint)[number] | (typeof withBody)[number] | NotFromOperations>>;
 
 const problemRef = { $ref: '#/components/schemas/Problem' };
 const integer = { type: 'integer' };
