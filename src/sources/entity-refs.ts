@@ -111,10 +111,12 @@ export function refResolver(def: SourceDefinition, binding: FieldBinding, type: 
     }
     if (!lookup) return list ? (Array.isArray(value) ? value : [value]).map((k) => ({ [payloadKey]: k })) : { [payloadKey]: value };
     const { source, load } = lookup;
-    const resolveOne = (key: unknown) => load(key, context).then((found) => {
-      if (found === null || found === undefined) return notFound(source, key);
-      return own ? found : { [payloadKey]: key };
-    });
+    const stub = (key: unknown) => ({ [payloadKey]: key });
+    // Another source failing to answer leaves the reference as it was: its key still shows, and the
+    // fields type merging fetches from that source fail with its coded error (the loader keeps it).
+    const resolveOne = own
+      ? (key: unknown) => load(key, context).then((found) => found ?? notFound(source, key))
+      : (key: unknown) => load(key, context).then((found) => (found === null || found === undefined ? notFound(source, key) : stub(key)), () => stub(key));
     return list ? Promise.all((Array.isArray(value) ? value : [value]).map(resolveOne)) : resolveOne(value);
   };
 }

@@ -154,6 +154,21 @@ describe('@ref', () => {
       assert.deepEqual(error.path, ['wishes', 1, 'mustHave']);
       assert.equal(res.body.errors?.length, 1, res.text);
     });
+
+    it('while the catalog fails, references still show their keys and only the catalog fields fail (coded, naming the catalog)', async () => {
+      app.stack.demo.catalog.setFault('error');
+      try {
+        const ids = await app.query('{ wishes { product { id } } }');
+        assert.equal(ids.body.errors, undefined, ids.text);
+        assert.deepEqual(ids.body.data, { wishes: [{ product: { id: 'p1' } }, { product: { id: 'p404' } }] });
+        const names = await app.query('{ wishes { note product { name } } }');
+        assert.ok(names.body.errors?.length, names.text);
+        for (const error of names.body.errors ?? []) assert.equal(error.extensions?.source, 'catalog', names.text);
+        assert.equal(errorsWithCode(names.body, 'INTERNAL_SERVER_ERROR').length, 0, names.text);
+      } finally {
+        app.stack.demo.catalog.setFault(null);
+      }
+    });
   });
 });
 
