@@ -2,8 +2,11 @@
 // validated per file and across clients.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createFixtureConfig, type FixtureConfig } from '../helpers/fixture-config.js';
-import { startStack, type Stack } from '../helpers/gateway.js';
+import { asPartner, repoRoot, startStack, type Stack } from '../helpers/gateway.js';
 import { runCli } from '../helpers/run-cli.js';
 import { productById } from '../../demo/data.js';
 
@@ -40,6 +43,24 @@ describe('a client served at the path client.yaml gives', () => {
     assert.equal((await post(`${stack.url}/kiosk/graphql`)).status, 200);
     assert.deepEqual(stack.gateway.current().clients.map((c) => c.definition.endpoint).sort(), ['/graphql', '/kiosk/graphql']);
   });
+});
+
+it('a client with a REST facade keeps it under /<client>/ when its GraphQL endpoint moves to /graphql', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'facet-path-'));
+  for (const part of ['schema', 'clients']) cpSync(join(repoRoot, part), join(dir, part), { recursive: true });
+  const partnerYaml = join(dir, 'clients', 'partner', 'client.yaml');
+  writeFileSync(partnerYaml, `path: /graphql\n${readFileSync(partnerYaml, 'utf8')}`);
+  const stack = await startStack({ dir });
+  try {
+    const graphql = await fetch(`${stack.url}/graphql`, { method: 'POST', headers: { ...asPartner(), 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ order(id: "o1") { id } }' }) });
+    assert.deepEqual(await graphql.json(), { data: { order: { id: 'o1' } } });
+    const rest = await fetch(`${stack.url}/partner/v2/orders/o1`, { headers: asPartner() });
+    assert.equal(rest.status, 200);
+    assert.equal((await rest.json() as { id: string }).id, 'o1');
+  } finally {
+    await stack.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 describe('facet check refuses endpoint paths', () => {
