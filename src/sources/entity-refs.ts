@@ -96,28 +96,31 @@ export function refResolver(def: SourceDefinition, binding: FieldBinding, type: 
     ? createGatewayError('RESOURCE_NOT_FOUND', { message: `${target} ${JSON.stringify(key)} (${path}) does not exist`, source, extensions: { key } })
     : null);
 
-  // Resolved on first use: every source of the build has registered its lookups by then.
-  let lookup: EntityLookup | null | undefined;
-  let own = false;
+  const stub = (key: unknown) => ({ [payloadKey]: key });
+  type ResolveOne = (key: unknown, context: SourceCallContext) => unknown;
+  const throughLookup = (): ResolveOne | null => {
+    const own = ownLookups.get(target);
+    if (own) return (key, context) => own.load(key, context).then((found) => found ?? notFound(own.source, key));
+    const other = entityLookups.get(target);
+    if (!other) return null;
+    // Another source failing to answer leaves the reference as it was: its key still shows, and the
+    // fields type merging fetches from that source fail with its coded error (the loader keeps it).
+    return (key, context) => other.load(key, context).then((found) => (found === null || found === undefined ? notFound(other.source, key) : stub(key)), () => stub(key));
+  };
+
+  // Bound on first use: every source of the build has registered its lookups by then.
+  let resolveOne: ResolveOne | null | undefined;
   return (root, args, context) => {
     const value = keyOf({ root, args, identity: context.identity });
-    if (lookup === undefined) {
-      own = ownLookups.has(target);
-      lookup = ownLookups.get(target) ?? entityLookups.get(target) ?? null;
-    }
+    if (resolveOne === undefined) resolveOne = throughLookup();
     if (value === null || value === undefined) {
       if (list) return [];
       return itemNonNull ? createGatewayError('RESOURCE_NOT_FOUND', { message: `${path} has no ${target} key`, source: def.name }) : null;
     }
-    if (!lookup) return list ? (Array.isArray(value) ? value : [value]).map((k) => ({ [payloadKey]: k })) : { [payloadKey]: value };
-    const { source, load } = lookup;
-    const stub = (key: unknown) => ({ [payloadKey]: key });
-    // Another source failing to answer leaves the reference as it was: its key still shows, and the
-    // fields type merging fetches from that source fail with its coded error (the loader keeps it).
-    const resolveOne = own
-      ? (key: unknown) => load(key, context).then((found) => found ?? notFound(source, key))
-      : (key: unknown) => load(key, context).then((found) => (found === null || found === undefined ? notFound(source, key) : stub(key)), () => stub(key));
-    return list ? Promise.all((Array.isArray(value) ? value : [value]).map(resolveOne)) : resolveOne(value);
+    if (!list) return resolveOne ? resolveOne(value, context) : stub(value);
+    const keys = Array.isArray(value) ? value : [value];
+    const one = resolveOne;
+    return one ? Promise.all(keys.map((key) => one(key, context))) : keys.map(stub);
   };
 }
 
