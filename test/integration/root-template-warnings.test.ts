@@ -6,7 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { createFixtureConfig, type FixtureConfig } from '../helpers/fixture-config.js';
 import { runCli, repoRoot } from '../helpers/run-cli.js';
 import { captureLog } from '../helpers/captured-log.js';
-import { startGateway } from '../../src/server/index.js';
+import { buildGateway, startGateway } from '../../src/server/index.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const source = /* GraphQL */ `extend schema @source(name: "library", protocol: REST, url: "\${BACKEND_URL:-http://127.0.0.1:9}")
 
@@ -68,5 +70,25 @@ describe('{root.…} naming a field the parent does not declare', () => {
     const result = await runCli(['check', '--dir', repoRoot]);
     assert.equal(result.code, 0, result.stderr);
     assert.doesNotMatch(result.stderr, /warning/);
+  });
+});
+
+describe('{root.…} in a gRPC source', () => {
+  it('is checked against the proto message of the same name: a typo warns, the proto3 JSON name does not', async () => {
+    const orders = readFileSync(join(repoRoot, 'schema', 'orders.graphql'), 'utf8');
+    assert.ok(orders.includes('{root.productId}'));
+    const fixture = createFixtureConfig({
+      sources: ['orders.proto', 'catalog.graphql', 'users.graphql'],
+      sourceFiles: { 'orders.graphql': orders.replace('{root.productId}', '{root.productID}') },
+      clients: { app: { schema: 'type Query { order(id: ID!): Order }\ntype Order { id: ID! }' } },
+    });
+    try {
+      const built = buildGateway(fixture.dir, {});
+      await built.close();
+      assert.deepEqual(built.warnings.map((w) => [w.file, w.path]), [['schema/orders.graphql', 'OrderItem.product']]);
+      assert.match(built.warnings[0]?.message ?? '', /\{root\.productID\} names "productID", which OrderItem has no field for/);
+    } finally {
+      fixture.cleanup();
+    }
   });
 });
