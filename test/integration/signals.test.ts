@@ -22,7 +22,7 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
 async function stopsOnSigterm(server: ServerProcess, inFlight: (url: string) => Promise<{ status: number; text: string }>): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   const url = await server.url;
   const answer = inFlight(url);
-  await sleep(150); // the request has reached the slow backend
+  await sleep(300); // the request has reached the slow backend
   process.kill(server.child.pid!, 'SIGTERM');
   const { status, text } = await answer;
   assert.equal(status, 200, text);
@@ -33,11 +33,11 @@ async function stopsOnSigterm(server: ServerProcess, inFlight: (url: string) => 
 }
 
 /**
- * Slow demo backends (600 ms a call) and a one-client configuration folder, then the server that
+ * Slow demo backends (1 s a call) and a one-client configuration folder, then the server that
  * `spawn` starts over them (given the folder and the backends' environment); all cleaned up after.
  */
 async function withFacetOverFixture(spawn: (dir: string, env: Record<string, string | undefined>) => ServerProcess, test: (server: ServerProcess) => Promise<void>): Promise<void> {
-  const demo = await startDemo({ ports: EPHEMERAL_PORTS, latencyMs: 600 });
+  const demo = await startDemo({ ports: EPHEMERAL_PORTS, latencyMs: 1000 });
   const config = createFixtureConfig({ sources: ['catalog.graphql'], clients: { shop: { schema: shopSchema } } });
   const server = spawn(config.dir, { ...demo.env, REDIS_URL: undefined });
   try {
@@ -59,11 +59,11 @@ describe('stopping on SIGTERM', { timeout: 40_000 }, () => {
   });
 
   it('with a readiness delay, /readyz answers 503 to new connections during the drain, then the process exits 0', async () => {
-    await withFacetOverFixture((dir, env) => spawnServer(process.execPath, [facetBin, 'start', '--dir', dir, '--port', '0', '--readiness-delay', '400'], env), async (server) => {
+    await withFacetOverFixture((dir, env) => spawnServer(process.execPath, [facetBin, 'start', '--dir', dir, '--port', '0', '--readiness-delay', '600'], env), async (server) => {
       assert.equal((await fetch(`${await server.url}/readyz`)).status, 200);
       const exit = await stopsOnSigterm(server, async (url) => {
         const answer = askShop(url);
-        await sleep(250); // SIGTERM has arrived (150 ms); the listener is still open
+        await sleep(450); // SIGTERM has arrived (300 ms); the listener stays open until 900 ms
         const readiness = await fetch(`${url}/readyz`, { headers: { connection: 'close' } });
         assert.equal(readiness.status, 503, 'not ready while draining');
         return answer;
@@ -73,7 +73,7 @@ describe('stopping on SIGTERM', { timeout: 40_000 }, () => {
   });
 
   it('npm start (demo backends and gateway) drains an in-flight request and exits 0', async () => {
-    const server = spawnServer('npm', ['start'], { PORT: '0', DEMO_LATENCY_MS: '600', REDIS_URL: undefined });
+    const server = spawnServer('npm', ['start'], { PORT: '0', DEMO_LATENCY_MS: '1000', REDIS_URL: undefined });
     try {
       const exit = await stopsOnSigterm(server, (url) => post(`${url}/partner/graphql`, { query: '{ order(id: "o1") { id } }' }, asPartner()));
       assert.deepEqual(exit, { code: 0, signal: null });
