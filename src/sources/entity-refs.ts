@@ -15,10 +15,13 @@ import { compileTemplate, compileValue } from './template.js';
  * source, the merge lookup answers null for an unknown key and stitching keeps the stub, whose
  * non-null fields then fail (a masked error); for a type of the same source there is no merge at
  * all, so the lookup is never called. So the reference itself asks the entity's lookup, through
- * the same per-request DataLoader the merge uses (no extra upstream call; keys of one request are
- * still batched together): an unknown key gives null (or RESOURCE_NOT_FOUND for a non-null
- * reference). A same-source reference returns the entity's payload; another source's returns the
- * stub, and stitching fetches the other fields from the loader's cache.
+ * the same per-request DataLoader the merge uses (keys of one request are still batched together,
+ * and the merge finds the answer cached): an unknown key gives null (or RESOURCE_NOT_FOUND for a
+ * non-null reference). A same-source reference returns the entity's payload; another source's
+ * returns the stub, and stitching fetches the other fields from the loader's cache. The price: a
+ * reference to another source's entity selected for its key alone still costs that lookup.
+ * (Marking the stub after the merge instead would need a wrapper on every stitched schema's
+ * entity fields, graph and client schemas alike, and a reliance on stitching internals.)
  */
 
 /** Resolves one entity's payload by key; null when the backend has no such entity. */
