@@ -8,7 +8,12 @@ const autocannon = createRequire(import.meta.url).resolve('autocannon/autocannon
 
 export const homeQuery = `{ home { me { id name tier } recentOrders(last: 10) { id status createdAt totalCents currency items { quantity product { id name priceCents currency } } } recommended(limit: 10) { reason product { id name priceCents currency } } } }`;
 
-export interface LoadResult { requests: { average: number; total: number }; latency: { p50: number; p99: number; average: number; max: number }; errors: number; non2xx: number }
+export interface LoadResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number; max: number };
+  errors: number;
+  non2xx: number;
+}
 
 export interface LoadOptions {
   url: string;
@@ -20,11 +25,27 @@ export interface LoadOptions {
 }
 
 export async function load(options: LoadOptions): Promise<LoadResult> {
-  const args = [autocannon, '-c', String(options.connections), '-d', String(options.seconds), '-j', '-H', 'content-type=application/json', '-H', 'x-user-id=u1', '-H', `authorization=Bearer ${options.token}`];
+  const args = [
+    autocannon,
+    '-c',
+    String(options.connections),
+    '-d',
+    String(options.seconds),
+    '-j',
+    '-H',
+    'content-type=application/json',
+    '-H',
+    'x-user-id=u1',
+    '-H',
+    `authorization=Bearer ${options.token}`,
+  ];
   // BENCH_ACCEPT_ENCODING="br, gzip" measures answers compressed (the aggregator never compresses)
   const acceptEncoding = process.env['BENCH_ACCEPT_ENCODING'];
   if (acceptEncoding) args.push('-H', `accept-encoding=${acceptEncoding}`);
   if (options.body) args.push('-m', 'POST', '-b', options.body);
-  const { stdout } = await promisify(execFile)(process.execPath, [...args, options.url], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)(process.execPath, [...args, options.url], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return JSON.parse(stdout) as LoadResult;
 }

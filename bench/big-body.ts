@@ -33,7 +33,13 @@ function configFolder(): { dir: string; cleanup: () => void } {
   const copy = benchConfigDir(repoRoot);
   if (catalogLimit) {
     const catalog = join(copy.dir, 'schema', 'catalog.graphql');
-    writeFileSync(catalog, readFileSync(catalog, 'utf8').replace('timeoutMs: 2000)', `timeoutMs: 2000, maxResponseBytes: ${Number(catalogLimit)})`));
+    writeFileSync(
+      catalog,
+      readFileSync(catalog, 'utf8').replace(
+        'timeoutMs: 2000)',
+        `timeoutMs: 2000, maxResponseBytes: ${Number(catalogLimit)})`,
+      ),
+    );
   }
   return copy;
 }
@@ -48,12 +54,19 @@ const url = `${gateway.url}/mobile/graphql`;
 const body = JSON.stringify({ query: homeQuery });
 hugeJsonBody(); // built before measuring: the demo's copy is not the gateway's cost
 
-interface Phase { result: LoadResult; maxRssMb: number; maxLoopDelayMs: number; hugeServed: number }
+interface Phase {
+  result: LoadResult;
+  maxRssMb: number;
+  maxLoopDelayMs: number;
+  hugeServed: number;
+}
 
 /** One load run; `disturb` runs alongside (it sets the faults). RSS sampled every 50 ms. */
 async function phase(disturb: () => Promise<number>): Promise<Phase> {
   let maxRss = 0;
-  const sampler = setInterval(() => { maxRss = Math.max(maxRss, process.memoryUsage().rss); }, 50);
+  const sampler = setInterval(() => {
+    maxRss = Math.max(maxRss, process.memoryUsage().rss);
+  }, 50);
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   const [result, hugeServed] = await Promise.all([load({ url, body, seconds, connections, token }), disturb()]);
@@ -82,11 +95,16 @@ await load({ url, body, seconds: warmup, connections, token });
 const quiet = await phase(async () => 0);
 const disturbed = await phase(hugeBodies);
 
-const row = (name: string, p: Phase) => `${name.padEnd(34)} ${p.result.requests.average.toFixed(0).padStart(5)} req/s   p50 ${String(p.result.latency.p50).padStart(4)} ms   p99 ${String(p.result.latency.p99).padStart(4)} ms   max ${String(p.result.latency.max).padStart(5)} ms   event-loop max ${p.maxLoopDelayMs.toFixed(0).padStart(4)} ms   RSS max ${p.maxRssMb.toFixed(0)} MB   non-2xx ${p.result.non2xx + p.result.errors}`;
-console.log(`\nmobile home — ${connections} connections, ${seconds} s after ${warmup} s warm-up, catalog maxResponseBytes ${catalogLimit ?? 'as configured'}, node ${process.version}\n`);
+const row = (name: string, p: Phase) =>
+  `${name.padEnd(34)} ${p.result.requests.average.toFixed(0).padStart(5)} req/s   p50 ${String(p.result.latency.p50).padStart(4)} ms   p99 ${String(p.result.latency.p99).padStart(4)} ms   max ${String(p.result.latency.max).padStart(5)} ms   event-loop max ${p.maxLoopDelayMs.toFixed(0).padStart(4)} ms   RSS max ${p.maxRssMb.toFixed(0)} MB   non-2xx ${p.result.non2xx + p.result.errors}`;
+console.log(
+  `\nmobile home — ${connections} connections, ${seconds} s after ${warmup} s warm-up, catalog maxResponseBytes ${catalogLimit ?? 'as configured'}, node ${process.version}\n`,
+);
 console.log(row('undisturbed', quiet));
 console.log(row(`with ${disturbed.hugeServed} x 15 MB catalog answer(s)`, disturbed));
-console.log(`\np99 ratio ${(disturbed.result.latency.p99 / quiet.result.latency.p99).toFixed(2)} (must stay < 2), RSS ratio ${(disturbed.maxRssMb / quiet.maxRssMb).toFixed(2)} (must stay < 1.5)`);
+console.log(
+  `\np99 ratio ${(disturbed.result.latency.p99 / quiet.result.latency.p99).toFixed(2)} (must stay < 2), RSS ratio ${(disturbed.maxRssMb / quiet.maxRssMb).toFixed(2)} (must stay < 1.5)`,
+);
 await gateway.close();
 await demo.close();
 config.cleanup();

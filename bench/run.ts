@@ -19,7 +19,8 @@ const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 20);
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const warmup = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 3);
 const latencyMs = Number(process.env['DEMO_LATENCY_MS'] ?? 0);
-const load = (url: string, body: string | undefined, duration: number, token: string) => loadWith({ url, body, seconds: duration, connections, token });
+const load = (url: string, body: string | undefined, duration: number, token: string) =>
+  loadWith({ url, body, seconds: duration, connections, token });
 
 const demo = await startDemo({ ports: EPHEMERAL_PORTS, latencyMs });
 const env = { ...process.env, ...demo.env };
@@ -31,14 +32,23 @@ const backends = [demo.users, demo.catalog, demo.orders, demo.recommendations];
 const body = JSON.stringify({ query: homeQuery });
 
 const rows: string[] = [];
-for (const [name, url, payload] of [['facet mobile home', `${gateway.url}/mobile/graphql`, body], ['hand-written aggregator', baseline.url, undefined]] as const) {
+for (const [name, url, payload] of [
+  ['facet mobile home', `${gateway.url}/mobile/graphql`, body],
+  ['hand-written aggregator', baseline.url, undefined],
+] as const) {
   await load(url, payload, warmup, token);
   demo.resetCounters();
   const r = await load(url, payload, seconds, token);
-  const calls = Object.fromEntries(backends.map((b) => [b.name, (b.calls.total() / Math.max(1, r.requests.total)).toFixed(2)]));
-  rows.push(`${name.padEnd(24)} ${r.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   errors ${r.errors + r.non2xx}   upstream calls/query ${JSON.stringify(calls)}`);
+  const calls = Object.fromEntries(
+    backends.map((b) => [b.name, (b.calls.total() / Math.max(1, r.requests.total)).toFixed(2)]),
+  );
+  rows.push(
+    `${name.padEnd(24)} ${r.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   errors ${r.errors + r.non2xx}   upstream calls/query ${JSON.stringify(calls)}`,
+  );
 }
-console.log(`\nmobile home query — ${connections} connections, ${seconds} s after ${warmup} s warm-up, backend latency ${latencyMs} ms, node ${process.version}\n`);
+console.log(
+  `\nmobile home query — ${connections} connections, ${seconds} s after ${warmup} s warm-up, backend latency ${latencyMs} ms, node ${process.version}\n`,
+);
 for (const row of rows) console.log(row);
 await baseline.close();
 await gateway.close();

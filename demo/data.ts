@@ -8,20 +8,61 @@
 export type Tier = 'basic' | 'gold' | 'platinum';
 export type OrderStatus = 'PLACED' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
 
-export interface User { id: string; name: string; email: string; tier: Tier; created_at: string }
-export interface PaymentMethod { id: string; brand: string; last4: string; expires: string }
+export interface User {
+  id: string;
+  name: string;
+  email: string;
+  tier: Tier;
+  created_at: string;
+}
+export interface PaymentMethod {
+  id: string;
+  brand: string;
+  last4: string;
+  expires: string;
+}
 export interface Product {
-  id: string; name: string; description: string; price_cents: number;
-  currency: 'EUR'; category: string; tags: string[];
+  id: string;
+  name: string;
+  description: string;
+  price_cents: number;
+  currency: 'EUR';
+  category: string;
+  tags: string[];
 }
-export interface Review { id: string; rating: number; title: string; body: string; author_id: string; created_at: string }
-export interface Stock { product_id: string; available: number; reserved: number; warehouse: string }
-export interface OrderItem { product_id: string; quantity: number; unit_price_cents: number }
+export interface Review {
+  id: string;
+  rating: number;
+  title: string;
+  body: string;
+  author_id: string;
+  created_at: string;
+}
+export interface Stock {
+  product_id: string;
+  available: number;
+  reserved: number;
+  warehouse: string;
+}
+export interface OrderItem {
+  product_id: string;
+  quantity: number;
+  unit_price_cents: number;
+}
 export interface Order {
-  id: string; user_id: string; status: OrderStatus; created_at: string;
-  total_cents: number; currency: string; items: OrderItem[];
+  id: string;
+  user_id: string;
+  status: OrderStatus;
+  created_at: string;
+  total_cents: number;
+  currency: string;
+  items: OrderItem[];
 }
-export interface Recommendation { product_id: string; score: number; reason: string }
+export interface Recommendation {
+  product_id: string;
+  score: number;
+  reason: string;
+}
 
 export const USER_COUNT = 100;
 export const PRODUCT_COUNT = 200;
@@ -74,8 +115,42 @@ const num = (id: string): number => Number(id.slice(1));
 
 // ---------------------------------------------------------------- users
 
-const FIRST = ['Ada', 'Ben', 'Chloe', 'David', 'Elena', 'Farid', 'Greta', 'Hugo', 'Ines', 'Jonas', 'Kira', 'Luca', 'Mona', 'Nils', 'Olga', 'Pablo', 'Quinn', 'Rosa', 'Sami', 'Tara'];
-const LAST = ['Novak', 'Schmidt', 'Rossi', 'Dubois', 'Jansen', 'Kowalski', 'Silva', 'Berg', 'Moreau', 'Fischer', 'Lind', 'Costa'];
+const FIRST = [
+  'Ada',
+  'Ben',
+  'Chloe',
+  'David',
+  'Elena',
+  'Farid',
+  'Greta',
+  'Hugo',
+  'Ines',
+  'Jonas',
+  'Kira',
+  'Luca',
+  'Mona',
+  'Nils',
+  'Olga',
+  'Pablo',
+  'Quinn',
+  'Rosa',
+  'Sami',
+  'Tara',
+];
+const LAST = [
+  'Novak',
+  'Schmidt',
+  'Rossi',
+  'Dubois',
+  'Jansen',
+  'Kowalski',
+  'Silva',
+  'Berg',
+  'Moreau',
+  'Fischer',
+  'Lind',
+  'Costa',
+];
 const TIERS: readonly Tier[] = ['basic', 'basic', 'basic', 'gold', 'gold', 'platinum'];
 
 export const USERS: readonly User[] = Array.from({ length: USER_COUNT }, (_, i) => {
@@ -94,16 +169,18 @@ export const USERS: readonly User[] = Array.from({ length: USER_COUNT }, (_, i) 
 });
 
 const BRANDS = ['visa', 'mastercard', 'amex', 'paypal', 'sepa'];
-const PAYMENT_METHODS = new Map<string, PaymentMethod[]>(USERS.map((u) => {
-  const r = rng(`pay:${u.id}`);
-  const list = Array.from({ length: int(r, 1, 3) }, (_, k) => ({
-    id: `pm_${u.id}_${k + 1}`,
-    brand: pick(r, BRANDS),
-    last4: pad(int(r, 0, 9999), 4),
-    expires: `${pad(int(r, 1, 12), 2)}/${int(r, 27, 31)}`,
-  }));
-  return [u.id, list];
-}));
+const PAYMENT_METHODS = new Map<string, PaymentMethod[]>(
+  USERS.map((u) => {
+    const r = rng(`pay:${u.id}`);
+    const list = Array.from({ length: int(r, 1, 3) }, (_, k) => ({
+      id: `pm_${u.id}_${k + 1}`,
+      brand: pick(r, BRANDS),
+      last4: pad(int(r, 0, 9999), 4),
+      expires: `${pad(int(r, 1, 12), 2)}/${int(r, 27, 31)}`,
+    }));
+    return [u.id, list];
+  }),
+);
 
 // ---------------------------------------------------------------- products
 
@@ -118,7 +195,20 @@ const CATEGORIES: Readonly<Record<string, readonly string[]>> = {
   Clothing: ['Rain Jacket', 'Wool Socks', 'Scarf', 'Beanie', 'Hoodie'],
 };
 const CATEGORY_NAMES = Object.keys(CATEGORIES);
-const ADJECTIVES = ['Classic', 'Compact', 'Deluxe', 'Eco', 'Ergonomic', 'Nordic', 'Pro', 'Rustic', 'Smart', 'Urban', 'Vintage', 'Lightweight'];
+const ADJECTIVES = [
+  'Classic',
+  'Compact',
+  'Deluxe',
+  'Eco',
+  'Ergonomic',
+  'Nordic',
+  'Pro',
+  'Rustic',
+  'Smart',
+  'Urban',
+  'Vintage',
+  'Lightweight',
+];
 const MATERIALS = ['Bamboo', 'Steel', 'Cotton', 'Ceramic', 'Oak', 'Recycled', 'Carbon', 'Linen'];
 const TAGS = ['bestseller', 'new', 'eco', 'gift', 'sale', 'limited', 'handmade', 'premium'];
 
@@ -130,7 +220,9 @@ export const PRODUCTS: readonly Product[] = Array.from({ length: PRODUCT_COUNT }
   const adjective = pick(r, ADJECTIVES);
   const material = pick(r, MATERIALS);
   const name = `${adjective} ${material} ${noun}`;
-  const tags = shuffled(r, TAGS).slice(0, int(r, 1, 3)).sort();
+  const tags = shuffled(r, TAGS)
+    .slice(0, int(r, 1, 3))
+    .sort();
   return {
     id,
     name,
@@ -142,27 +234,50 @@ export const PRODUCTS: readonly Product[] = Array.from({ length: PRODUCT_COUNT }
   };
 });
 
-const REVIEW_TITLES = ['Great value', 'Does the job', 'Not what I expected', 'Love it', 'Solid quality', 'Would buy again', 'Meh', 'Arrived damaged'];
-const REVIEW_BODIES = ['Works exactly as described.', 'Good for the price, shipping was fast.', 'Quality could be better.', 'Exceeded my expectations.', 'Using it every day now.', 'Returned it after a week.'];
+const REVIEW_TITLES = [
+  'Great value',
+  'Does the job',
+  'Not what I expected',
+  'Love it',
+  'Solid quality',
+  'Would buy again',
+  'Meh',
+  'Arrived damaged',
+];
+const REVIEW_BODIES = [
+  'Works exactly as described.',
+  'Good for the price, shipping was fast.',
+  'Quality could be better.',
+  'Exceeded my expectations.',
+  'Using it every day now.',
+  'Returned it after a week.',
+];
 const WAREHOUSES = ['BER-1', 'AMS-2', 'MAD-1', 'WAW-3'];
 
-const REVIEWS = new Map<string, Review[]>(PRODUCTS.map((p) => {
-  const r = rng(`reviews:${p.id}`);
-  const list = Array.from({ length: int(r, 0, 6) }, (_, k) => ({
-    id: `r_${p.id}_${k + 1}`,
-    rating: int(r, 1, 5),
-    title: pick(r, REVIEW_TITLES),
-    body: pick(r, REVIEW_BODIES),
-    author_id: `u${int(r, 1, USER_COUNT)}`,
-    created_at: iso(Date.UTC(2025, 0, 1) + int(r, 0, 500) * 86_400_000 + int(r, 0, 86_399) * 1000),
-  }));
-  return [p.id, list];
-}));
+const REVIEWS = new Map<string, Review[]>(
+  PRODUCTS.map((p) => {
+    const r = rng(`reviews:${p.id}`);
+    const list = Array.from({ length: int(r, 0, 6) }, (_, k) => ({
+      id: `r_${p.id}_${k + 1}`,
+      rating: int(r, 1, 5),
+      title: pick(r, REVIEW_TITLES),
+      body: pick(r, REVIEW_BODIES),
+      author_id: `u${int(r, 1, USER_COUNT)}`,
+      created_at: iso(Date.UTC(2025, 0, 1) + int(r, 0, 500) * 86_400_000 + int(r, 0, 86_399) * 1000),
+    }));
+    return [p.id, list];
+  }),
+);
 
-const STOCK = new Map<string, Stock>(PRODUCTS.map((p) => {
-  const r = rng(`stock:${p.id}`);
-  return [p.id, { product_id: p.id, available: int(r, 0, 250), reserved: int(r, 0, 20), warehouse: pick(r, WAREHOUSES) }];
-}));
+const STOCK = new Map<string, Stock>(
+  PRODUCTS.map((p) => {
+    const r = rng(`stock:${p.id}`);
+    return [
+      p.id,
+      { product_id: p.id, available: int(r, 0, 250), reserved: int(r, 0, 20), warehouse: pick(r, WAREHOUSES) },
+    ];
+  }),
+);
 
 // ---------------------------------------------------------------- orders
 
@@ -267,7 +382,9 @@ export function normalizeLimit(value: unknown, def: number, max: number): number
 /** Case-insensitive substring match on name or category, catalog order; limit default 10, max 50. */
 export function searchProducts(q: string, limit?: number): { items: Product[]; total: number } {
   const needle = q.toLowerCase();
-  const hits = PRODUCTS.filter((p) => p.name.toLowerCase().includes(needle) || p.category.toLowerCase().includes(needle));
+  const hits = PRODUCTS.filter(
+    (p) => p.name.toLowerCase().includes(needle) || p.category.toLowerCase().includes(needle),
+  );
   return { items: hits.slice(0, normalizeLimit(limit, 10, 50)), total: hits.length };
 }
 
@@ -280,7 +397,10 @@ function buildRecommendations(userId: string): Recommendation[] {
   const owned = distinctProductsOfUser(userId);
   const ownedSet = new Set(owned);
   const again = shuffled(r, owned).slice(0, BUY_AGAIN_SLOTS.length);
-  const fresh = shuffled(r, PRODUCTS.filter((p) => !ownedSet.has(p.id)));
+  const fresh = shuffled(
+    r,
+    PRODUCTS.filter((p) => !ownedSet.has(p.id)),
+  );
   const out: Recommendation[] = [];
   let a = 0;
   let f = 0;
@@ -294,7 +414,11 @@ function buildRecommendations(userId: string): Recommendation[] {
     }
     const p = fresh[f++];
     if (!p) break;
-    out.push({ product_id: p.id, score, reason: pick(r, [`popular in ${p.category}`, 'customers also viewed', 'trending now']) });
+    out.push({
+      product_id: p.id,
+      score,
+      reason: pick(r, [`popular in ${p.category}`, 'customers also viewed', 'trending now']),
+    });
   }
   return out;
 }

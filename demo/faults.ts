@@ -10,7 +10,13 @@ export const FAULTS: readonly Fault[] = ['error', 'malformed', 'hang', 'unavaila
 let hugeBody: string | undefined;
 /** About 15 MB of valid JSON shaped like a product list (built once). */
 export function hugeJsonBody(): string {
-  hugeBody ??= JSON.stringify({ items: Array.from({ length: 60_000 }, (_, i) => ({ id: `p${i}`, name: `Product ${i}`, description: 'x'.repeat(200) })) });
+  hugeBody ??= JSON.stringify({
+    items: Array.from({ length: 60_000 }, (_, i) => ({
+      id: `p${i}`,
+      name: `Product ${i}`,
+      description: 'x'.repeat(200),
+    })),
+  });
   return hugeBody;
 }
 

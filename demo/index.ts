@@ -42,8 +42,18 @@ export interface Demo {
   close(): Promise<void>;
 }
 
-export const DEFAULT_PORTS: Readonly<Record<BackendName, number>> = { users: 4101, catalog: 4102, orders: 4201, recommendations: 4202 };
-export const EPHEMERAL_PORTS: Readonly<Record<BackendName, number>> = { users: 0, catalog: 0, orders: 0, recommendations: 0 };
+export const DEFAULT_PORTS: Readonly<Record<BackendName, number>> = {
+  users: 4101,
+  catalog: 4102,
+  orders: 4201,
+  recommendations: 4202,
+};
+export const EPHEMERAL_PORTS: Readonly<Record<BackendName, number>> = {
+  users: 0,
+  catalog: 0,
+  orders: 0,
+  recommendations: 0,
+};
 
 const STARTERS: Record<BackendName, (o: { host: string; port: number; latencyMs?: number }) => Promise<DemoBackend>> = {
   users: startUsers,
@@ -55,10 +65,12 @@ const STARTERS: Record<BackendName, (o: { host: string; port: number; latencyMs?
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const host = options.host ?? '127.0.0.1';
   const names = Object.keys(STARTERS) as BackendName[];
-  const results = await Promise.allSettled(names.map((name) => {
-    const opts = { host, port: options.ports?.[name] ?? DEFAULT_PORTS[name] };
-    return STARTERS[name](options.latencyMs === undefined ? opts : { ...opts, latencyMs: options.latencyMs });
-  }));
+  const results = await Promise.allSettled(
+    names.map((name) => {
+      const opts = { host, port: options.ports?.[name] ?? DEFAULT_PORTS[name] };
+      return STARTERS[name](options.latencyMs === undefined ? opts : { ...opts, latencyMs: options.latencyMs });
+    }),
+  );
   const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {

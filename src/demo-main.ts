@@ -20,9 +20,15 @@ try {
     watch: process.env['FACET_WATCH'] === '1',
     readinessDelayMs: Number(process.env['FACET_READINESS_DELAY_MS'] ?? 0) || 0,
   });
-  installShutdownHandlers(async () => { await gateway.close(); await demo.close(); });
-  console.log(`Facet demo listening on ${gateway.url}  (backends: ${Object.values(demo.env).join(', ')}${latencyMs ? `, ${latencyMs} ms latency` : ''})`);
-  for (const client of gateway.current().clients) console.log(`  ${client.definition.name.padEnd(8)} ${gateway.url}${client.definition.endpoint}`);
+  installShutdownHandlers(async () => {
+    await gateway.close();
+    await demo.close();
+  });
+  console.log(
+    `Facet demo listening on ${gateway.url}  (backends: ${Object.values(demo.env).join(', ')}${latencyMs ? `, ${latencyMs} ms latency` : ''})`,
+  );
+  for (const client of gateway.current().clients)
+    console.log(`  ${client.definition.name.padEnd(8)} ${gateway.url}${client.definition.endpoint}`);
   console.log(`  health   ${gateway.url}/healthz    metrics ${gateway.url}/metrics`);
 } catch (error) {
   if (error instanceof ConfigError) for (const p of error.problems) console.error(formatProblem(p));

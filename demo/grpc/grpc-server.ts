@@ -9,22 +9,35 @@ import type { DemoBackend } from '../index.js';
 import { displayHost } from '../rest/http-server.js';
 
 /** proto-loader options of the demo servers: snake_case field names on the wire objects. */
-export const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true };
+export const LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+};
 
 /** Client constructor (its `.service` is the service definition) of `serviceName` in the proto at `protoUrl`. */
 export function loadServiceClient(protoUrl: URL, serviceName: string): grpc.ServiceClientConstructor {
   const definition = protoLoader.loadSync(fileURLToPath(protoUrl), LOADER_OPTIONS);
   let node: unknown = grpc.loadPackageDefinition(definition);
   for (const part of serviceName.split('.')) {
-    node = node !== null && typeof node === 'object' || typeof node === 'function' ? (node as Record<string, unknown>)[part] : undefined;
+    node =
+      (node !== null && typeof node === 'object') || typeof node === 'function'
+        ? (node as Record<string, unknown>)[part]
+        : undefined;
   }
-  if (typeof node !== 'function' || !('service' in node)) throw new Error(`service ${serviceName} not found in ${protoUrl.href}`);
+  if (typeof node !== 'function' || !('service' in node))
+    throw new Error(`service ${serviceName} not found in ${protoUrl.href}`);
   return node as grpc.ServiceClientConstructor;
 }
 
 /** Throw from a handler to answer with a gRPC status. */
 export class GrpcError extends Error {
-  constructor(readonly code: grpc.status, message: string) {
+  constructor(
+    readonly code: grpc.status,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -94,7 +107,8 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<DemoBack
   const bindHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${bindHost}:${opts.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
-      err ? reject(err) : resolve(bound));
+      err ? reject(err) : resolve(bound),
+    );
   });
 
   let closing: Promise<void> | undefined;

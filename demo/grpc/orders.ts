@@ -2,8 +2,15 @@
 // seeded from data.ts; CreateOrder appends to this instance's store only.
 import * as grpc from '@grpc/grpc-js';
 import {
-  CREATED_ORDERS_EPOCH, ORDERS, compareNewestFirst, normalizeLimit, orderTotal, productById, userById,
-  type Order, type OrderItem,
+  CREATED_ORDERS_EPOCH,
+  ORDERS,
+  compareNewestFirst,
+  normalizeLimit,
+  orderTotal,
+  productById,
+  userById,
+  type Order,
+  type OrderItem,
 } from '../data.js';
 import type { DemoBackend } from '../index.js';
 import { GrpcError, loadServiceClient, startGrpcServer, unary } from './grpc-server.js';
@@ -12,10 +19,21 @@ export const ORDERS_PROTO = new URL('../../schema/orders.proto', import.meta.url
 export const ORDER_SERVICE = 'shop.orders.v1.OrderService';
 export const MAX_QUANTITY = 1000;
 
-interface GetOrderRequest { id: string }
-interface BatchGetOrdersRequest { ids: string[] }
-interface ListOrdersByUserRequest { user_id: string; limit: number; cursor: string }
-interface CreateOrderRequest { user_id: string; items: { product_id: string; quantity: number }[] }
+interface GetOrderRequest {
+  id: string;
+}
+interface BatchGetOrdersRequest {
+  ids: string[];
+}
+interface ListOrdersByUserRequest {
+  user_id: string;
+  limit: number;
+  cursor: string;
+}
+interface CreateOrderRequest {
+  user_id: string;
+  items: { product_id: string; quantity: number }[];
+}
 
 /** Opaque page cursor: base64url of "offset:N". */
 export const encodeCursor = (offset: number): string => Buffer.from(`offset:${offset}`).toString('base64url');
@@ -52,7 +70,9 @@ class OrderStore {
 
   create(userId: string, items: OrderItem[]): Order {
     this.#created++;
-    const createdAt = new Date(Date.parse(CREATED_ORDERS_EPOCH) + this.#created * 60_000).toISOString().replace('.000Z', 'Z');
+    const createdAt = new Date(Date.parse(CREATED_ORDERS_EPOCH) + this.#created * 60_000)
+      .toISOString()
+      .replace('.000Z', 'Z');
     const order: Order = {
       id: `o${ORDERS.length + this.#created}`,
       user_id: userId,
@@ -83,7 +103,10 @@ function methods(store: OrderStore) {
       batchIds: (req) => req.ids,
       // Existing orders only, each once, deliberately NOT in request order (reversed).
       handle: (req) => ({
-        orders: [...new Set(req.ids)].map((id) => store.get(id)).filter((o): o is Order => o !== undefined).reverse(),
+        orders: [...new Set(req.ids)]
+          .map((id) => store.get(id))
+          .filter((o): o is Order => o !== undefined)
+          .reverse(),
       }),
     }),
     ListOrdersByUser: unary<ListOrdersByUserRequest>({
@@ -103,12 +126,16 @@ function methods(store: OrderStore) {
     CreateOrder: unary<CreateOrderRequest>({
       handle(req) {
         if (!userById(req.user_id)) throw new GrpcError(grpc.status.INVALID_ARGUMENT, `unknown user ${req.user_id}`);
-        if (req.items.length === 0) throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'an order needs at least one item');
+        if (req.items.length === 0)
+          throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'an order needs at least one item');
         const items = req.items.map(({ product_id, quantity }): OrderItem => {
           const product = productById(product_id);
           if (!product) throw new GrpcError(grpc.status.INVALID_ARGUMENT, `unknown product ${product_id}`);
           if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) {
-            throw new GrpcError(grpc.status.INVALID_ARGUMENT, `quantity of ${product_id} must be between 1 and ${MAX_QUANTITY}`);
+            throw new GrpcError(
+              grpc.status.INVALID_ARGUMENT,
+              `quantity of ${product_id} must be between 1 and ${MAX_QUANTITY}`,
+            );
           }
           return { product_id, quantity, unit_price_cents: product.price_cents };
         });

@@ -6,7 +6,10 @@ import { loadServiceClient, startGrpcServer, unary } from './grpc-server.js';
 export const RECOMMENDATIONS_PROTO = new URL('../../schema/recommendations.proto', import.meta.url);
 export const RECOMMENDATION_SERVICE = 'shop.recommendations.v1.RecommendationService';
 
-interface RecommendForUserRequest { user_id: string; limit: number }
+interface RecommendForUserRequest {
+  user_id: string;
+  limit: number;
+}
 
 export function startRecommendations(opts: { host: string; port: number; latencyMs?: number }): Promise<DemoBackend> {
   const service = loadServiceClient(RECOMMENDATIONS_PROTO, RECOMMENDATION_SERVICE).service;

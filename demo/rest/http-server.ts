@@ -38,13 +38,19 @@ export const json = (status: number, body: unknown): RestResponse => ({ status, 
 
 /** `?ids=a,b,c` → ['a','b','c'] (trimmed, empty entries dropped, duplicates kept). */
 export function parseIds(query: URLSearchParams): string[] {
-  return (query.get('ids') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return (query.get('ids') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 /** First occurrence of each id, in request order. */
 export const unique = (ids: readonly string[]): string[] => [...new Set(ids)];
 
-interface Match { route: Route; params: Record<string, string> }
+interface Match {
+  route: Route;
+  params: Record<string, string>;
+}
 
 function matchTemplate(template: string, segments: readonly string[]): Record<string, string> | null {
   const parts = template.split('/').filter((s) => s !== '');
@@ -63,7 +69,10 @@ function matchTemplate(template: string, segments: readonly string[]): Record<st
 function findRoutes(routes: readonly Route[], pathname: string): Match[] {
   let segments: string[];
   try {
-    segments = pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+    segments = pathname
+      .split('/')
+      .filter((s) => s !== '')
+      .map(decodeURIComponent);
   } catch {
     return [];
   }
@@ -77,7 +86,11 @@ function findRoutes(routes: readonly Route[], pathname: string): Match[] {
 
 function send(res: http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   if (res.destroyed || res.writableEnded) return;
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(body)),
+    ...headers,
+  });
   res.end(body);
 }
 

@@ -5,7 +5,10 @@ export class AuthFailure extends Error {
   /** UNAUTHENTICATED (401), BAD_REQUEST or AUTH_UNAVAILABLE, from the catalogue. */
   readonly code: ErrorCode;
 
-  constructor(readonly reason: AuthRefusalReason, message: string = authRefusalReasons[reason].message) {
+  constructor(
+    readonly reason: AuthRefusalReason,
+    message: string = authRefusalReasons[reason].message,
+  ) {
     super(message);
     this.code = authRefusalReasons[reason].code;
   }

@@ -44,15 +44,19 @@ export function createAuthenticator(client: string, options: AuthOptions, baseDi
   ];
   // RFC 6750: no error attribute when the request carried no credential at all
   const refuse = (error: AuthFailure): AuthOutcome => ({
-    ok: false, code: error.code, reason: error.reason, message: error.message,
-    challenges: error.code === 'UNAUTHENTICATED' ? challenge(error.reason === 'missing_credentials' ? undefined : error) : [],
+    ok: false,
+    code: error.code,
+    reason: error.reason,
+    message: error.message,
+    challenges:
+      error.code === 'UNAUTHENTICATED' ? challenge(error.reason === 'missing_credentials' ? undefined : error) : [],
   });
 
   async function authenticate(headers: IncomingHttpHeaders): Promise<AuthOutcome> {
     try {
       if (apiKey && apiKeyHeader && headers[apiKeyHeader] !== undefined) {
         const value = headers[apiKeyHeader];
-        return { ok: true, identity: apiKey(Array.isArray(value) ? value[0] ?? '' : value ?? '') };
+        return { ok: true, identity: apiKey(Array.isArray(value) ? (value[0] ?? '') : (value ?? '')) };
       }
       const authorization = headers.authorization;
       if (jwt && authorization !== undefined) {
@@ -62,7 +66,11 @@ export function createAuthenticator(client: string, options: AuthOptions, baseDi
       }
       if (trusted && headers[trusted] !== undefined) {
         const value = headers[trusted];
-        if (typeof value !== 'string' || !userIdPattern.test(value)) throw new AuthFailure('invalid_user_header', `${options.trustUserHeader} must be one user id (letters, digits, _.:@-)`);
+        if (typeof value !== 'string' || !userIdPattern.test(value))
+          throw new AuthFailure(
+            'invalid_user_header',
+            `${options.trustUserHeader} must be one user id (letters, digits, _.:@-)`,
+          );
         return { ok: true, identity: { userId: value, scopes: [], method: 'trusted-header' } };
       }
       if (required) return refuse(new AuthFailure('missing_credentials'));
@@ -73,6 +81,10 @@ export function createAuthenticator(client: string, options: AuthOptions, baseDi
     }
   }
 
-  const credentialHeaders = [...(apiKeyHeader ? [apiKeyHeader] : []), ...(jwt ? ['authorization'] : []), ...(trusted ? [trusted] : [])];
+  const credentialHeaders = [
+    ...(apiKeyHeader ? [apiKeyHeader] : []),
+    ...(jwt ? ['authorization'] : []),
+    ...(trusted ? [trusted] : []),
+  ];
   return { authenticate, credentialHeaders };
 }

@@ -14,8 +14,14 @@ import { AuthFailure } from './auth-failure.js';
 export function createJwtVerifier(options: JwtOptions, baseDir: string): (token: string) => Promise<Identity> {
   let key: Uint8Array | KeyObject | ReturnType<typeof createRemoteJWKSet>;
   if (options.secret) key = new TextEncoder().encode(options.secret);
-  else if (options.publicKeyFile) key = createPublicKey(readFileSync(new URL(options.publicKeyFile, `file://${baseDir}/`), 'utf8'));
-  else key = createRemoteJWKSet(new URL(options.jwksUrl!), { timeoutDuration: options.jwksTimeoutMs, cooldownDuration: options.jwksCooldownMs, cacheMaxAge: 10 * 60_000 });
+  else if (options.publicKeyFile)
+    key = createPublicKey(readFileSync(new URL(options.publicKeyFile, `file://${baseDir}/`), 'utf8'));
+  else
+    key = createRemoteJWKSet(new URL(options.jwksUrl!), {
+      timeoutDuration: options.jwksTimeoutMs,
+      cooldownDuration: options.jwksCooldownMs,
+      cacheMaxAge: 10 * 60_000,
+    });
 
   const verifyOptions = {
     algorithms: options.algorithms,
@@ -26,7 +32,8 @@ export function createJwtVerifier(options: JwtOptions, baseDir: string): (token:
   };
 
   return async (token) => {
-    if (Buffer.byteLength(token) > options.maxTokenBytes) throw new AuthFailure('token_too_large', `token is larger than ${options.maxTokenBytes} bytes`);
+    if (Buffer.byteLength(token) > options.maxTokenBytes)
+      throw new AuthFailure('token_too_large', `token is larger than ${options.maxTokenBytes} bytes`);
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, key as Uint8Array, verifyOptions));
@@ -34,8 +41,14 @@ export function createJwtVerifier(options: JwtOptions, baseDir: string): (token:
       throw toAuthFailure(error);
     }
     const userId = payload[options.userClaim];
-    if (typeof userId !== 'string' || userId === '') throw new AuthFailure('invalid_claims', `token has no "${options.userClaim}" claim`);
-    return { userId, scopes: listClaim(payload[options.scopesClaim] ?? payload['scp']), roles: listClaim(payload[options.rolesClaim]), method: 'jwt' };
+    if (typeof userId !== 'string' || userId === '')
+      throw new AuthFailure('invalid_claims', `token has no "${options.userClaim}" claim`);
+    return {
+      userId,
+      scopes: listClaim(payload[options.scopesClaim] ?? payload['scp']),
+      roles: listClaim(payload[options.rolesClaim]),
+      method: 'jwt',
+    };
   };
 }
 
@@ -55,11 +68,19 @@ function toAuthFailure(error: unknown): AuthFailure {
     return new AuthFailure('invalid_claims', `token claim "${error.claim}" is invalid`);
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) return new AuthFailure('bad_signature');
-  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return new AuthFailure('algorithm_not_allowed');
-  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return new AuthFailure('unknown_key');
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC') || error instanceof TypeError && /fetch/i.test(error.message)) {
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported)
+    return new AuthFailure('algorithm_not_allowed');
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys)
+    return new AuthFailure('unknown_key');
+  if (
+    error instanceof errors.JWKSTimeout ||
+    error instanceof errors.JWKSInvalid ||
+    (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC') ||
+    (error instanceof TypeError && /fetch/i.test(error.message))
+  ) {
     return new AuthFailure('keys_unavailable');
   }
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSEError) return new AuthFailure('malformed_token');
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSEError)
+    return new AuthFailure('malformed_token');
   return new AuthFailure('invalid_token');
 }

@@ -2,7 +2,11 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** A mistake in the command line: exit code 2, the message and the command's usage on stderr. */
 export class UsageError extends Error {
-  constructor(message: string, readonly command?: CommandName, readonly showUsage = true) {
+  constructor(
+    message: string,
+    readonly command?: CommandName,
+    readonly showUsage = true,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
@@ -23,17 +27,31 @@ interface CommandSpec {
   options: Record<string, OptionSpec>;
 }
 
-const dirOption: OptionSpec = { type: 'string', value: '<folder>', description: 'configuration folder (schema/, clients/, gateway.yaml)', default: '.' };
+const dirOption: OptionSpec = {
+  type: 'string',
+  value: '<folder>',
+  description: 'configuration folder (schema/, clients/, gateway.yaml)',
+  default: '.',
+};
 
 export const commands = {
   start: {
     summary: 'serve a configuration folder',
     options: {
       dir: dirOption,
-      port: { type: 'string', value: '<n>', description: 'port to listen on; 0 picks a free one (default: $PORT, else 4000)' },
+      port: {
+        type: 'string',
+        value: '<n>',
+        description: 'port to listen on; 0 picks a free one (default: $PORT, else 4000)',
+      },
       host: { type: 'string', value: '<addr>', description: 'address to bind (default: $HOST, else 127.0.0.1)' },
       watch: { type: 'boolean', description: 'rebuild and swap in when the configuration changes' },
-      'readiness-delay': { type: 'string', value: '<ms>', description: 'on SIGTERM, answer /readyz 503 this long before closing the listener (default: $FACET_READINESS_DELAY_MS, else 0)' },
+      'readiness-delay': {
+        type: 'string',
+        value: '<ms>',
+        description:
+          'on SIGTERM, answer /readyz 503 this long before closing the listener (default: $FACET_READINESS_DELAY_MS, else 0)',
+      },
     },
   },
   check: {
@@ -44,10 +62,18 @@ export const commands = {
     summary: 'mint a JWT for a client that verifies JWTs with a secret (the demo issuer)',
     options: {
       sub: { type: 'string', value: '<user>', description: 'the subject (user id); required' },
-      scopes: { type: 'string', value: '"a b"', description: 'space-separated scopes (default: every scope the clients ask for)' },
+      scopes: {
+        type: 'string',
+        value: '"a b"',
+        description: 'space-separated scopes (default: every scope the clients ask for)',
+      },
       roles: { type: 'string', value: '"r s"', description: 'space-separated roles' },
       'expires-in': { type: 'string', value: '<duration>', description: 'lifetime: 30s, 15m, 1h, 7d', default: '1h' },
-      client: { type: 'string', value: '<name>', description: 'the client whose issuer signs (default: the first with a secret)' },
+      client: {
+        type: 'string',
+        value: '<name>',
+        description: 'the client whose issuer signs (default: the first with a secret)',
+      },
       dir: dirOption,
     },
   },
@@ -112,7 +138,8 @@ export interface ParsedCommand {
 export function parseCommand(name: CommandName, args: string[]): ParsedCommand {
   const spec: CommandSpec = commands[name];
   const options: ParseArgsConfig['options'] = { help: { type: 'boolean', short: 'h' } };
-  for (const [option, o] of Object.entries(spec.options)) options[option] = o.default === undefined ? { type: o.type } : { type: o.type, default: o.default };
+  for (const [option, o] of Object.entries(spec.options))
+    options[option] = o.default === undefined ? { type: o.type } : { type: o.type, default: o.default };
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
     parsed = parseArgs({ args, options, strict: true, allowPositionals: true }) as typeof parsed;
@@ -122,9 +149,16 @@ export function parseCommand(name: CommandName, args: string[]): ParsedCommand {
   const help = parsed.values['help'] === true;
   const expected = spec.positionals ?? [];
   if (!help && parsed.positionals.length > expected.length) {
-    throw new UsageError(`unexpected argument${parsed.positionals.length - expected.length > 1 ? 's' : ''} ${parsed.positionals.slice(expected.length).map((p) => `"${p}"`).join(' ')}`, name);
+    throw new UsageError(
+      `unexpected argument${parsed.positionals.length - expected.length > 1 ? 's' : ''} ${parsed.positionals
+        .slice(expected.length)
+        .map((p) => `"${p}"`)
+        .join(' ')}`,
+      name,
+    );
   }
-  if (!help && parsed.positionals.length < expected.length) throw new UsageError(`missing ${expected.slice(parsed.positionals.length).join(' ')}`, name);
+  if (!help && parsed.positionals.length < expected.length)
+    throw new UsageError(`missing ${expected.slice(parsed.positionals.length).join(' ')}`, name);
   return { values: parsed.values, positionals: parsed.positionals, help };
 }
 
@@ -134,7 +168,9 @@ function describeParseError(error: Error & { code?: string }): string {
   if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && quoted) return `unknown option ${quoted}`;
   if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && quoted) {
     const option = quoted.split(' ')[0];
-    return /argument missing/.test(error.message) ? `option ${option} needs a value` : `option ${option} takes no value`;
+    return /argument missing/.test(error.message)
+      ? `option ${option} needs a value`
+      : `option ${option} takes no value`;
   }
   return error.message.split('\n')[0]!;
 }

@@ -1,5 +1,13 @@
 import { resolve } from 'node:path';
-import { commandUsage, generalUsage, isCommand, parseCommand, UsageError, type CommandName, type ParsedCommand } from './commands.js';
+import {
+  commandUsage,
+  generalUsage,
+  isCommand,
+  parseCommand,
+  UsageError,
+  type CommandName,
+  type ParsedCommand,
+} from './commands.js';
 
 /**
  * `facet <command> [options]`. Exit codes: 0 ok, 1 invalid configuration or failed start,
@@ -18,11 +26,15 @@ export async function main(argv: string[]): Promise<number> {
       console.log(topic && isCommand(topic) ? commandUsage(topic) : generalUsage());
       return 0;
     }
-    console.error(`facet help: ${rest.length > 1 ? 'one command at most' : `unknown command "${topic}"`}\n\n${generalUsage()}`);
+    console.error(
+      `facet help: ${rest.length > 1 ? 'one command at most' : `unknown command "${topic}"`}\n\n${generalUsage()}`,
+    );
     return 2;
   }
   if (!command || !isCommand(command)) {
-    console.error(`${command ? `facet: unknown command "${command}"` : 'facet: a command is needed'}\n\n${generalUsage()}`);
+    console.error(
+      `${command ? `facet: unknown command "${command}"` : 'facet: a command is needed'}\n\n${generalUsage()}`,
+    );
     return 2;
   }
   let dir = resolve('.');
@@ -36,7 +48,9 @@ export async function main(argv: string[]): Promise<number> {
     return await run(command, dir, parsed);
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`facet ${error.command ?? command}: ${error.message}${error.showUsage ? `\n\n${commandUsage(error.command ?? command)}` : ''}`);
+      console.error(
+        `facet ${error.command ?? command}: ${error.message}${error.showUsage ? `\n\n${commandUsage(error.command ?? command)}` : ''}`,
+      );
       return 2;
     }
     const { ConfigError, formatProblem } = await import('../config/index.js');
@@ -57,7 +71,9 @@ async function run(command: CommandName, dir: string, { values, positionals }: P
       const built = buildGateway(dir, process.env);
       const { formatProblem } = await import('../config/index.js');
       for (const warning of built.warnings) console.error(`warning: ${formatProblem(warning)}`);
-      console.log(`OK: ${built.sources.length} sources (${built.sources.map((s) => s.name).join(', ')}), ${built.clients.length} clients (${built.clients.map((c) => c.definition.endpoint).join(', ')})`);
+      console.log(
+        `OK: ${built.sources.length} sources (${built.sources.map((s) => s.name).join(', ')}), ${built.clients.length} clients (${built.clients.map((c) => c.definition.endpoint).join(', ')})`,
+      );
       await built.close();
       return 0;
     }
@@ -66,10 +82,17 @@ async function run(command: CommandName, dir: string, { values, positionals }: P
       const port = /^\d+$/.test(portText) ? Number(portText) : Number.NaN;
       if (!(port >= 0 && port <= 65535)) throw new UsageError(`invalid port "${portText}" (0 to 65535)`, 'start');
       const delayText = String(values['readiness-delay'] ?? process.env['FACET_READINESS_DELAY_MS'] ?? 0);
-      if (!/^\d+$/.test(delayText)) throw new UsageError(`invalid readiness delay "${delayText}" (milliseconds)`, 'start');
+      if (!/^\d+$/.test(delayText))
+        throw new UsageError(`invalid readiness delay "${delayText}" (milliseconds)`, 'start');
       const { startGateway } = await import('../server/index.js');
       const { installShutdownHandlers } = await import('./shutdown.js');
-      const gateway = await startGateway({ dir, port, host: String(values['host'] ?? process.env['HOST'] ?? '127.0.0.1'), watch: values['watch'] === true, readinessDelayMs: Number(delayText) });
+      const gateway = await startGateway({
+        dir,
+        port,
+        host: String(values['host'] ?? process.env['HOST'] ?? '127.0.0.1'),
+        watch: values['watch'] === true,
+        readinessDelayMs: Number(delayText),
+      });
       installShutdownHandlers(() => gateway.close());
       console.log(`Facet listening on ${gateway.url}`);
       for (const client of gateway.current().clients) console.log(`  ${gateway.url}${client.definition.endpoint}`);
@@ -78,7 +101,17 @@ async function run(command: CommandName, dir: string, { values, positionals }: P
     case 'token': {
       if (typeof values['sub'] !== 'string') throw new UsageError('--sub <user id> is required', 'token');
       const { mintToken } = await import('./token.js');
-      console.log(await mintToken({ dir, env: process.env, sub: values['sub'], scopes: values['scopes'] as string | undefined, roles: values['roles'] as string | undefined, expiresIn: String(values['expires-in']), client: values['client'] as string | undefined }));
+      console.log(
+        await mintToken({
+          dir,
+          env: process.env,
+          sub: values['sub'],
+          scopes: values['scopes'] as string | undefined,
+          roles: values['roles'] as string | undefined,
+          expiresIn: String(values['expires-in']),
+          client: values['client'] as string | undefined,
+        }),
+      );
       return 0;
     }
     case 'directives': {

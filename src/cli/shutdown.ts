@@ -4,13 +4,22 @@ import { readFileSync } from 'node:fs';
  * Graceful shutdown on SIGINT/SIGTERM: stop accepting, drain in-flight requests, then exit 0.
  * A second signal exits at once (1).
  */
-export function installShutdownHandlers(close: () => Promise<void>, env: Readonly<Record<string, string | undefined>> = process.env): void {
+export function installShutdownHandlers(
+  close: () => Promise<void>,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): void {
   let stopping = false;
   const stop = (reason: string) => {
     if (stopping) process.exit(1);
     stopping = true;
     console.log(`${reason}: draining and shutting down`);
-    close().then(() => process.exit(0), (error) => { console.error(error); process.exit(1); });
+    close().then(
+      () => process.exit(0),
+      (error) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

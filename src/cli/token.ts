@@ -24,31 +24,48 @@ export async function mintToken(request: TokenRequest): Promise<string> {
   const config = loadConfigFolder(request.dir, request.env, problems);
   problems.throwIfAny();
   if (request.client && !config.clients.some((c) => c.name === request.client)) {
-    throw new UsageError(`there is no client "${request.client}" in ${request.dir} (clients: ${config.clients.map((c) => c.name).join(', ') || 'none'})`, 'token', false);
+    throw new UsageError(
+      `there is no client "${request.client}" in ${request.dir} (clients: ${config.clients.map((c) => c.name).join(', ') || 'none'})`,
+      'token',
+      false,
+    );
   }
-  const candidates = config.clients.filter((c) => c.options.auth.jwt?.secret && (!request.client || c.name === request.client));
+  const candidates = config.clients.filter(
+    (c) => c.options.auth.jwt?.secret && (!request.client || c.name === request.client),
+  );
   const client = candidates[0];
   if (!client?.options.auth.jwt?.secret) {
     const signers = config.clients.filter((c) => c.options.auth.jwt?.secret).map((c) => c.name);
-    throw new Error(request.client ? `client "${request.client}" has no jwt secret to sign with (clients with one: ${signers.join(', ') || 'none'})` : 'no client verifies JWTs with a secret');
+    throw new Error(
+      request.client
+        ? `client "${request.client}" has no jwt secret to sign with (clients with one: ${signers.join(', ') || 'none'})`
+        : 'no client verifies JWTs with a secret',
+    );
   }
   const jwt = client.options.auth.jwt;
   const seconds = (parseDuration(request.expiresIn) ?? Number.NaN) / 1000;
-  if (!Number.isFinite(seconds)) throw new Error(`--expires-in "${request.expiresIn}" must look like 30s, 15m, 1h or 7d`);
-  const scopes = request.scopes ?? scopesAskedFor(config.clients.filter((c) => c.options.auth.jwt?.secret === jwt.secret)).join(' ');
+  if (!Number.isFinite(seconds))
+    throw new Error(`--expires-in "${request.expiresIn}" must look like 30s, 15m, 1h or 7d`);
+  const scopes =
+    request.scopes ?? scopesAskedFor(config.clients.filter((c) => c.options.auth.jwt?.secret === jwt.secret)).join(' ');
   const claims: Record<string, unknown> = { [jwt.scopesClaim]: scopes };
   if (request.roles) claims[jwt.rolesClaim] = request.roles.split(' ').filter(Boolean);
   const audience = Array.isArray(jwt.audience) ? jwt.audience[0]! : jwt.audience;
   return new SignJWT(claims)
     .setProtectedHeader({ alg: jwt.algorithms[0]!, typ: 'JWT' })
-    .setSubject(request.sub).setIssuer(jwt.issuer).setAudience(audience)
-    .setIssuedAt().setExpirationTime(`${Math.round(seconds)}s`)
+    .setSubject(request.sub)
+    .setIssuer(jwt.issuer)
+    .setAudience(audience)
+    .setIssuedAt()
+    .setExpirationTime(`${Math.round(seconds)}s`)
     .sign(new TextEncoder().encode(jwt.secret));
 }
 
 /** Every scope named by @requiresScopes in these clients' schemas. */
 export function scopesAskedFor(clients: ClientDefinition[]): string[] {
   const scopes = new Set<string>();
-  for (const client of clients) for (const policy of client.authPolicies.values()) for (const all of policy.scopes ?? []) for (const s of all) scopes.add(s);
+  for (const client of clients)
+    for (const policy of client.authPolicies.values())
+      for (const all of policy.scopes ?? []) for (const s of all) scopes.add(s);
   return [...scopes].sort();
 }

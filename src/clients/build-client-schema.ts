@@ -1,6 +1,10 @@
 import {
-  isObjectType, print, GraphQLObjectType,
-  type GraphQLFieldResolver, type GraphQLSchema, type GraphQLNamedType,
+  isObjectType,
+  print,
+  type GraphQLObjectType,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+  type GraphQLNamedType,
 } from 'graphql';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { stitchSchemas } from '@graphql-tools/stitch';
@@ -21,11 +25,17 @@ type FieldResolver = Resolver | { selectionSet: string; resolve: Resolver };
  * arguments and enum values of the client's schema. Built once at start-up; per request only
  * the stitched resolvers run, so a client field costs the same as a graph field.
  */
-export function buildClientSchema(client: ClientDefinition, clientSdlSchema: GraphQLSchema, graph: GraphQLSchema, sources: BuiltSource[]): GraphQLSchema {
+export function buildClientSchema(
+  client: ClientDefinition,
+  clientSdlSchema: GraphQLSchema,
+  graph: GraphQLSchema,
+  sources: BuiltSource[],
+): GraphQLSchema {
   const ownerOfRoot = new Map<string, SubschemaConfig>();
   for (const source of sources) {
     for (const rootType of [source.subschema.schema.getQueryType(), source.subschema.schema.getMutationType()]) {
-      for (const fieldName of Object.keys(rootType?.getFields() ?? {})) ownerOfRoot.set(`${rootType!.name}.${fieldName}`, source.subschema);
+      for (const fieldName of Object.keys(rootType?.getFields() ?? {}))
+        ownerOfRoot.set(`${rootType!.name}.${fieldName}`, source.subschema);
     }
   }
 
@@ -42,14 +52,28 @@ export function buildClientSchema(client: ClientDefinition, clientSdlSchema: Gra
     for (const field of extraFields) {
       const spec = client.from.get(`${type.name}.${field.name}`);
       const resolve = spec
-        ? delegateResolver(spec.operation, spec.fieldName, spec.args, ownerOfRoot.get(`${spec.operation === 'query' ? 'Query' : 'Mutation'}.${spec.fieldName}`)!)
-        : inGraph ? groupResolver : nestedGroupResolver;
+        ? delegateResolver(
+            spec.operation,
+            spec.fieldName,
+            spec.args,
+            ownerOfRoot.get(`${spec.operation === 'query' ? 'Query' : 'Mutation'}.${spec.fieldName}`)!,
+          )
+        : inGraph
+          ? groupResolver
+          : nestedGroupResolver;
       const onGraphObject = inGraph && spec && type.name !== 'Query' && type.name !== 'Mutation';
-      (resolvers[type.name] ??= {})[field.name] = onGraphObject ? { selectionSet: parentSelection(spec.args), resolve } : resolve;
+      (resolvers[type.name] ??= {})[field.name] = onGraphObject
+        ? { selectionSet: parentSelection(spec.args), resolve }
+        : resolve;
     }
   }
   const stitched = typeDefs.length
-    ? stitchSchemas({ subschemas: sources.map((s) => s.subschema), mergeTypes: true, typeDefs: typeDefs.join('\n'), resolvers })
+    ? stitchSchemas({
+        subschemas: sources.map((s) => s.subschema),
+        mergeTypes: true,
+        typeDefs: typeDefs.join('\n'),
+        resolvers,
+      })
     : graph;
   return projectToClient(stitched, clientSdlSchema);
 }
@@ -83,20 +107,26 @@ function parentSelection(args: Record<string, unknown>): string {
   return `{ ${tree.size ? render(tree) : '__typename'} }`;
 }
 
-function delegateResolver(operation: 'query' | 'mutation', fieldName: string, args: Record<string, unknown>, subschema: SubschemaConfig): Resolver {
+function delegateResolver(
+  operation: 'query' | 'mutation',
+  fieldName: string,
+  args: Record<string, unknown>,
+  subschema: SubschemaConfig,
+): Resolver {
   const compiledArgs = compileValue(args);
   const needsIdentity = referencesIn(args).some((ref) => ref.root === 'identity');
   return (root, fieldArgs, context, info) => {
     // A field about "the current user" has no answer for an anonymous caller.
-    if (needsIdentity && !context.identity) throw createGatewayError('UNAUTHENTICATED', { message: 'This field needs a signed-in user' });
+    if (needsIdentity && !context.identity)
+      throw createGatewayError('UNAUTHENTICATED', { message: 'This field needs a signed-in user' });
     return delegateToSchema({
-    schema: subschema,
-    operation: operation as never,
-    fieldName,
-    args: compiledArgs({ args: fieldArgs, root, identity: context.identity }) as Record<string, unknown>,
-    context,
-    info,
-  });
+      schema: subschema,
+      operation: operation as never,
+      fieldName,
+      args: compiledArgs({ args: fieldArgs, root, identity: context.identity }) as Record<string, unknown>,
+      context,
+      info,
+    });
   };
 }
 
@@ -113,7 +143,9 @@ function projectToClient(schema: GraphQLSchema, client: GraphQLSchema): GraphQLS
       const clientType = client.getType(typeName) as GraphQLObjectType | undefined;
       const clientField = clientType?.getFields()[fieldName];
       if (!clientField) return null;
-      const args = Object.fromEntries(Object.entries(config.args ?? {}).filter(([name]) => clientField.args.some((a) => a.name === name)));
+      const args = Object.fromEntries(
+        Object.entries(config.args ?? {}).filter(([name]) => clientField.args.some((a) => a.name === name)),
+      );
       return { ...config, type: clientField.type, args, description: clientField.description ?? config.description };
     },
     [MapperKind.INPUT_OBJECT_FIELD]: (config, fieldName, typeName) => {
@@ -126,4 +158,3 @@ function projectToClient(schema: GraphQLSchema, client: GraphQLSchema): GraphQLS
     },
   });
 }
-

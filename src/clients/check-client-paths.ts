@@ -23,13 +23,21 @@ export function checkClientPaths(dir: string, clients: readonly ClientDefinition
     const where = { file: here.file, line: here.line, path: here.explicit ? 'path' : undefined };
     for (const other of placed) {
       // reported on the client that chose the path (both, when both did)
-      if (other === here || other.client.endpoint !== here.client.endpoint || (!here.explicit && other.explicit)) continue;
-      problems.add({ ...where, message: `${here.client.endpoint} is also the endpoint of client "${other.client.name}" (${describe(other)}); each client needs its own path` });
+      if (other === here || other.client.endpoint !== here.client.endpoint || (!here.explicit && other.explicit))
+        continue;
+      problems.add({
+        ...where,
+        message: `${here.client.endpoint} is also the endpoint of client "${other.client.name}" (${describe(other)}); each client needs its own path`,
+      });
     }
     for (const facade of facades) {
       const prefix = `/${facade.name}`;
-      if (facade === here.client || (here.client.endpoint !== prefix && !here.client.endpoint.startsWith(`${prefix}/`))) continue;
-      problems.add({ ...where, message: `${here.client.endpoint} is under ${prefix}/, where client "${facade.name}" serves its REST facade (${dirname(facade.schemaFile)}/rest/); choose a path outside it` });
+      if (facade === here.client || (here.client.endpoint !== prefix && !here.client.endpoint.startsWith(`${prefix}/`)))
+        continue;
+      problems.add({
+        ...where,
+        message: `${here.client.endpoint} is under ${prefix}/, where client "${facade.name}" serves its REST facade (${dirname(facade.schemaFile)}/rest/); choose a path outside it`,
+      });
     }
   }
 }
@@ -39,7 +47,9 @@ function place(dir: string, client: ClientDefinition): Placed {
   if (!explicit) return { client, file: `${dirname(client.optionsFile)}/`, explicit };
   let line: number | undefined;
   try {
-    const index = readFileSync(resolve(dir, client.optionsFile), 'utf8').split('\n').findIndex((l) => /^path\s*:/.test(l));
+    const index = readFileSync(resolve(dir, client.optionsFile), 'utf8')
+      .split('\n')
+      .findIndex((l) => /^path\s*:/.test(l));
     if (index >= 0) line = index + 1;
   } catch {
     // the file was read at load; without it the problem is still named by file

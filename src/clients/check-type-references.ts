@@ -13,7 +13,8 @@ export interface TypeReferenceProblem {
 /** graphql-js's own message for these, replaced by one that names the field and the way out. */
 export const unknownTypeMessage = /^Unknown type "(\w+)"/;
 
-const namedTypeOf = (type: TypeNode): string => (type.kind === Kind.NAMED_TYPE ? type.name.value : namedTypeOf(type.type));
+const namedTypeOf = (type: TypeNode): string =>
+  type.kind === Kind.NAMED_TYPE ? type.name.value : namedTypeOf(type.type);
 
 /**
  * Every field, argument and input field of a client schema whose type the client schema does not
@@ -22,10 +23,20 @@ const namedTypeOf = (type: TypeNode): string => (type.kind === Kind.NAMED_TYPE ?
  * `graphComplete` is false when some source failed to load: a type missing from the graph may
  * then come from it, so only "declare it" is said.
  */
-export function unknownTypeReferences(document: DocumentNode, graph: GraphQLSchema, graphComplete: boolean): TypeReferenceProblem[] {
+export function unknownTypeReferences(
+  document: DocumentNode,
+  graph: GraphQLSchema,
+  graphComplete: boolean,
+): TypeReferenceProblem[] {
   const declared = new Set<string>(specifiedScalarTypes.map((t) => t.name));
-  for (const def of document.definitions) if ('name' in def && def.name && def.kind !== Kind.DIRECTIVE_DEFINITION) declared.add(def.name.value);
-  const known = [...declared, ...Object.values(graph.getTypeMap()).filter(isUserType).map((t) => t.name)];
+  for (const def of document.definitions)
+    if ('name' in def && def.name && def.kind !== Kind.DIRECTIVE_DEFINITION) declared.add(def.name.value);
+  const known = [
+    ...declared,
+    ...Object.values(graph.getTypeMap())
+      .filter(isUserType)
+      .map((t) => t.name),
+  ];
   const problems: TypeReferenceProblem[] = [];
   const check = (type: TypeNode, path: string, what: string, line: number | undefined) => {
     const name = namedTypeOf(type);
@@ -44,8 +55,13 @@ export function unknownTypeReferences(document: DocumentNode, graph: GraphQLSche
       const line = field.loc?.startToken.line;
       const isInput = def.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION || def.kind === Kind.INPUT_OBJECT_TYPE_EXTENSION;
       check(field.type, coordinate, isInput ? `input field ${coordinate} is of type` : `${coordinate} returns`, line);
-      for (const arg of ('arguments' in field ? field.arguments ?? [] : [])) {
-        check(arg.type, coordinate, `argument ${coordinate}(${arg.name.value}) is of type`, arg.loc?.startToken.line ?? line);
+      for (const arg of 'arguments' in field ? (field.arguments ?? []) : []) {
+        check(
+          arg.type,
+          coordinate,
+          `argument ${coordinate}(${arg.name.value}) is of type`,
+          arg.loc?.startToken.line ?? line,
+        );
       }
     }
   }

@@ -1,6 +1,14 @@
 import {
-  getNamedType, isIntrospectionType, isListType, isNonNullType, isObjectType, isSpecifiedScalarType,
-  type GraphQLField, type GraphQLNamedType, type GraphQLObjectType, type GraphQLSchema,
+  getNamedType,
+  isIntrospectionType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isSpecifiedScalarType,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
 } from 'graphql';
 
 /** A type the configuration declares (not a built-in scalar or an introspection type). */
@@ -16,14 +24,24 @@ export function isUserType(type: GraphQLNamedType): boolean {
  */
 export function isGroupField(field: GraphQLField<unknown, unknown>, hasFrom: boolean, graph: GraphQLSchema): boolean {
   const named = getNamedType(field.type);
-  return !hasFrom && isObjectType(named) && !graph.getType(named.name) && !isListType(isNonNullType(field.type) ? field.type.ofType : field.type);
+  return (
+    !hasFrom &&
+    isObjectType(named) &&
+    !graph.getType(named.name) &&
+    !isListType(isNonNullType(field.type) ? field.type.ofType : field.type)
+  );
 }
 
 /**
  * The names a field of `type` (a client-only group type) can read as `{root.…}`: the arguments
  * every group field returning it declares, plus what its own parent groups carry.
  */
-export function groupRootNames(type: GraphQLObjectType, client: GraphQLSchema, graph: GraphQLSchema, hasFrom: (coordinate: string) => boolean): Set<string> {
+export function groupRootNames(
+  type: GraphQLObjectType,
+  client: GraphQLSchema,
+  graph: GraphQLSchema,
+  hasFrom: (coordinate: string) => boolean,
+): Set<string> {
   const cache = new Map<string, Set<string>>();
   const namesOf = (target: GraphQLObjectType): Set<string> => {
     const known = cache.get(target.name);
@@ -33,7 +51,8 @@ export function groupRootNames(type: GraphQLObjectType, client: GraphQLSchema, g
     for (const parent of Object.values(client.getTypeMap())) {
       if (!isUserType(parent) || !isObjectType(parent)) continue;
       for (const field of Object.values(parent.getFields())) {
-        if (getNamedType(field.type) !== target || !isGroupField(field, hasFrom(`${parent.name}.${field.name}`), graph)) continue;
+        if (getNamedType(field.type) !== target || !isGroupField(field, hasFrom(`${parent.name}.${field.name}`), graph))
+          continue;
         const carried = new Set(field.args.map((a) => a.name));
         if (!graph.getType(parent.name)) for (const name of namesOf(parent)) carried.add(name);
         names = names ? new Set([...names].filter((n) => carried.has(n))) : carried;

@@ -8,9 +8,11 @@ export function clientPathProblem(path: string): string | undefined {
   if (!path.startsWith('/')) return 'must start with /, e.g. /graphql';
   if (/[?#]/.test(path)) return 'a path only, without ?query or #fragment';
   if (path.length > 1 && path.endsWith('/')) return 'no trailing /';
-  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(path)) return 'segments of letters, digits and . _ ~ - only, with no empty segment';
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(path))
+    return 'segments of letters, digits and . _ ~ - only, with no empty segment';
   if (path.split('/').some((segment) => segment === '.' || segment === '..')) return 'no . or .. segments';
-  if ((reservedPaths as readonly string[]).includes(path)) return `${path} is the gateway's own (${reservedPaths.join(', ')} are reserved)`;
+  if ((reservedPaths as readonly string[]).includes(path))
+    return `${path} is the gateway's own (${reservedPaths.join(', ')} are reserved)`;
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ProblemList } from './config-error.js';
+import type { ProblemList } from './config-error.js';
 import { readYamlFile } from './yaml-file.js';
 import { deepFreeze } from './deep-freeze.js';
 import { gatewayFileSchema, type GatewayFileOptions } from './gateway-options.js';
@@ -28,9 +28,19 @@ const clientNamePattern = /^[a-z][a-z0-9-]*$/;
  * projections, proto methods) happen in the build step; `facet check` runs both. The result is
  * frozen: nothing downstream can change what was validated.
  */
-export function loadConfigFolder(dir: string, env: Readonly<Record<string, string | undefined>>, problems: ProblemList): GatewayConfig {
+export function loadConfigFolder(
+  dir: string,
+  env: Readonly<Record<string, string | undefined>>,
+  problems: ProblemList,
+): GatewayConfig {
   const root = resolve(dir);
-  const config: GatewayConfig = { dir: root, gateway: gatewayFileSchema.parse({}), sources: [], clients: [], allSourcesLoaded: false };
+  const config: GatewayConfig = {
+    dir: root,
+    gateway: gatewayFileSchema.parse({}),
+    sources: [],
+    clients: [],
+    allSourcesLoaded: false,
+  };
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     problems.add({ file: root, message: 'configuration folder not found' });
     return deepFreeze(config);
@@ -39,46 +49,91 @@ export function loadConfigFolder(dir: string, env: Readonly<Record<string, strin
   const display = (file: string) => problems.display(file);
 
   const gatewayFile = join(root, 'gateway.yaml');
-  if (existsSync(gatewayFile)) config.gateway = readYamlFile(display(gatewayFile), readFileSync(gatewayFile, 'utf8'), gatewayFileSchema, problems, env) ?? config.gateway;
+  if (existsSync(gatewayFile))
+    config.gateway =
+      readYamlFile(display(gatewayFile), readFileSync(gatewayFile, 'utf8'), gatewayFileSchema, problems, env) ??
+      config.gateway;
 
   const schemaDir = join(root, 'schema');
-  const sourceFiles = existsSync(schemaDir) ? readdirSync(schemaDir).filter((f) => f.endsWith('.graphql')).sort() : [];
-  if (sourceFiles.length === 0) problems.add({ file: display(schemaDir), message: 'no sources: add schema/<name>.graphql files with @source' });
+  const sourceFiles = existsSync(schemaDir)
+    ? readdirSync(schemaDir)
+        .filter((f) => f.endsWith('.graphql'))
+        .sort()
+    : [];
+  if (sourceFiles.length === 0)
+    problems.add({ file: display(schemaDir), message: 'no sources: add schema/<name>.graphql files with @source' });
   const sourceNames = new Map<string, string>();
   config.allSourcesLoaded = true;
   for (const fileName of sourceFiles) {
     const file = join(schemaDir, fileName);
     // parsed with its absolute path (a proto is found next to it), then shown relative to the folder
     const parsed = parseSourceFile(file, readFileSync(file, 'utf8'), env, problems);
-    if (!parsed) { config.allSourcesLoaded = false; continue; }
+    if (!parsed) {
+      config.allSourcesLoaded = false;
+      continue;
+    }
     const source = { ...parsed, file: display(file) };
     const here = source.sourceLine ? `${source.file}:${source.sourceLine}` : source.file;
     const clash = sourceNames.get(source.name);
-    if (clash) { config.allSourcesLoaded = false; problems.add({ file: source.file, line: source.sourceLine, path: 'schema @source', message: `source name "${source.name}" is already used by ${clash}; each source needs its own name` }); continue; }
+    if (clash) {
+      config.allSourcesLoaded = false;
+      problems.add({
+        file: source.file,
+        line: source.sourceLine,
+        path: 'schema @source',
+        message: `source name "${source.name}" is already used by ${clash}; each source needs its own name`,
+      });
+      continue;
+    }
     sourceNames.set(source.name, here);
     config.sources.push(source);
   }
 
   const clientsDir = join(root, 'clients');
-  const clientDirs = existsSync(clientsDir) ? readdirSync(clientsDir).filter((d) => statSync(join(clientsDir, d)).isDirectory()).sort() : [];
-  if (clientDirs.length === 0) problems.add({ file: display(clientsDir), message: 'no clients: add clients/<name>/schema.graphql' });
+  const clientDirs = existsSync(clientsDir)
+    ? readdirSync(clientsDir)
+        .filter((d) => statSync(join(clientsDir, d)).isDirectory())
+        .sort()
+    : [];
+  if (clientDirs.length === 0)
+    problems.add({ file: display(clientsDir), message: 'no clients: add clients/<name>/schema.graphql' });
   for (const name of clientDirs) {
     const folder = join(clientsDir, name);
-    if (!clientNamePattern.test(name)) { problems.add({ file: display(folder), message: 'client folder names are lower-case words (they become /<name>/graphql)' }); continue; }
+    if (!clientNamePattern.test(name)) {
+      problems.add({
+        file: display(folder),
+        message: 'client folder names are lower-case words (they become /<name>/graphql)',
+      });
+      continue;
+    }
     const optionsFile = join(folder, 'client.yaml');
     const schemaFile = join(folder, 'schema.graphql');
     const options = existsSync(optionsFile)
       ? readYamlFile(display(optionsFile), readFileSync(optionsFile, 'utf8'), clientFileSchema, problems, env)
       : clientFileSchema.parse({});
-    if (!existsSync(schemaFile)) { problems.add({ file: display(schemaFile), message: 'missing: each client declares the schema it sees' }); continue; }
+    if (!existsSync(schemaFile)) {
+      problems.add({ file: display(schemaFile), message: 'missing: each client declares the schema it sees' });
+      continue;
+    }
     const parsed = parseClientSchema(name, display(schemaFile), readFileSync(schemaFile, 'utf8'), problems);
     if (!parsed) continue;
     for (const [i, key] of (options?.auth.apiKeys?.keys ?? []).entries()) {
-      if (key.plan && !options?.quotas.plans[key.plan]) problems.add({ file: display(optionsFile), path: `auth.apiKeys.keys.${i}.plan`, message: `plan "${key.plan}" is not defined under quotas.plans` });
+      if (key.plan && !options?.quotas.plans[key.plan])
+        problems.add({
+          file: display(optionsFile),
+          path: `auth.apiKeys.keys.${i}.plan`,
+          message: `plan "${key.plan}" is not defined under quotas.plans`,
+        });
     }
     // A broken client.yaml must not hide the schema's problems: the schema is still checked
     // against the graph (with default options; the problems already listed stop the start).
-    config.clients.push({ ...parsed, endpoint: options?.path ?? parsed.endpoint, options: options ?? clientFileSchema.parse({}), optionsFile: display(optionsFile), folder });
+    config.clients.push({
+      ...parsed,
+      endpoint: options?.path ?? parsed.endpoint,
+      options: options ?? clientFileSchema.parse({}),
+      optionsFile: display(optionsFile),
+      folder,
+    });
   }
   return deepFreeze(config);
 }

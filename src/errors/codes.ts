@@ -13,34 +13,129 @@ export interface ErrorCodeInfo {
 
 export const errorCodes = {
   // --- request level ---------------------------------------------------------------------------
-  NOT_FOUND: { status: 404, message: 'No endpoint at this path', remedy: 'Use /<client>/graphql, a REST facade path (/partner/v2/…), /healthz or /metrics.' },
+  NOT_FOUND: {
+    status: 404,
+    message: 'No endpoint at this path',
+    remedy: 'Use /<client>/graphql, a REST facade path (/partner/v2/…), /healthz or /metrics.',
+  },
   RESOURCE_NOT_FOUND: { status: 404, message: 'The resource does not exist', remedy: 'Check the id in the path.' },
-  METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed on this endpoint', remedy: 'GraphQL endpoints take GET and POST.' },
-  LENGTH_REQUIRED: { status: 411, message: 'A request body needs a Content-Length header', remedy: 'Send the body with Content-Length (no chunked upload).' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The body must be application/json', remedy: 'Send Content-Type: application/json.' },
-  PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body is too large', remedy: 'Send a smaller document or raise limits.maxBodyBytes.' },
-  BAD_REQUEST: { status: 400, message: 'Malformed request', remedy: 'Send a GraphQL-over-HTTP request: JSON body with "query".' },
-  CSRF_ERROR: { status: 400, message: 'Blocked as a potential cross-site request forgery', remedy: 'Send POST with Content-Type: application/json, or a non-empty X-Facet-CSRF (or Apollo-Require-Preflight) header on GET.' },
-  GRAPHQL_PARSE_FAILED: { status: 400, message: 'The GraphQL document has a syntax error', remedy: 'Fix the syntax at the reported location.' },
-  GRAPHQL_VALIDATION_FAILED: { status: 400, message: 'The GraphQL document is not valid for this client', remedy: 'Ask only for fields of this client’s schema.' },
-  BAD_USER_INPUT: { status: 400, message: 'A variable or argument is invalid', remedy: 'Fix the variable named in the error.' },
-  QUERY_TOO_COMPLEX: { status: 400, message: 'The request exceeds a depth, nesting, alias, token, cost, list-size or upstream-call limit', remedy: 'Split the query, send shorter lists, or raise the client’s limits.' },
-  UNAUTHENTICATED: { status: 401, message: 'Authentication is required', remedy: 'Send valid credentials for this client.' },
-  AUTH_UNAVAILABLE: { status: 503, message: 'Credentials cannot be verified right now', remedy: 'Retry later; the signing keys (JWKS) could not be fetched.' },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    message: 'Method not allowed on this endpoint',
+    remedy: 'GraphQL endpoints take GET and POST.',
+  },
+  LENGTH_REQUIRED: {
+    status: 411,
+    message: 'A request body needs a Content-Length header',
+    remedy: 'Send the body with Content-Length (no chunked upload).',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    message: 'The body must be application/json',
+    remedy: 'Send Content-Type: application/json.',
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    message: 'Request body is too large',
+    remedy: 'Send a smaller document or raise limits.maxBodyBytes.',
+  },
+  BAD_REQUEST: {
+    status: 400,
+    message: 'Malformed request',
+    remedy: 'Send a GraphQL-over-HTTP request: JSON body with "query".',
+  },
+  CSRF_ERROR: {
+    status: 400,
+    message: 'Blocked as a potential cross-site request forgery',
+    remedy:
+      'Send POST with Content-Type: application/json, or a non-empty X-Facet-CSRF (or Apollo-Require-Preflight) header on GET.',
+  },
+  GRAPHQL_PARSE_FAILED: {
+    status: 400,
+    message: 'The GraphQL document has a syntax error',
+    remedy: 'Fix the syntax at the reported location.',
+  },
+  GRAPHQL_VALIDATION_FAILED: {
+    status: 400,
+    message: 'The GraphQL document is not valid for this client',
+    remedy: 'Ask only for fields of this client’s schema.',
+  },
+  BAD_USER_INPUT: {
+    status: 400,
+    message: 'A variable or argument is invalid',
+    remedy: 'Fix the variable named in the error.',
+  },
+  QUERY_TOO_COMPLEX: {
+    status: 400,
+    message: 'The request exceeds a depth, nesting, alias, token, cost, list-size or upstream-call limit',
+    remedy: 'Split the query, send shorter lists, or raise the client’s limits.',
+  },
+  UNAUTHENTICATED: {
+    status: 401,
+    message: 'Authentication is required',
+    remedy: 'Send valid credentials for this client.',
+  },
+  AUTH_UNAVAILABLE: {
+    status: 503,
+    message: 'Credentials cannot be verified right now',
+    remedy: 'Retry later; the signing keys (JWKS) could not be fetched.',
+  },
   FORBIDDEN: { status: 403, message: 'Not allowed', remedy: 'Use credentials with the required scopes.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests', remedy: 'Wait for Retry-After seconds.' },
-  RATE_LIMIT_UNAVAILABLE: { status: 503, message: 'Rate limits cannot be checked right now', remedy: 'Retry after Retry-After seconds; the rate-limit store (Redis) is unreachable and rateLimitStore.onError is deny.' },
-  INTERNAL_SERVER_ERROR: { status: 500, message: 'Unexpected error', remedy: 'Report it with the x-request-id; details are in the gateway log.' },
+  RATE_LIMIT_UNAVAILABLE: {
+    status: 503,
+    message: 'Rate limits cannot be checked right now',
+    remedy:
+      'Retry after Retry-After seconds; the rate-limit store (Redis) is unreachable and rateLimitStore.onError is deny.',
+  },
+  INTERNAL_SERVER_ERROR: {
+    status: 500,
+    message: 'Unexpected error',
+    remedy: 'Report it with the x-request-id; details are in the gateway log.',
+  },
   // --- upstream (field level: partial data + this error, HTTP 200) ------------------------------
-  UPSTREAM_UNAVAILABLE: { status: 503, message: 'The backend is unavailable', remedy: 'Retry later; check the source’s health.' },
-  UPSTREAM_TIMEOUT: { status: 504, message: 'The backend did not answer in time', remedy: 'Retry later or raise the source’s timeoutMs.' },
-  UPSTREAM_ERROR: { status: 502, message: 'The backend answered with an error', remedy: 'Check the backend; the gateway log has its status.' },
-  UPSTREAM_BAD_RESPONSE: { status: 502, message: 'The backend answered with a malformed response', remedy: 'Check the backend’s response format, or raise the source’s maxResponseBytes.' },
-  UPSTREAM_REJECTED: { status: 422, message: 'The backend rejected the request', remedy: 'Check the arguments you sent.' },
-  SOURCE_CALL_INVALID: { status: 422, message: 'The backend call cannot be made: a value its URL path needs is empty', remedy: 'Pass a non-empty value; if it comes from the parent object, fix the source’s {root.…} template (facet check warns).' },
-  CIRCUIT_OPEN: { status: 503, message: 'The backend is failing; calls are paused', remedy: 'Retry after the circuit’s cool-down.' },
+  UPSTREAM_UNAVAILABLE: {
+    status: 503,
+    message: 'The backend is unavailable',
+    remedy: 'Retry later; check the source’s health.',
+  },
+  UPSTREAM_TIMEOUT: {
+    status: 504,
+    message: 'The backend did not answer in time',
+    remedy: 'Retry later or raise the source’s timeoutMs.',
+  },
+  UPSTREAM_ERROR: {
+    status: 502,
+    message: 'The backend answered with an error',
+    remedy: 'Check the backend; the gateway log has its status.',
+  },
+  UPSTREAM_BAD_RESPONSE: {
+    status: 502,
+    message: 'The backend answered with a malformed response',
+    remedy: 'Check the backend’s response format, or raise the source’s maxResponseBytes.',
+  },
+  UPSTREAM_REJECTED: {
+    status: 422,
+    message: 'The backend rejected the request',
+    remedy: 'Check the arguments you sent.',
+  },
+  SOURCE_CALL_INVALID: {
+    status: 422,
+    message: 'The backend call cannot be made: a value its URL path needs is empty',
+    remedy:
+      'Pass a non-empty value; if it comes from the parent object, fix the source’s {root.…} template (facet check warns).',
+  },
+  CIRCUIT_OPEN: {
+    status: 503,
+    message: 'The backend is failing; calls are paused',
+    remedy: 'Retry after the circuit’s cool-down.',
+  },
   // --- configuration (facet check / start-up) ---------------------------------------------------
-  CONFIG_INVALID: { status: 500, message: 'The configuration is invalid', remedy: 'Run `facet check --dir <folder>` and fix each listed problem.' },
+  CONFIG_INVALID: {
+    status: 500,
+    message: 'The configuration is invalid',
+    remedy: 'Run `facet check --dir <folder>` and fix each listed problem.',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -27,8 +27,16 @@ export interface GatewayErrorOptions {
  */
 export function createGatewayError(code: ErrorCode, options: GatewayErrorOptions = {}): GraphQLError {
   const info = errorCodes[code];
-  const extensions: Record<string, unknown> = { code, ...(options.source ? { source: options.source } : {}), ...options.extensions };
-  if (options.requestLevel) extensions['http'] = { status: options.status ?? info.status, ...(options.headers ? { headers: options.headers } : {}) };
+  const extensions: Record<string, unknown> = {
+    code,
+    ...(options.source ? { source: options.source } : {}),
+    ...options.extensions,
+  };
+  if (options.requestLevel)
+    extensions['http'] = {
+      status: options.status ?? info.status,
+      ...(options.headers ? { headers: options.headers } : {}),
+    };
   const error = new GraphQLError(options.message ?? info.message, { extensions, path: options.path });
   return error;
 }
@@ -37,4 +45,3 @@ export function errorCodeOf(error: unknown): string | undefined {
   const code = (error as { extensions?: { code?: unknown } } | undefined)?.extensions?.code;
   return typeof code === 'string' ? code : undefined;
 }
-

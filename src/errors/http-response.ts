@@ -8,7 +8,9 @@ export function sendJsonError(
   options: { message?: string; headers?: Record<string, string>; extensions?: Record<string, unknown> } = {},
 ): void {
   const info = errorCodes[code];
-  const body = JSON.stringify({ errors: [{ message: options.message ?? info.message, extensions: { code, ...options.extensions } }] });
+  const body = JSON.stringify({
+    errors: [{ message: options.message ?? info.message, extensions: { code, ...options.extensions } }],
+  });
   res.writeHead(info.status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),

@@ -1,5 +1,11 @@
 export {
-  errorCodes, isErrorCode, statusOfCode, problemTypeOf, authRefusalReasons, type ErrorCode, type AuthRefusalReason,
+  errorCodes,
+  isErrorCode,
+  statusOfCode,
+  problemTypeOf,
+  authRefusalReasons,
+  type ErrorCode,
+  type AuthRefusalReason,
 } from './codes.js';
 export { createGatewayError, errorCodeOf, type GatewayErrorOptions } from './gateway-error.js';
 export { sendJsonError } from './http-response.js';

@@ -4,7 +4,14 @@ import { errorCodes, isErrorCode } from './codes.js';
 import { createGatewayError, errorCodeOf } from './gateway-error.js';
 
 /** Codes that mean "the request itself is wrong": no data, and the response status says so. */
-const requestCodes = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'QUERY_TOO_COMPLEX', 'BAD_USER_INPUT', 'BAD_REQUEST', 'METHOD_NOT_ALLOWED']);
+const requestCodes = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'QUERY_TOO_COMPLEX',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'METHOD_NOT_ALLOWED',
+]);
 
 /** graphql-js's variable coercion messages all start this way: `Variable "$id" got invalid value …`. */
 const variableMessage = /^Variable "\$([_A-Za-z][_0-9A-Za-z]*)"/;
@@ -27,12 +34,21 @@ export function useErrorCodes(): Plugin {
       };
     },
     onResultProcess({ result }) {
-      if (Array.isArray(result) || !('errors' in result) || !result.errors?.length || ('data' in result && result.data !== undefined)) return;
+      if (
+        Array.isArray(result) ||
+        !('errors' in result) ||
+        !result.errors?.length ||
+        ('data' in result && result.data !== undefined)
+      )
+        return;
       const codes = (result.errors as readonly GraphQLError[]).map((e) => e.extensions?.['code']);
       const code = codes.find((c) => typeof c === 'string' && requestCodes.has(c));
       if (!code || !isErrorCode(code)) return;
       const mutable = result as { extensions?: Record<string, unknown> };
-      mutable.extensions = { ...mutable.extensions, http: { ...(mutable.extensions?.['http'] as object), status: errorCodes[code].status } };
+      mutable.extensions = {
+        ...mutable.extensions,
+        http: { ...(mutable.extensions?.['http'] as object), status: errorCodes[code].status },
+      };
     },
   };
 }

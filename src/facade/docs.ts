@@ -28,11 +28,18 @@ function page(base: string, versions: string[]): string {
 }
 
 /** GET /<client>/docs: the API reference (Swagger UI) for every version, and its assets. */
-export function serveDocs(req: IncomingMessage, res: ServerResponse, path: string, base: string, versions: string[]): Promise<void> | void {
+export function serveDocs(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  base: string,
+  versions: string[],
+): Promise<void> | void {
   if (path === '/docs' || path === '/docs/') {
     const key = `${base} ${versions.join(' ')}`;
     let html = pages.get(key);
-    if (!html) pages.set(key, (html = createStaticAsset('text/html; charset=utf-8', () => Buffer.from(page(base, versions)))));
+    if (!html)
+      pages.set(key, (html = createStaticAsset('text/html; charset=utf-8', () => Buffer.from(page(base, versions)))));
     return html.send(req, res);
   }
   const name = path.slice('/docs/'.length);

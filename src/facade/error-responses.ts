@@ -8,16 +8,33 @@ import type { JsonSchema } from './json-schema.js';
  */
 const everyEndpoint = [
   // parameters (facade coercion, graphql-js), the operation's limits, a malformed trusted user header
-  'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'QUERY_TOO_COMPLEX', 'BAD_REQUEST',
-  'UNAUTHENTICATED', 'FORBIDDEN', 'AUTH_UNAVAILABLE',
+  'BAD_USER_INPUT',
+  'GRAPHQL_VALIDATION_FAILED',
+  'QUERY_TOO_COMPLEX',
+  'BAD_REQUEST',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'AUTH_UNAVAILABLE',
   // quotas and field limits; a rate-limit store that cannot be reached when the gateway fails closed
-  'RATE_LIMITED', 'RATE_LIMIT_UNAVAILABLE',
+  'RATE_LIMITED',
+  'RATE_LIMIT_UNAVAILABLE',
   // a null answer; a path parameter that does not fit its segment
-  'RESOURCE_NOT_FOUND', 'NOT_FOUND',
+  'RESOURCE_NOT_FOUND',
+  'NOT_FOUND',
   // the backend's answer (e.g. an unknown or malformed cursor, an order without items: 422), or a call that cannot be built
-  'UPSTREAM_REJECTED', 'SOURCE_CALL_INVALID', 'UPSTREAM_ERROR', 'UPSTREAM_BAD_RESPONSE', 'UPSTREAM_UNAVAILABLE', 'CIRCUIT_OPEN', 'UPSTREAM_TIMEOUT',
+  'UPSTREAM_REJECTED',
+  'SOURCE_CALL_INVALID',
+  'UPSTREAM_ERROR',
+  'UPSTREAM_BAD_RESPONSE',
+  'UPSTREAM_UNAVAILABLE',
+  'CIRCUIT_OPEN',
+  'UPSTREAM_TIMEOUT',
 ] as const satisfies readonly ErrorCode[];
-const withBody = ['LENGTH_REQUIRED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'] as const satisfies readonly ErrorCode[];
+const withBody = [
+  'LENGTH_REQUIRED',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+] as const satisfies readonly ErrorCode[];
 
 /**
  * The codes a documented operation never answers with: METHOD_NOT_ALLOWED (another method on a
@@ -26,9 +43,16 @@ const withBody = ['LENGTH_REQUIRED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYP
  * it) and CONFIG_INVALID (start-up). A code added to the catalogue fails type-checking here until
  * it is placed in one of these lists, so the documents cannot silently miss it.
  */
-type NotFromOperations = 'METHOD_NOT_ALLOWED' | 'CSRF_ERROR' | 'GRAPHQL_PARSE_FAILED' | 'INTERNAL_SERVER_ERROR' | 'CONFIG_INVALID';
+type NotFromOperations =
+  | 'METHOD_NOT_ALLOWED'
+  | 'CSRF_ERROR'
+  | 'GRAPHQL_PARSE_FAILED'
+  | 'INTERNAL_SERVER_ERROR'
+  | 'CONFIG_INVALID';
 type Unplaced<T extends never> = T;
-export type UnplacedFacadeCodes = Unplaced<Exclude<ErrorCode, (typeof everyEndpoint)[number] | (typeof withBody)[number] | NotFromOperations>>;
+export type UnplacedFacadeCodes = Unplaced<
+  Exclude<ErrorCode, (typeof everyEndpoint)[number] | (typeof withBody)[number] | NotFromOperations>
+>;
 
 const problemRef = { $ref: '#/components/schemas/Problem' };
 const integer = { type: 'integer' };
@@ -39,7 +63,9 @@ const rateLimitHeaders = {
 };
 
 function errorCodesOf(endpoint: RestEndpoint): ErrorCode[] {
-  return endpoint.method === 'GET' || endpoint.method === 'DELETE' ? [...everyEndpoint] : [...everyEndpoint, ...withBody];
+  return endpoint.method === 'GET' || endpoint.method === 'DELETE'
+    ? [...everyEndpoint]
+    : [...everyEndpoint, ...withBody];
 }
 
 /** OpenAPI responses for the endpoint's error statuses: per status, the Problem with exactly the codes that status carries. */
@@ -52,14 +78,19 @@ export function errorResponses(endpoint: RestEndpoint): Record<string, unknown> 
   const responses: Record<string, unknown> = {};
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
     const schema: JsonSchema = {
-      allOf: [problemRef, {
-        properties: { status: { const: status }, code: { enum: codes }, type: { enum: codes.map(problemTypeOf) } },
-      }],
+      allOf: [
+        problemRef,
+        {
+          properties: { status: { const: status }, code: { enum: codes }, type: { enum: codes.map(problemTypeOf) } },
+        },
+      ],
     };
     responses[String(status)] = {
       description: codes.map((code) => `\`${code}\`: ${errorCodes[code].message}`).join('; '),
       content: { 'application/problem+json': { schema } },
-      ...(status === errorCodes.RATE_LIMITED.status ? { headers: { 'Retry-After': { schema: integer }, ...rateLimitHeaders } } : {}),
+      ...(status === errorCodes.RATE_LIMITED.status
+        ? { headers: { 'Retry-After': { schema: integer }, ...rateLimitHeaders } }
+        : {}),
     };
   }
   return responses;
@@ -72,9 +103,22 @@ export const problemSchema: JsonSchema = {
   type: 'object',
   description: 'RFC 9457 problem details',
   properties: {
-    type: { type: 'string' }, title: { type: 'string' }, status: integer, code: { type: 'string', description: 'Stable error code (see the README error table)' },
-    detail: { type: 'string' }, instance: { type: 'string' }, requestId: { type: 'string' },
-    errors: { type: 'array', description: 'Invalid parameters, one entry each', items: { type: 'object', properties: { field: { type: 'string' }, in: { enum: ['path', 'query', 'body'] }, message: { type: 'string' } }, required: ['field', 'in', 'message'] } },
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: integer,
+    code: { type: 'string', description: 'Stable error code (see the README error table)' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    requestId: { type: 'string' },
+    errors: {
+      type: 'array',
+      description: 'Invalid parameters, one entry each',
+      items: {
+        type: 'object',
+        properties: { field: { type: 'string' }, in: { enum: ['path', 'query', 'body'] }, message: { type: 'string' } },
+        required: ['field', 'in', 'message'],
+      },
+    },
     reason: { type: 'string', description: 'Why credentials were refused (401)' },
     source: { type: 'string', description: 'The backend an upstream error comes from' },
     retryAfter: { type: 'integer', description: 'Seconds to wait (429)' },

@@ -32,25 +32,46 @@ const vendorType = /application\/vnd\.facet\.(v\d+)\+json/i;
  * the client's GraphQL endpoint) → parameters as variables → the stored operation through the
  * client's yoga (its caches, limits, authorization and masking) → the version's shape.
  */
-export function createFacadeHandler(facade: RestFacade, endpoint: ClientEndpoint, schema: GraphQLSchema, security: FacadeSecurity) {
+export function createFacadeHandler(
+  facade: RestFacade,
+  endpoint: ClientEndpoint,
+  schema: GraphQLSchema,
+  security: FacadeSecurity,
+) {
   const base = `/${facade.client}`;
-  const openapi = new Map([...facade.versions.values()].map((v) => [v.name, JSON.stringify(createOpenApiDocument(facade, v, schema, base, security))]));
+  const openapi = new Map(
+    [...facade.versions.values()].map((v) => [
+      v.name,
+      JSON.stringify(createOpenApiDocument(facade, v, schema, base, security)),
+    ]),
+  );
 
   return async function handle(request: FacadeRequest): Promise<void> {
     const { req, res, requestId } = request;
-    if (request.path === '/docs' || request.path.startsWith('/docs/')) return serveDocs(req, res, request.path, base, [...facade.versions.keys()]);
+    if (request.path === '/docs' || request.path.startsWith('/docs/'))
+      return serveDocs(req, res, request.path, base, [...facade.versions.keys()]);
     const match = /^\/(v\d+)(\/.*)?$/.exec(request.path);
-    const versionName = match ? match[1]! : vendorType.exec(req.headers.accept ?? '')?.[1] ?? facade.defaultVersion;
-    const rest = match ? match[2] ?? '/' : request.path;
+    const versionName = match ? match[1]! : (vendorType.exec(req.headers.accept ?? '')?.[1] ?? facade.defaultVersion);
+    const rest = match ? (match[2] ?? '/') : request.path;
     const version = facade.versions.get(versionName);
     const instance = `${base}${request.path}`;
-    if (!version) return sendProblem(res, { code: 'NOT_FOUND', detail: `API version ${versionName} does not exist`, instance, requestId });
+    if (!version)
+      return sendProblem(res, {
+        code: 'NOT_FOUND',
+        detail: `API version ${versionName} does not exist`,
+        instance,
+        requestId,
+      });
     // the answer depends on Accept when the version is not in the path
     const versionHeaders = { ...deprecationHeaders(version, base, rest), ...(match ? {} : { vary: 'Accept' }) };
 
     if (rest === '/openapi.json' && (req.method === 'GET' || req.method === 'HEAD')) {
       const body = openapi.get(version.name)!;
-      res.writeHead(200, { ...versionHeaders, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.writeHead(200, {
+        ...versionHeaders,
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+      });
       return void res.end(req.method === 'HEAD' ? undefined : body);
     }
     const candidates = version.endpoints.filter((e) => e.pattern.test(rest));
@@ -58,14 +79,29 @@ export function createFacadeHandler(facade: RestFacade, endpoint: ClientEndpoint
     const route = candidates.find((e) => e.method === method);
     if (!route) {
       const allow = candidates.flatMap((c) => (c.method === 'GET' ? ['GET', 'HEAD'] : [c.method])).join(', ');
-      if (candidates.length) return sendProblem(res, { code: 'METHOD_NOT_ALLOWED', instance, requestId }, { ...versionHeaders, allow });
-      return sendProblem(res, { code: 'NOT_FOUND', detail: `no ${version.name} endpoint ${req.method} ${rest}`, instance, requestId }, versionHeaders);
+      if (candidates.length)
+        return sendProblem(res, { code: 'METHOD_NOT_ALLOWED', instance, requestId }, { ...versionHeaders, allow });
+      return sendProblem(
+        res,
+        { code: 'NOT_FOUND', detail: `no ${version.name} endpoint ${req.method} ${rest}`, instance, requestId },
+        versionHeaders,
+      );
     }
 
     const admission = await endpoint.admit(req.headers, request.ip);
     const headers: Record<string, string> = { ...versionHeaders, ...admission.headers };
     if (!admission.ok) {
-      return sendProblem(res, { code: admission.code, ...(admission.message ? { detail: admission.message } : {}), ...admission.extensions, instance, requestId }, headers);
+      return sendProblem(
+        res,
+        {
+          code: admission.code,
+          ...(admission.message ? { detail: admission.message } : {}),
+          ...admission.extensions,
+          instance,
+          requestId,
+        },
+        headers,
+      );
     }
 
     let body: unknown;
@@ -77,37 +113,86 @@ export function createFacadeHandler(facade: RestFacade, endpoint: ClientEndpoint
         return sendProblem(res, { code: error.code, detail: error.message, instance, requestId }, headers);
       }
     }
-    const mapped = requestVariables(schema, route, version.shape, route.pattern.exec(rest)!.slice(1), request.query, body);
-    if ('problems' in mapped) return sendProblem(res, { code: 'BAD_USER_INPUT', detail: 'some parameters are invalid', errors: mapped.problems, instance, requestId }, headers);
+    const mapped = requestVariables(
+      schema,
+      route,
+      version.shape,
+      route.pattern.exec(rest)!.slice(1),
+      request.query,
+      body,
+    );
+    if ('problems' in mapped)
+      return sendProblem(
+        res,
+        { code: 'BAD_USER_INPUT', detail: 'some parameters are invalid', errors: mapped.problems, instance, requestId },
+        headers,
+      );
 
-    const response = await endpoint.yoga.fetch(`http://facet${endpoint.path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
-      body: JSON.stringify({ query: route.query, variables: mapped.variables }),
-    }, request.context(admission.identity));
-    const result = (await response.json()) as { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+    const response = await endpoint.yoga.fetch(
+      `http://facet${endpoint.path}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+        body: JSON.stringify({ query: route.query, variables: mapped.variables }),
+      },
+      request.context(admission.identity),
+    );
+    const result = (await response.json()) as {
+      data?: Record<string, unknown> | null;
+      errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+    };
     const value = result.data ? readPath(result.data, route.result) : undefined;
     if (value === null || value === undefined) {
       const error = result.errors?.[0];
-      if (!error) return sendProblem(res, { code: 'RESOURCE_NOT_FOUND', detail: `${route.result.join('.')} not found`, instance, requestId }, headers);
+      if (!error)
+        return sendProblem(
+          res,
+          { code: 'RESOURCE_NOT_FOUND', detail: `${route.result.join('.')} not found`, instance, requestId },
+          headers,
+        );
       const code = String(error.extensions?.['code'] ?? 'INTERNAL_SERVER_ERROR');
-      const extra: Record<string, string> = error.extensions?.['retryAfter'] ? { 'retry-after': String(error.extensions['retryAfter']) } : {};
+      const extra: Record<string, string> = error.extensions?.['retryAfter']
+        ? { 'retry-after': String(error.extensions['retryAfter']) }
+        : {};
       // A field limit refused it: the request quota's RateLimit-* (it had room) would contradict Retry-After.
-      if (code === 'RATE_LIMITED' || code === 'RATE_LIMIT_UNAVAILABLE') for (const name of Object.keys(headers)) if (name.startsWith('ratelimit-')) delete headers[name];
-      return sendProblem(res, { code, detail: error.message, ...(error.extensions?.['source'] ? { source: error.extensions['source'] } : {}), instance, requestId }, { ...headers, ...extra });
+      if (code === 'RATE_LIMITED' || code === 'RATE_LIMIT_UNAVAILABLE')
+        for (const name of Object.keys(headers)) if (name.startsWith('ratelimit-')) delete headers[name];
+      return sendProblem(
+        res,
+        {
+          code,
+          detail: error.message,
+          ...(error.extensions?.['source'] ? { source: error.extensions['source'] } : {}),
+          instance,
+          requestId,
+        },
+        { ...headers, ...extra },
+      );
     }
-    const nextLink = route.nextCursor && route.cursorVariable ? nextPage(route, version, readPath(result.data, route.nextCursor), base, rest, request.query) : undefined;
+    const nextLink =
+      route.nextCursor && route.cursorVariable
+        ? nextPage(route, version, readPath(result.data, route.nextCursor), base, rest, request.query)
+        : undefined;
     if (nextLink) headers['link'] = [headers['link'], nextLink].filter(Boolean).join(', ');
     const text = JSON.stringify(shapeOutput(value, version.shape));
     const status = route.method === 'POST' ? 201 : 200;
-    if (status === 201 && route.location) headers['location'] = `${base}/${version.name}${route.location.replace(/\{(\w+)\}/g, (_m, key: string) => encodeURIComponent(String((value as Record<string, unknown>)[key] ?? '')))}`;
+    if (status === 201 && route.location)
+      headers['location'] =
+        `${base}/${version.name}${route.location.replace(/\{(\w+)\}/g, (_m, key: string) => encodeURIComponent(String((value as Record<string, unknown>)[key] ?? '')))}`;
     if (route.method === 'GET') {
       const etag = `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`;
       headers['etag'] = etag;
       headers['cache-control'] = 'private, no-cache';
-      if (matchesEtag(req.headers['if-none-match'], etag)) { res.writeHead(304, headers); return void res.end(); }
+      if (matchesEtag(req.headers['if-none-match'], etag)) {
+        res.writeHead(304, headers);
+        return void res.end();
+      }
     }
-    res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(status, {
+      ...headers,
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(req.method === 'HEAD' ? undefined : text);
   };
 }
@@ -121,11 +206,19 @@ function deprecationHeaders(version: RestVersion, base: string, rest: string): R
   if (!version.deprecated) return {};
   const headers: Record<string, string> = { deprecation: 'true' };
   if (version.sunset) headers['sunset'] = new Date(`${version.sunset}T00:00:00Z`).toUTCString();
-  if (version.successor) headers['link'] = `<${base}/${version.successor}${rest === '/' ? '' : rest}>; rel="successor-version"`;
+  if (version.successor)
+    headers['link'] = `<${base}/${version.successor}${rest === '/' ? '' : rest}>; rel="successor-version"`;
   return headers;
 }
 
-function nextPage(route: RestEndpoint, version: RestVersion, cursor: unknown, base: string, rest: string, query: URLSearchParams): string | undefined {
+function nextPage(
+  route: RestEndpoint,
+  version: RestVersion,
+  cursor: unknown,
+  base: string,
+  rest: string,
+  query: URLSearchParams,
+): string | undefined {
   if (typeof cursor !== 'string' || cursor === '') return undefined;
   const next = new URLSearchParams(query);
   next.set(externalName(route.cursorVariable!, version.shape.naming), cursor);

@@ -1,6 +1,18 @@
 import {
-  Kind, getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, isObjectType, isInterfaceType, isScalarType,
-  type GraphQLInputType, type GraphQLOutputType, type GraphQLSchema, type SelectionSetNode, typeFromAST,
+  Kind,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isInterfaceType,
+  isScalarType,
+  type GraphQLInputType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type SelectionSetNode,
+  typeFromAST,
 } from 'graphql';
 import type { VersionShape } from './model.js';
 import { externalName, isMoneyKey } from './shape.js';
@@ -9,11 +21,17 @@ export type JsonSchema = Record<string, unknown>;
 
 function scalarSchema(name: string): JsonSchema {
   switch (name) {
-    case 'Int': return { type: 'integer' };
-    case 'Float': return { type: 'number' };
-    case 'Boolean': return { type: 'boolean' };
-    case 'ID': case 'String': return { type: 'string' };
-    default: return {};
+    case 'Int':
+      return { type: 'integer' };
+    case 'Float':
+      return { type: 'number' };
+    case 'Boolean':
+      return { type: 'boolean' };
+    case 'ID':
+    case 'String':
+      return { type: 'string' };
+    default:
+      return {};
   }
 }
 
@@ -30,10 +48,18 @@ function nullable(schema: JsonSchema): JsonSchema {
  * JSON Schema of what a selection returns, in the version's shape: the same renames and money
  * objects that shapeOutput applies to the data, so the document describes the real answers.
  */
-export function outputSchema(schema: GraphQLSchema, type: GraphQLOutputType, selectionSet: SelectionSetNode | undefined, shape: VersionShape, inheritedCurrency = false): JsonSchema {
-  if (isNonNullType(type)) return nonNullSchema(outputSchema(schema, type.ofType, selectionSet, shape, inheritedCurrency));
+export function outputSchema(
+  schema: GraphQLSchema,
+  type: GraphQLOutputType,
+  selectionSet: SelectionSetNode | undefined,
+  shape: VersionShape,
+  inheritedCurrency = false,
+): JsonSchema {
+  if (isNonNullType(type))
+    return nonNullSchema(outputSchema(schema, type.ofType, selectionSet, shape, inheritedCurrency));
   let inner: JsonSchema;
-  if (isListType(type)) inner = { type: 'array', items: outputSchema(schema, type.ofType, selectionSet, shape, inheritedCurrency) };
+  if (isListType(type))
+    inner = { type: 'array', items: outputSchema(schema, type.ofType, selectionSet, shape, inheritedCurrency) };
   else if (isScalarType(type)) inner = scalarSchema(type.name);
   else if (isEnumType(type)) inner = { type: 'string', enum: type.getValues().map((v) => v.name) };
   else inner = objectSchema(schema, type, selectionSet, shape, inheritedCurrency);
@@ -50,7 +76,13 @@ export function nonNullSchema(schema: JsonSchema): JsonSchema {
   return schema;
 }
 
-function objectSchema(schema: GraphQLSchema, type: GraphQLOutputType, selectionSet: SelectionSetNode | undefined, shape: VersionShape, inheritedCurrency: boolean): JsonSchema {
+function objectSchema(
+  schema: GraphQLSchema,
+  type: GraphQLOutputType,
+  selectionSet: SelectionSetNode | undefined,
+  shape: VersionShape,
+  inheritedCurrency: boolean,
+): JsonSchema {
   const named = getNamedType(type);
   const properties: Record<string, JsonSchema> = {};
   const hasCurrency = selectsField(selectionSet, 'currency');
@@ -58,21 +90,44 @@ function objectSchema(schema: GraphQLSchema, type: GraphQLOutputType, selectionS
     for (const selection of set?.selections ?? []) {
       if (selection.kind === Kind.FIELD) {
         const key = selection.alias?.value ?? selection.name.value;
-        if (selection.name.value === '__typename') { properties[key] = { type: 'string' }; continue; }
-        const field = (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[selection.name.value] : undefined;
-        if (field) properties[key] = outputSchema(schema, field.type, selection.selectionSet, shape, hasCurrency || inheritedCurrency);
+        if (selection.name.value === '__typename') {
+          properties[key] = { type: 'string' };
+          continue;
+        }
+        const field =
+          isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[selection.name.value] : undefined;
+        if (field)
+          properties[key] = outputSchema(
+            schema,
+            field.type,
+            selection.selectionSet,
+            shape,
+            hasCurrency || inheritedCurrency,
+          );
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        collect(selection.selectionSet, selection.typeCondition ? (typeFromAST(schema, selection.typeCondition) ?? parent) as typeof named : parent);
+        collect(
+          selection.selectionSet,
+          selection.typeCondition ? ((typeFromAST(schema, selection.typeCondition) ?? parent) as typeof named) : parent,
+        );
       }
     }
   };
   collect(selectionSet, named);
   const shaped: Record<string, JsonSchema> = {};
-  const moneyKeys = shape.money === 'object' && (hasCurrency || inheritedCurrency) ? Object.keys(properties).filter(isMoneyKey) : [];
+  const moneyKeys =
+    shape.money === 'object' && (hasCurrency || inheritedCurrency) ? Object.keys(properties).filter(isMoneyKey) : [];
   for (const [key, value] of Object.entries(properties)) {
     if (moneyKeys.length && key === 'currency') continue;
     if (moneyKeys.includes(key)) {
-      const money: JsonSchema = { type: 'object', properties: { amount: { type: 'string', pattern: '^-?\\d+\\.\\d{2}$' }, currency: properties['currency'] ?? { type: ['string', 'null'] } }, required: ['amount', 'currency'], additionalProperties: false };
+      const money: JsonSchema = {
+        type: 'object',
+        properties: {
+          amount: { type: 'string', pattern: '^-?\\d+\\.\\d{2}$' },
+          currency: properties['currency'] ?? { type: ['string', 'null'] },
+        },
+        required: ['amount', 'currency'],
+        additionalProperties: false,
+      };
       shaped[externalName(key.slice(0, -5), shape.naming)] = Array.isArray(value['type']) ? nullable(money) : money;
       continue;
     }
@@ -82,7 +137,11 @@ function objectSchema(schema: GraphQLSchema, type: GraphQLOutputType, selectionS
 }
 
 function selectsField(selectionSet: SelectionSetNode | undefined, name: string): boolean {
-  return (selectionSet?.selections ?? []).some((s) => (s.kind === Kind.FIELD && (s.alias?.value ?? s.name.value) === name) || (s.kind === Kind.INLINE_FRAGMENT && selectsField(s.selectionSet, name)));
+  return (selectionSet?.selections ?? []).some(
+    (s) =>
+      (s.kind === Kind.FIELD && (s.alias?.value ?? s.name.value) === name) ||
+      (s.kind === Kind.INLINE_FRAGMENT && selectsField(s.selectionSet, name)),
+  );
 }
 
 /** JSON Schema of a variable's input type, in the version's naming. */
@@ -95,8 +154,12 @@ export function inputSchema(type: GraphQLInputType, shape: VersionShape): JsonSc
     const fields = Object.values(type.getFields());
     return nullable({
       type: 'object',
-      properties: Object.fromEntries(fields.map((f) => [externalName(f.name, shape.naming), inputSchema(f.type, shape)])),
-      required: fields.filter((f) => isNonNullType(f.type) && f.defaultValue === undefined).map((f) => externalName(f.name, shape.naming)),
+      properties: Object.fromEntries(
+        fields.map((f) => [externalName(f.name, shape.naming), inputSchema(f.type, shape)]),
+      ),
+      required: fields
+        .filter((f) => isNonNullType(f.type) && f.defaultValue === undefined)
+        .map((f) => externalName(f.name, shape.naming)),
       additionalProperties: false,
     });
   }

@@ -1,4 +1,12 @@
-import { GraphQLNonNull, Kind, isNonNullType, type GraphQLObjectType, type GraphQLOutputType, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import {
+  GraphQLNonNull,
+  Kind,
+  isNonNullType,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
 import type { RestEndpoint, RestFacade, RestVersion } from './model.js';
 import { externalName } from './shape.js';
 import { outputSchema, type JsonSchema } from './json-schema.js';
@@ -10,10 +18,19 @@ export interface FacadeSecurity {
 }
 
 /** OpenAPI 3.1 for one version, generated from its operations, the schema and the version's shape. */
-export function createOpenApiDocument(facade: RestFacade, version: RestVersion, schema: GraphQLSchema, base: string, security: FacadeSecurity): JsonSchema {
+export function createOpenApiDocument(
+  facade: RestFacade,
+  version: RestVersion,
+  schema: GraphQLSchema,
+  base: string,
+  security: FacadeSecurity,
+): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const endpoint of version.endpoints) {
-    const openapiPath = endpoint.path.replace(/\{([^}]+)\}/g, (_m, p: string) => `{${externalName(p, version.shape.naming)}}`);
+    const openapiPath = endpoint.path.replace(
+      /\{([^}]+)\}/g,
+      (_m, p: string) => `{${externalName(p, version.shape.naming)}}`,
+    );
     (paths[openapiPath] ??= {})[endpoint.method.toLowerCase()] = operationObject(endpoint, version, schema);
   }
   const securitySchemes: Record<string, unknown> = {};
@@ -49,19 +66,34 @@ function operationObject(endpoint: RestEndpoint, version: RestVersion, schema: G
       if (required) bodyRequired.push(external);
     } else {
       // lists: comma-separated (repeating the parameter works too)
-      parameters.push({ name: external, in: location, required: location === 'path' || required, schema: valueSchema, ...(valueSchema['type'] === 'array' ? { style: 'form', explode: false } : {}) });
+      parameters.push({
+        name: external,
+        in: location,
+        required: location === 'path' || required,
+        schema: valueSchema,
+        ...(valueSchema['type'] === 'array' ? { style: 'form', explode: false } : {}),
+      });
     }
   }
   const responseHeaders: Record<string, unknown> = { ...rateLimitHeaders };
-  if (endpoint.method === 'GET') responseHeaders['ETag'] = { description: 'Send back in If-None-Match for a 304', schema: { type: 'string' } };
-  if (endpoint.nextCursor) responseHeaders['Link'] = { description: 'rel="next" link to the next page, absent on the last page', schema: { type: 'string' } };
+  if (endpoint.method === 'GET')
+    responseHeaders['ETag'] = { description: 'Send back in If-None-Match for a 304', schema: { type: 'string' } };
+  if (endpoint.nextCursor)
+    responseHeaders['Link'] = {
+      description: 'rel="next" link to the next page, absent on the last page',
+      schema: { type: 'string' },
+    };
   if (version.deprecated) {
     responseHeaders['Deprecation'] = { schema: { type: 'string' } };
     responseHeaders['Sunset'] = { schema: { type: 'string' } };
   }
   const success = endpoint.method === 'POST' ? '201' : '200';
   const responses: Record<string, unknown> = {
-    [success]: { description: 'Success', headers: responseHeaders, content: { 'application/json': { schema: resultSchema(endpoint, version, schema) } } },
+    [success]: {
+      description: 'Success',
+      headers: responseHeaders,
+      content: { 'application/json': { schema: resultSchema(endpoint, version, schema) } },
+    },
   };
   if (endpoint.method === 'GET') responses['304'] = { description: 'Not modified (If-None-Match matched the ETag)' };
   Object.assign(responses, errorResponses(endpoint));
@@ -71,18 +103,39 @@ function operationObject(endpoint: RestEndpoint, version: RestVersion, schema: G
     description: `Runs the GraphQL operation:\n\n\`\`\`graphql\n${endpoint.query.trim()}\n\`\`\``,
     deprecated: version.deprecated || undefined,
     parameters,
-    ...(fromBody ? { requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: bodyProperties, required: bodyRequired, additionalProperties: false } } } } } : {}),
+    ...(fromBody
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: bodyProperties,
+                  required: bodyRequired,
+                  additionalProperties: false,
+                },
+              },
+            },
+          },
+        }
+      : {}),
     responses,
   };
 }
 
 /** Follows the endpoint's result path through the operation's selections to the answer's schema. */
 function resultSchema(endpoint: RestEndpoint, version: RestVersion, schema: GraphQLSchema): JsonSchema {
-  let parent: GraphQLObjectType | undefined = endpoint.operation.operation === 'mutation' ? schema.getMutationType() ?? undefined : schema.getQueryType() ?? undefined;
+  let parent: GraphQLObjectType | undefined =
+    endpoint.operation.operation === 'mutation'
+      ? (schema.getMutationType() ?? undefined)
+      : (schema.getQueryType() ?? undefined);
   let selectionSet: SelectionSetNode | undefined = endpoint.operation.selectionSet;
   let type: GraphQLOutputType | undefined;
   for (const key of endpoint.result) {
-    const field: SelectionSetNode['selections'][number] | undefined = selectionSet?.selections.find((s) => s.kind === Kind.FIELD && (s.alias?.value ?? s.name.value) === key);
+    const field: SelectionSetNode['selections'][number] | undefined = selectionSet?.selections.find(
+      (s) => s.kind === Kind.FIELD && (s.alias?.value ?? s.name.value) === key,
+    );
     if (!field || field.kind !== Kind.FIELD || !parent) return {};
     type = parent.getFields()[field.name.value]?.type;
     selectionSet = field.selectionSet;

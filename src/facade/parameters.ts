@@ -1,4 +1,12 @@
-import { isListType, isNonNullType, typeFromAST, valueFromASTUntyped, type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  isListType,
+  isNonNullType,
+  typeFromAST,
+  valueFromASTUntyped,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import type { RestEndpoint, VersionShape } from './model.js';
 import { externalName } from './shape.js';
 import { inputSchema, nonNullSchema, type JsonSchema } from './json-schema.js';
@@ -24,7 +32,11 @@ export interface RestParameter {
 
 /** Where an endpoint's variables come from: path parameters, then the query string (GET, DELETE) or the JSON body. */
 export function describeParameters(
-  schema: GraphQLSchema, operation: OperationDefinitionNode, method: RestEndpoint['method'], pathParams: readonly string[], shape: VersionShape,
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  method: RestEndpoint['method'],
+  pathParams: readonly string[],
+  shape: VersionShape,
 ): RestParameter[] {
   const fromBody = method !== 'GET' && method !== 'DELETE';
   return (operation.variableDefinitions ?? []).map((definition) => {
@@ -33,7 +45,14 @@ export function describeParameters(
     const location: ParameterLocation = pathParams.includes(name) ? 'path' : fromBody ? 'body' : 'query';
     const required = isNonNullType(type) && !definition.defaultValue;
     const defaultValue = definition.defaultValue ? valueFromASTUntyped(definition.defaultValue) : undefined;
-    return { name, external: externalName(name, shape.naming), in: location, type, required, schema: locationSchema(type, location, required, defaultValue, shape) };
+    return {
+      name,
+      external: externalName(name, shape.naming),
+      in: location,
+      type,
+      required,
+      schema: locationSchema(type, location, required, defaultValue, shape),
+    };
   });
 }
 
@@ -42,13 +61,24 @@ export function describeParameters(
  * caller says "no value"), lists are comma-separated or repeated, and a required list needs an
  * item (`ids=` reads as no value). A body value is JSON, nullable as its GraphQL type.
  */
-function locationSchema(type: GraphQLInputType, location: ParameterLocation, required: boolean, defaultValue: unknown, shape: VersionShape): JsonSchema {
-  const withDefault = (s: JsonSchema) => (defaultValue === undefined || defaultValue === null ? s : { ...s, default: defaultValue });
+function locationSchema(
+  type: GraphQLInputType,
+  location: ParameterLocation,
+  required: boolean,
+  defaultValue: unknown,
+  shape: VersionShape,
+): JsonSchema {
+  const withDefault = (s: JsonSchema) =>
+    defaultValue === undefined || defaultValue === null ? s : { ...s, default: defaultValue };
   if (location === 'body') return withDefault(inputSchema(type, shape));
   const text = nonNullSchema(inputSchema(type, shape));
   const inner = isNonNullType(type) ? type.ofType : type;
   if (isListType(inner) && typeof text['items'] === 'object') {
-    return withDefault({ ...text, items: nonNullSchema(text['items'] as JsonSchema), ...(required ? { minItems: 1 } : {}) });
+    return withDefault({
+      ...text,
+      items: nonNullSchema(text['items'] as JsonSchema),
+      ...(required ? { minItems: 1 } : {}),
+    });
   }
   return withDefault(text);
 }

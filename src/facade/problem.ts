@@ -17,6 +17,10 @@ export function sendProblem(res: ServerResponse, problem: ProblemDetails, header
   const title = isErrorCode(problem.code) ? errorCodes[problem.code].message : 'Error';
   const status = statusOfCode(problem.code);
   const body = JSON.stringify({ type: problemTypeOf(problem.code), title, status, ...problem });
-  res.writeHead(status, { ...headers, 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/problem+json',
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }

@@ -2,7 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import type { ErrorCode } from '../errors/index.js';
 
 export class BodyError extends Error {
-  constructor(readonly code: Extract<ErrorCode, 'BAD_REQUEST' | 'LENGTH_REQUIRED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE'>, message: string) {
+  constructor(
+    readonly code: Extract<
+      ErrorCode,
+      'BAD_REQUEST' | 'LENGTH_REQUIRED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE'
+    >,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -10,7 +16,8 @@ export class BodyError extends Error {
 /** Reads a JSON request body with a size cap; rejects other media types. */
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   const type = req.headers['content-type'] ?? '';
-  if (!/^application\/json\b/i.test(type)) throw new BodyError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+  if (!/^application\/json\b/i.test(type))
+    throw new BodyError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
   const length = Number(req.headers['content-length'] ?? Number.NaN);
   if (!Number.isFinite(length)) throw new BodyError('LENGTH_REQUIRED', 'a request body needs Content-Length');
   if (length > maxBytes) throw new BodyError('PAYLOAD_TOO_LARGE', `the body is larger than ${maxBytes} bytes`);

@@ -23,7 +23,10 @@ export function shapeOutput(value: unknown, shape: VersionShape, inheritedCurren
   for (const [key, inner] of Object.entries(record)) {
     if (moneyAsObject && key === 'currency' && Object.keys(record).some(isMoneyKey)) continue;
     if (moneyAsObject && isMoneyKey(key) && (typeof inner === 'number' || inner === null)) {
-      out[externalName(key.slice(0, -centsSuffix.length), shape.naming)] = { amount: centsToDecimal(inner as number | null), currency: currency ?? null };
+      out[externalName(key.slice(0, -centsSuffix.length), shape.naming)] = {
+        amount: centsToDecimal(inner as number | null),
+        currency: currency ?? null,
+      };
       continue;
     }
     out[externalName(key, shape.naming)] = shapeOutput(inner, shape, currency);
@@ -47,5 +50,7 @@ function centsToDecimal(cents: number | null): string | null {
 export function unshapeInput(value: unknown, shape: VersionShape): unknown {
   if (Array.isArray(value)) return value.map((v) => unshapeInput(v, shape));
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [shape.naming === 'snake_case' ? toCamel(k) : k, unshapeInput(v, shape)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [shape.naming === 'snake_case' ? toCamel(k) : k, unshapeInput(v, shape)]),
+  );
 }

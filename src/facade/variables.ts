@@ -1,5 +1,12 @@
 import {
-  coerceInputValue, getVariableValues, isInputObjectType, isListType, isNonNullType, isScalarType, type GraphQLInputType, type GraphQLSchema,
+  coerceInputValue,
+  getVariableValues,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isScalarType,
+  type GraphQLInputType,
+  type GraphQLSchema,
 } from 'graphql';
 import type { RestEndpoint, VersionShape } from './model.js';
 import type { JsonSchema } from './json-schema.js';
@@ -14,7 +21,9 @@ export interface ParamProblem {
 
 /** `['items', 0, 'productId']` → `items[0].product_id` (v1) */
 function fieldPath(path: ReadonlyArray<string | number>, shape: VersionShape): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${externalName(p, shape.naming)}`)).join('');
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${externalName(p, shape.naming)}`))
+    .join('');
 }
 
 /**
@@ -44,11 +53,18 @@ function fromText(raw: string[], schema: JsonSchema): { value?: unknown; problem
       const value = Number(text);
       return value >= min && value <= max ? { value } : { problem: `must be an integer from ${min} to ${max}` };
     }
-    case 'number': return text.trim() !== '' && Number.isFinite(Number(text)) ? { value: Number(text) } : { problem: 'must be a number' };
-    case 'boolean': return text === 'true' || text === 'false' ? { value: text === 'true' } : { problem: 'must be true or false' };
-    case 'string': return { value: text };
-    case 'object': return { problem: 'cannot be given in the query string; send it in the JSON body' };
-    default: return { value: text }; // custom scalars: graphql-js decides
+    case 'number':
+      return text.trim() !== '' && Number.isFinite(Number(text))
+        ? { value: Number(text) }
+        : { problem: 'must be a number' };
+    case 'boolean':
+      return text === 'true' || text === 'false' ? { value: text === 'true' } : { problem: 'must be true or false' };
+    case 'string':
+      return { value: text };
+    case 'object':
+      return { problem: 'cannot be given in the query string; send it in the JSON body' };
+    default:
+      return { value: text }; // custom scalars: graphql-js decides
   }
 }
 
@@ -56,14 +72,21 @@ function fromText(raw: string[], schema: JsonSchema): { value?: unknown; problem
  * graphql-js also takes integers for an ID; the OpenAPI documents say string, and so does the
  * facade: the places of numbers given for IDs in a body value.
  */
-function numericIds(value: unknown, type: GraphQLInputType, path: Array<string | number>, found: Array<Array<string | number>>): void {
+function numericIds(
+  value: unknown,
+  type: GraphQLInputType,
+  path: Array<string | number>,
+  found: Array<Array<string | number>>,
+): void {
   if (isNonNullType(type)) return numericIds(value, type.ofType, path, found);
   if (value === null || value === undefined) return;
   if (isListType(type)) {
     if (Array.isArray(value)) value.forEach((item, i) => numericIds(item, type.ofType, [...path, i], found));
     else numericIds(value, type.ofType, path, found);
   } else if (isInputObjectType(type)) {
-    if (typeof value === 'object') for (const field of Object.values(type.getFields())) numericIds((value as Record<string, unknown>)[field.name], field.type, [...path, field.name], found);
+    if (typeof value === 'object')
+      for (const field of Object.values(type.getFields()))
+        numericIds((value as Record<string, unknown>)[field.name], field.type, [...path, field.name], found);
   } else if (isScalarType(type) && type.name === 'ID' && typeof value === 'number') found.push(path);
 }
 
@@ -73,13 +96,20 @@ function numericIds(value: unknown, type: GraphQLInputType, path: Array<string |
  * by the caller's parameter name.
  */
 export function requestVariables(
-  schema: GraphQLSchema, endpoint: RestEndpoint, shape: VersionShape,
-  pathValues: string[], query: URLSearchParams, body: unknown,
+  schema: GraphQLSchema,
+  endpoint: RestEndpoint,
+  shape: VersionShape,
+  pathValues: string[],
+  query: URLSearchParams,
+  body: unknown,
 ): { variables: Record<string, unknown> } | { problems: ParamProblem[] } {
   const problems: ParamProblem[] = [];
   const inputs: Record<string, unknown> = {};
   const fromBody = endpoint.method !== 'GET' && endpoint.method !== 'DELETE';
-  const bodyValues = fromBody && body && typeof body === 'object' && !Array.isArray(body) ? (unshapeInput(body, shape) as Record<string, unknown>) : {};
+  const bodyValues =
+    fromBody && body && typeof body === 'object' && !Array.isArray(body)
+      ? (unshapeInput(body, shape) as Record<string, unknown>)
+      : {};
 
   for (const parameter of endpoint.parameters) {
     const { name, external } = parameter;
@@ -104,10 +134,13 @@ export function requestVariables(
     else inputs[name] = converted.value;
   }
   const queryNames = new Set(endpoint.parameters.filter((p) => p.in === 'query').map((p) => p.external));
-  for (const key of new Set(query.keys())) if (!queryNames.has(key)) problems.push({ field: key, in: 'query', message: 'unknown parameter' });
+  for (const key of new Set(query.keys()))
+    if (!queryNames.has(key)) problems.push({ field: key, in: 'query', message: 'unknown parameter' });
   if (fromBody) {
     const accepted = new Set(endpoint.parameters.map((p) => p.name));
-    for (const key of Object.keys(bodyValues)) if (!accepted.has(key)) problems.push({ field: externalName(key, shape.naming), in: 'body', message: 'unknown property' });
+    for (const key of Object.keys(bodyValues))
+      if (!accepted.has(key))
+        problems.push({ field: externalName(key, shape.naming), in: 'body', message: 'unknown property' });
   }
   // Coerce each given value with its path, so a problem deep inside a body names its place
   // (`items[0].product_id`) in the version's naming.
@@ -119,7 +152,8 @@ export function requestVariables(
     }
     const ids: Array<Array<string | number>> = [];
     if (location === 'body') numericIds(inputs[name], type, [], ids);
-    for (const path of ids) problems.push({ field: fieldPath([name, ...path], shape), in: location, message: 'must be a string' });
+    for (const path of ids)
+      problems.push({ field: fieldPath([name, ...path], shape), in: location, message: 'must be a string' });
     coerceInputValue(inputs[name], type, (path, _value, error) => {
       const missing = /^Field "(\w+)" of required type "[^"]+" was not provided\.$/.exec(error.message);
       const unknown = /^Field "(\w+)" is not defined by type "[^"]+"/.exec(error.message);
@@ -133,6 +167,7 @@ export function requestVariables(
   }
   if (problems.length) return { problems };
   const coerced = getVariableValues(schema, endpoint.operation.variableDefinitions ?? [], inputs, { maxErrors: 50 });
-  if (coerced.errors) return { problems: coerced.errors.map((error) => ({ field: '', in: 'query', message: error.message })) };
+  if (coerced.errors)
+    return { problems: coerced.errors.map((error) => ({ field: '', in: 'query', message: error.message })) };
   return { variables: coerced.coerced };
 }

@@ -5,8 +5,15 @@
  * outside strings (and, in GraphQL, comments) and stop as soon as the bound is passed.
  */
 
-const OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d;
-const QUOTE = 0x22, BACKSLASH = 0x5c, HASH = 0x23, NEWLINE = 0x0a, RETURN = 0x0d;
+const OPEN_BRACE = 0x7b,
+  CLOSE_BRACE = 0x7d,
+  OPEN_BRACKET = 0x5b,
+  CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22,
+  BACKSLASH = 0x5c,
+  HASH = 0x23,
+  NEWLINE = 0x0a,
+  RETURN = 0x0d;
 
 /** True when a GraphQL document nests `{`/`[` deeper than `max` (strings, block strings and comments skipped). */
 export const documentNestsDeeperThan = (text: string, max: number): boolean => nestsDeeperThan(text, max, true);
@@ -24,7 +31,10 @@ function nestsDeeperThan(text: string, max: number, graphql: boolean): boolean {
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       depth--;
     } else if (c === QUOTE) {
-      i = graphql && text.charCodeAt(i + 1) === QUOTE && text.charCodeAt(i + 2) === QUOTE ? skipBlockString(text, i) : skipString(text, i);
+      i =
+        graphql && text.charCodeAt(i + 1) === QUOTE && text.charCodeAt(i + 2) === QUOTE
+          ? skipBlockString(text, i)
+          : skipString(text, i);
     } else if (c === HASH && graphql) {
       while (i < length && text.charCodeAt(i) !== NEWLINE && text.charCodeAt(i) !== RETURN) i++;
     }
@@ -35,7 +45,10 @@ function nestsDeeperThan(text: string, max: number, graphql: boolean): boolean {
 /** From an opening """, the index of the last quote of the closing one (\""" is an escaped triple quote). */
 function skipBlockString(text: string, open: number): number {
   let i = open + 3;
-  while (i < text.length && !(text.charCodeAt(i) === QUOTE && text.charCodeAt(i + 1) === QUOTE && text.charCodeAt(i + 2) === QUOTE)) {
+  while (
+    i < text.length &&
+    !(text.charCodeAt(i) === QUOTE && text.charCodeAt(i + 1) === QUOTE && text.charCodeAt(i + 2) === QUOTE)
+  ) {
     i += text.charCodeAt(i) === BACKSLASH && text.startsWith('"""', i + 1) ? 4 : 1;
   }
   return i + 2;

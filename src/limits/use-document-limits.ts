@@ -15,7 +15,12 @@ export interface DocumentLimits {
 
 /** Reports a limit breach as QUERY_TOO_COMPLEX (400) instead of graphql-armor's generic syntax error. */
 const reportTooComplex = (context: ValidationContext | null, error: GraphQLError) => {
-  context?.reportError(createGatewayError('QUERY_TOO_COMPLEX', { message: error.message.replace(/^Syntax Error: /, ''), requestLevel: true }));
+  context?.reportError(
+    createGatewayError('QUERY_TOO_COMPLEX', {
+      message: error.message.replace(/^Syntax Error: /, ''),
+      requestLevel: true,
+    }),
+  );
 };
 
 /**
@@ -34,7 +39,12 @@ export const maxNestingFor = (limits: Pick<DocumentLimits, 'maxDepth'>) => limit
  * document and a refused query never reaches execution.
  */
 export function useDocumentLimits(limits: DocumentLimits): Plugin {
-  const common = { exposeLimits: true, propagateOnRejection: false, onReject: [reportTooComplex], ignoreIntrospection: true };
+  const common = {
+    exposeLimits: true,
+    propagateOnRejection: false,
+    onReject: [reportTooComplex],
+    ignoreIntrospection: true,
+  };
   const rules = [
     maxDepthRule({ ...common, n: limits.maxDepth, flattenFragments: true }),
     maxAliasesRule({ ...common, n: limits.maxAliases }),
@@ -46,13 +56,19 @@ export function useDocumentLimits(limits: DocumentLimits): Plugin {
     onParse({ parseFn, setParseFn }) {
       setParseFn((source, options) => {
         if (documentNestsDeeperThan(typeof source === 'string' ? source : source.body, maxNesting)) {
-          throw createGatewayError('QUERY_TOO_COMPLEX', { message: `The document nests deeper than ${maxNesting} levels (maxDepth ${limits.maxDepth})`, requestLevel: true });
+          throw createGatewayError('QUERY_TOO_COMPLEX', {
+            message: `The document nests deeper than ${maxNesting} levels (maxDepth ${limits.maxDepth})`,
+            requestLevel: true,
+          });
         }
         try {
           return parseFn(source, { ...options, maxTokens: limits.maxTokens });
         } catch (error) {
           if (error instanceof Error && /contains more tha[nt] \d+ tokens/.test(error.message)) {
-            throw createGatewayError('QUERY_TOO_COMPLEX', { message: `Token limit of ${limits.maxTokens} exceeded`, requestLevel: true });
+            throw createGatewayError('QUERY_TOO_COMPLEX', {
+              message: `Token limit of ${limits.maxTokens} exceeded`,
+              requestLevel: true,
+            });
           }
           throw error;
         }

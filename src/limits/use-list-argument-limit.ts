@@ -3,13 +3,18 @@ import { getOperationAST, type ValidationContext } from 'graphql';
 import { createGatewayError } from '../errors/index.js';
 
 const tooLong = (items: number, max: number, where: string) =>
-  createGatewayError('QUERY_TOO_COMPLEX', { message: `${where} has ${items} items; at most ${max} are allowed (limits.maxListArgument)`, extensions: { maxListArgument: max }, requestLevel: true });
+  createGatewayError('QUERY_TOO_COMPLEX', {
+    message: `${where} has ${items} items; at most ${max} are allowed (limits.maxListArgument)`,
+    extensions: { maxListArgument: max },
+    requestLevel: true,
+  });
 
 /** Length of the longest array anywhere in a (JSON) value; nesting is bounded by the JSON scan. */
 function longestList(value: unknown): number {
   if (value === null || typeof value !== 'object') return 0;
   let longest = Array.isArray(value) ? value.length : 0;
-  for (const item of Array.isArray(value) ? value : Object.values(value)) longest = Math.max(longest, longestList(item));
+  for (const item of Array.isArray(value) ? value : Object.values(value))
+    longest = Math.max(longest, longestList(item));
   return longest;
 }
 

@@ -1,6 +1,11 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Logger } from 'pino';
-import { circuitStateChannelName, upstreamCallChannelName, type CircuitStateEvent, type UpstreamCallEvent } from '../sources/index.js';
+import {
+  circuitStateChannelName,
+  upstreamCallChannelName,
+  type CircuitStateEvent,
+  type UpstreamCallEvent,
+} from '../sources/index.js';
 
 export interface UpstreamFailureLogOptions {
   /**
@@ -24,7 +29,10 @@ export function logUpstreamFailures(log: Logger, options: UpstreamFailureLogOpti
     if (!pending) return;
     clearTimeout(pending.timer);
     rejected.delete(source);
-    log.warn({ source, rejected: pending.count }, `${pending.count} call${pending.count === 1 ? '' : 's'} to ${source} rejected while the circuit is open`);
+    log.warn(
+      { source, rejected: pending.count },
+      `${pending.count} call${pending.count === 1 ? '' : 's'} to ${source} rejected while the circuit is open`,
+    );
   };
 
   const onCall = (message: unknown) => {
@@ -40,14 +48,29 @@ export function logUpstreamFailures(log: Logger, options: UpstreamFailureLogOpti
       }
       return;
     }
-    log.warn({ requestId: event.requestId, source: event.source, operation: event.operation, method: event.method, path: event.path, upstreamStatus: event.upstreamStatus, code: event.outcome, detail: event.detail, durationMs: Math.round(event.durationMs) }, 'upstream call failed');
+    log.warn(
+      {
+        requestId: event.requestId,
+        source: event.source,
+        operation: event.operation,
+        method: event.method,
+        path: event.path,
+        upstreamStatus: event.upstreamStatus,
+        code: event.outcome,
+        detail: event.detail,
+        durationMs: Math.round(event.durationMs),
+      },
+      'upstream call failed',
+    );
   };
 
   const onState = (message: unknown) => {
     const { source, state } = message as CircuitStateEvent;
     flush(source);
-    if (state === 'open') log.warn({ source, circuit: state }, `circuit of ${source} opened: calls are rejected until a probe succeeds`);
-    else if (state === 'half-open') log.info({ source, circuit: state }, `circuit of ${source} half-open: one probe call let through`);
+    if (state === 'open')
+      log.warn({ source, circuit: state }, `circuit of ${source} opened: calls are rejected until a probe succeeds`);
+    else if (state === 'half-open')
+      log.info({ source, circuit: state }, `circuit of ${source} half-open: one probe call let through`);
     else log.info({ source, circuit: state }, `circuit of ${source} closed: calls pass again`);
   };
 

@@ -5,8 +5,17 @@ import { pino, type Logger } from 'pino';
  * they appear in a logged object, so a debug line cannot leak a token or an API key.
  */
 const redactedPaths = [
-  'req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'res.headers["set-cookie"]',
-  'headers.authorization', 'headers["x-api-key"]', 'headers.cookie', '*.token', '*.apiKey', '*.password', '*.secret',
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers["x-api-key"]',
+  'headers.cookie',
+  '*.token',
+  '*.apiKey',
+  '*.password',
+  '*.secret',
 ];
 
 export interface LoggerOptions {

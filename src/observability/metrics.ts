@@ -8,11 +8,39 @@ const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'facet_' });
-  const requests = new Counter({ name: 'facet_http_requests_total', help: 'HTTP requests by client and status', labelNames: ['client', 'status'] as const, registers: [registry] });
-  const duration = new Histogram({ name: 'facet_http_request_duration_seconds', help: 'HTTP request duration by client', labelNames: ['client'] as const, buckets: latencyBuckets, registers: [registry] });
-  const upstreamCalls = new Counter({ name: 'facet_upstream_calls_total', help: 'Backend calls by source, operation and outcome', labelNames: ['source', 'operation', 'outcome'] as const, registers: [registry] });
-  const upstreamDuration = new Histogram({ name: 'facet_upstream_call_duration_seconds', help: 'Backend call duration by source', labelNames: ['source'] as const, buckets: latencyBuckets, registers: [registry] });
-  const batchSize = new Histogram({ name: 'facet_upstream_batch_size', help: 'Keys per batched backend call', labelNames: ['source'] as const, buckets: [1, 2, 5, 10, 20, 50, 100], registers: [registry] });
+  const requests = new Counter({
+    name: 'facet_http_requests_total',
+    help: 'HTTP requests by client and status',
+    labelNames: ['client', 'status'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'facet_http_request_duration_seconds',
+    help: 'HTTP request duration by client',
+    labelNames: ['client'] as const,
+    buckets: latencyBuckets,
+    registers: [registry],
+  });
+  const upstreamCalls = new Counter({
+    name: 'facet_upstream_calls_total',
+    help: 'Backend calls by source, operation and outcome',
+    labelNames: ['source', 'operation', 'outcome'] as const,
+    registers: [registry],
+  });
+  const upstreamDuration = new Histogram({
+    name: 'facet_upstream_call_duration_seconds',
+    help: 'Backend call duration by source',
+    labelNames: ['source'] as const,
+    buckets: latencyBuckets,
+    registers: [registry],
+  });
+  const batchSize = new Histogram({
+    name: 'facet_upstream_batch_size',
+    help: 'Keys per batched backend call',
+    labelNames: ['source'] as const,
+    buckets: [1, 2, 5, 10, 20, 50, 100],
+    registers: [registry],
+  });
 
   const onUpstreamCall = (message: unknown) => {
     const event = message as UpstreamCallEvent;

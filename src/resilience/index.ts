@@ -1,1 +1,7 @@
-export { CircuitBreaker, CircuitOpenError, defaultCircuitBreakerOptions, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
+export {
+  CircuitBreaker,
+  CircuitOpenError,
+  defaultCircuitBreakerOptions,
+  type CircuitBreakerOptions,
+  type CircuitState,
+} from './circuit-breaker.js';

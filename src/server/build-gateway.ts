@@ -62,7 +62,11 @@ export function buildGateway(dir: string, env: Readonly<Record<string, string | 
 }
 
 /** The stitched graph; with sources missing (already reported), a failure to stitch the rest only skips the client checks. */
-function stitchPartialGraph(sources: BuiltSource[], problems: ProblemList, graphComplete: boolean): GraphQLSchema | undefined {
+function stitchPartialGraph(
+  sources: BuiltSource[],
+  problems: ProblemList,
+  graphComplete: boolean,
+): GraphQLSchema | undefined {
   if (graphComplete) return stitchGraph(sources, problems);
   if (sources.length === 0) return undefined;
   try {

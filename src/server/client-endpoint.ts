@@ -45,7 +45,10 @@ export interface EndpointDeps {
   globalQuotas: LimitRule[];
 }
 
-export function createClientEndpoint(client: BuiltClient, { log, rateLimitStore, globalQuotas, production }: EndpointDeps): ClientEndpoint {
+export function createClientEndpoint(
+  client: BuiltClient,
+  { log, rateLimitStore, globalQuotas, production }: EndpointDeps,
+): ClientEndpoint {
   const { options, name, endpoint } = client.definition;
   // authorization decides first, so a refused field never consumes rate-limit quota
   const deciders = [
@@ -60,7 +63,14 @@ export function createClientEndpoint(client: BuiltClient, { log, rateLimitStore,
     renderGraphiQL,
     landingPage: false,
     // Deny unless configured: no CORS headers at all unless the client lists origins.
-    cors: options.cors ? { origin: options.cors.origins, credentials: options.cors.credentials, maxAge: options.cors.maxAgeSeconds, methods: ['GET', 'POST'] } : false,
+    cors: options.cors
+      ? {
+          origin: options.cors.origins,
+          credentials: options.cors.credentials,
+          maxAge: options.cors.maxAgeSeconds,
+          methods: ['GET', 'POST'],
+        }
+      : false,
     maskedErrors: { maskError: createMaskError(log.child({ client: name }), options.exposeErrors) },
     logging: false,
     multipart: false,
@@ -71,16 +81,34 @@ export function createClientEndpoint(client: BuiltClient, { log, rateLimitStore,
   const authenticator = createAuthenticator(name, options.auth, client.definition.folder);
   const forward = options.auth.forward;
   const forgeableHeaders = [forward.user, forward.scopes, forward.consumer, ...Object.values(defaultForwardHeaders)]
-    .map((h) => h.toLowerCase()).filter((h, i, all) => all.indexOf(h) === i && !authenticator.credentialHeaders.includes(h));
-  const csrfHeaders = options.csrfPrevention ? options.csrfPrevention.requiredHeaders.map((h) => h.toLowerCase()) : undefined;
+    .map((h) => h.toLowerCase())
+    .filter((h, i, all) => all.indexOf(h) === i && !authenticator.credentialHeaders.includes(h));
+  const csrfHeaders = options.csrfPrevention
+    ? options.csrfPrevention.requiredHeaders.map((h) => h.toLowerCase())
+    : undefined;
   const graphiqlPage = options.graphiql ? graphiqlPageFor(graphiqlOptions!.title) : undefined;
-  return { name, path: endpoint, maxBodyBytes: options.limits.maxBodyBytes, maxUpstreamCalls: options.limits.maxUpstreamCalls, graphiqlPage, csrfHeaders, forgeableHeaders, forward, admit: createAdmission(authenticator, createQuotaChecker(name, options.quotas, globalQuotas, rateLimitStore)), yoga };
+  return {
+    name,
+    path: endpoint,
+    maxBodyBytes: options.limits.maxBodyBytes,
+    maxUpstreamCalls: options.limits.maxUpstreamCalls,
+    graphiqlPage,
+    csrfHeaders,
+    forgeableHeaders,
+    forward,
+    admit: createAdmission(authenticator, createQuotaChecker(name, options.quotas, globalQuotas, rateLimitStore)),
+    yoga,
+  };
 }
 
 /** The page is about 9 MB (GraphiQL and its editor workers inline) and differs only by title: rendered and compressed once per process. */
 const graphiqlPages = new Map<string, StaticAsset>();
 function graphiqlPageFor(title: string): StaticAsset {
   let page = graphiqlPages.get(title);
-  if (!page) graphiqlPages.set(title, (page = createStaticAsset('text/html; charset=utf-8', () => Buffer.from(renderGraphiQL({ title })))));
+  if (!page)
+    graphiqlPages.set(
+      title,
+      (page = createStaticAsset('text/html; charset=utf-8', () => Buffer.from(renderGraphiQL({ title })))),
+    );
   return page;
 }

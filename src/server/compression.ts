@@ -13,7 +13,10 @@ export const compressionThresholdBytes = 1024;
 
 /** Types worth compressing: JSON answers, HTML, scripts and styles. Streams are excluded by the caller. */
 export const isCompressibleType = (contentType: string | null | undefined): boolean =>
-  !!contentType && /^(?:application\/(?:json|graphql-response\+json|problem\+json|javascript)|text\/(?:html|css|javascript|plain))\b/i.test(contentType);
+  !!contentType &&
+  /^(?:application\/(?:json|graphql-response\+json|problem\+json|javascript)|text\/(?:html|css|javascript|plain))\b/i.test(
+    contentType,
+  );
 
 /** The best encoding the client accepts (br before gzip); `;q=0` refuses one. */
 export function negotiateEncoding(acceptEncoding: string | null | undefined): Encoding | undefined {
@@ -35,7 +38,12 @@ const gzipAsync = promisify(gzip);
 /** Per-request answers: brotli 4 / gzip 5 (about 0.2 ms for a few KiB). Static pages: brotli 6 / gzip 9, once. */
 export function compress(body: Buffer, encoding: Encoding, effort: 'fast' | 'once' = 'fast'): Promise<Buffer> {
   if (encoding === 'gzip') return gzipAsync(body, { level: effort === 'fast' ? 5 : 9 });
-  return brotliAsync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: effort === 'fast' ? 4 : 6, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
+  return brotliAsync(body, {
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: effort === 'fast' ? 4 : 6,
+      [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+    },
+  });
 }
 
 /** Adds Accept-Encoding to a Vary value without repeating it. */

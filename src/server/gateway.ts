@@ -45,7 +45,11 @@ const retiredBuildGraceMs = 30_000;
 
 /** Doubtful parts of a valid configuration, one line each with file:line (what `facet check` prints). */
 function logConfigWarnings(log: Logger, built: BuiltGateway): void {
-  for (const warning of built.warnings) log.warn({ file: warning.file, line: warning.line, path: warning.path }, `configuration warning: ${formatProblem(warning)}`);
+  for (const warning of built.warnings)
+    log.warn(
+      { file: warning.file, line: warning.line, path: warning.path },
+      `configuration warning: ${formatProblem(warning)}`,
+    );
 }
 
 /** Builds everything once, then serves it; the only place that owns process-level resources. */
@@ -58,9 +62,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let built = buildGateway(options.dir, env);
   logConfigWarnings(log, built);
   // One store per process, kept across reloads so counts survive a configuration change.
-  const { store: rateLimitStore, kind: storeKind } = createRateLimitStore(built.config.gateway.rateLimitStore, env, log);
+  const { store: rateLimitStore, kind: storeKind } = createRateLimitStore(
+    built.config.gateway.rateLimitStore,
+    env,
+    log,
+  );
   log.info({ store: storeKind }, 'rate-limit store');
-  const routesFor = (b: BuiltGateway) => endpointsFor(b, { log, rateLimitStore, globalQuotas: b.config.gateway.quotas.global, production: env['NODE_ENV'] === 'production' });
+  const routesFor = (b: BuiltGateway) =>
+    endpointsFor(b, {
+      log,
+      rateLimitStore,
+      globalQuotas: b.config.gateway.quotas.global,
+      production: env['NODE_ENV'] === 'production',
+    });
   let routes = routesFor(built);
   let draining = false;
   const retired = new Set<NodeJS.Timeout>();
@@ -78,18 +92,30 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const previous = built;
     built = next;
     routes = routesFor(next);
-    const timer = setTimeout(() => { retired.delete(timer); void previous.close(); }, retiredBuildGraceMs);
+    const timer = setTimeout(() => {
+      retired.delete(timer);
+      void previous.close();
+    }, retiredBuildGraceMs);
     timer.unref();
     retired.add(timer);
-    log.info({ clients: next.clients.map((c) => c.definition.name), sources: next.sources.map((s) => s.name) }, 'configuration reloaded');
+    log.info(
+      { clients: next.clients.map((c) => c.definition.name), sources: next.sources.map((s) => s.name) },
+      'configuration reloaded',
+    );
   }
 
-  const watcher = options.watch ? watchConfigFolder(options.dir, () => {
-    reload().catch((error) => {
-      if (error instanceof ConfigError) log.error({ problems: error.problems }, 'reload refused: configuration invalid; still serving the previous one');
-      else log.error({ err: error }, 'reload failed; still serving the previous configuration');
-    });
-  }) : undefined;
+  const watcher = options.watch
+    ? watchConfigFolder(options.dir, () => {
+        reload().catch((error) => {
+          if (error instanceof ConfigError)
+            log.error(
+              { problems: error.problems },
+              'reload refused: configuration invalid; still serving the previous one',
+            );
+          else log.error({ err: error }, 'reload failed; still serving the previous configuration');
+        });
+      })
+    : undefined;
 
   let closing: Promise<void> | undefined;
   function close(): Promise<void> {
@@ -127,7 +153,10 @@ function endpointsFor(built: BuiltGateway, deps: EndpointDeps): Routes {
     if (client.facade) {
       const auth = client.definition.options.auth;
       const security = { apiKeyHeader: auth.apiKeys?.header, bearer: Boolean(auth.jwt) };
-      facades.set(`/${client.definition.name}`, { endpoint, handle: createFacadeHandler(client.facade, endpoint, client.schema, security) });
+      facades.set(`/${client.definition.name}`, {
+        endpoint,
+        handle: createFacadeHandler(client.facade, endpoint, client.schema, security),
+      });
     }
   }
   return { endpoints, facades };

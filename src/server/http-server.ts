@@ -33,81 +33,122 @@ export interface HttpServerOptions {
  */
 export function createHttpServer(options: HttpServerOptions): Server {
   const { log, metrics } = options;
-  const server = createServer({ maxHeaderSize: options.maxHeaderBytes ?? 16_384, requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, (req, res) => {
-    const started = performance.now();
-    const requestId = readOrCreateRequestId(req.headers[requestIdHeader]);
-    res.setHeader(requestIdHeader, requestId);
-    const path = (req.url ?? '/').split('?', 1)[0]!;
-    let client = '-';
-    res.once('finish', () => {
-      const seconds = (performance.now() - started) / 1000;
-      metrics.observeRequest(client, res.statusCode, seconds);
-      log.info({ requestId, method: req.method, path, client, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
-    });
-
-    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (path === '/readyz') return options.ready() ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: 'not ready' });
-    if (path === '/metrics' && req.method === 'GET') {
-      void metrics.registry.metrics().then((text) => {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(text);
+  const server = createServer(
+    {
+      maxHeaderSize: options.maxHeaderBytes ?? 16_384,
+      requestTimeout: 30_000,
+      headersTimeout: 10_000,
+      keepAliveTimeout: 5_000,
+    },
+    (req, res) => {
+      const started = performance.now();
+      const requestId = readOrCreateRequestId(req.headers[requestIdHeader]);
+      res.setHeader(requestIdHeader, requestId);
+      const path = (req.url ?? '/').split('?', 1)[0]!;
+      let client = '-';
+      res.once('finish', () => {
+        const seconds = (performance.now() - started) / 1000;
+        metrics.observeRequest(client, res.statusCode, seconds);
+        log.info(
+          { requestId, method: req.method, path, client, status: res.statusCode, ms: Math.round(seconds * 1000) },
+          'request',
+        );
       });
-      return;
-    }
 
-    const routes = options.routes();
-    const endpoint = routes.endpoints.get(path);
-    const ip = req.socket.remoteAddress ?? 'unknown';
-    if (!endpoint) {
-      const prefix = path.slice(0, path.indexOf('/', 1) >>> 0);
-      const facade = routes.facades.get(prefix);
-      if (!facade) return sendJsonError(res, 'NOT_FOUND');
-      client = facade.endpoint.name;
-      for (const header of facade.endpoint.forgeableHeaders) delete req.headers[header];
-      const query = new URLSearchParams((req.url ?? '').slice(path.length + 1));
-      return void facade.handle({ req, res, path: path.slice(prefix.length), query, requestId, ip, context: (identity) => contextFor(facade.endpoint, requestId, identity, ip) })
-        .catch((error) => {
-          log.error({ err: error, requestId }, 'facade request failed');
-          if (!res.headersSent) sendJsonError(res, 'INTERNAL_SERVER_ERROR');
-          else res.destroy();
+      if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      if (path === '/readyz')
+        return options.ready() ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: 'not ready' });
+      if (path === '/metrics' && req.method === 'GET') {
+        void metrics.registry.metrics().then((text) => {
+          res.writeHead(200, { 'content-type': metrics.registry.contentType });
+          res.end(text);
         });
-    }
-    client = endpoint.name;
-    if (req.method !== 'GET' && req.method !== 'POST' && req.method !== 'OPTIONS') return sendJsonError(res, 'METHOD_NOT_ALLOWED', { headers: { allow: 'GET, POST, OPTIONS' } });
-    if (req.method === 'POST') {
-      // only JSON bodies: form and text bodies are what a foreign page can post without a preflight
-      if (!graphqlBodyTypes.includes(mediaTypeOf(req.headers['content-type']) ?? '')) return sendJsonError(res, 'UNSUPPORTED_MEDIA_TYPE', { message: `A POST body must be ${graphqlBodyTypes.join(' or ')}` });
-      const length = req.headers['content-length'];
-      if (length === undefined) return sendJsonError(res, 'LENGTH_REQUIRED');
-      if (Number(length) > endpoint.maxBodyBytes) return sendJsonError(res, 'PAYLOAD_TOO_LARGE', { extensions: { maxBodyBytes: endpoint.maxBodyBytes } });
-    }
-    for (const header of endpoint.forgeableHeaders) delete req.headers[header];
-    if (req.method === 'OPTIONS') return void endpoint.yoga(req, res, contextFor(endpoint, requestId, null, ip));
+        return;
+      }
 
-    // GraphiQL is a static page: a browser opening it sends no credentials; its requests do.
-    if (endpoint.graphiqlPage && req.method === 'GET' && !(req.url ?? '').includes('?') && /text\/html/.test(req.headers.accept ?? '')) {
-      return void endpoint.graphiqlPage.send(req, res).catch((error) => {
-        log.error({ err: error, requestId }, 'GraphiQL page failed');
-        if (!res.headersSent) sendJsonError(res, 'INTERNAL_SERVER_ERROR');
+      const routes = options.routes();
+      const endpoint = routes.endpoints.get(path);
+      const ip = req.socket.remoteAddress ?? 'unknown';
+      if (!endpoint) {
+        const prefix = path.slice(0, path.indexOf('/', 1) >>> 0);
+        const facade = routes.facades.get(prefix);
+        if (!facade) return sendJsonError(res, 'NOT_FOUND');
+        client = facade.endpoint.name;
+        for (const header of facade.endpoint.forgeableHeaders) delete req.headers[header];
+        const query = new URLSearchParams((req.url ?? '').slice(path.length + 1));
+        return void facade
+          .handle({
+            req,
+            res,
+            path: path.slice(prefix.length),
+            query,
+            requestId,
+            ip,
+            context: (identity) => contextFor(facade.endpoint, requestId, identity, ip),
+          })
+          .catch((error) => {
+            log.error({ err: error, requestId }, 'facade request failed');
+            if (!res.headersSent) sendJsonError(res, 'INTERNAL_SERVER_ERROR');
+            else res.destroy();
+          });
+      }
+      client = endpoint.name;
+      if (req.method !== 'GET' && req.method !== 'POST' && req.method !== 'OPTIONS')
+        return sendJsonError(res, 'METHOD_NOT_ALLOWED', { headers: { allow: 'GET, POST, OPTIONS' } });
+      if (req.method === 'POST') {
+        // only JSON bodies: form and text bodies are what a foreign page can post without a preflight
+        if (!graphqlBodyTypes.includes(mediaTypeOf(req.headers['content-type']) ?? ''))
+          return sendJsonError(res, 'UNSUPPORTED_MEDIA_TYPE', {
+            message: `A POST body must be ${graphqlBodyTypes.join(' or ')}`,
+          });
+        const length = req.headers['content-length'];
+        if (length === undefined) return sendJsonError(res, 'LENGTH_REQUIRED');
+        if (Number(length) > endpoint.maxBodyBytes)
+          return sendJsonError(res, 'PAYLOAD_TOO_LARGE', { extensions: { maxBodyBytes: endpoint.maxBodyBytes } });
+      }
+      for (const header of endpoint.forgeableHeaders) delete req.headers[header];
+      if (req.method === 'OPTIONS') return void endpoint.yoga(req, res, contextFor(endpoint, requestId, null, ip));
+
+      // GraphiQL is a static page: a browser opening it sends no credentials; its requests do.
+      if (
+        endpoint.graphiqlPage &&
+        req.method === 'GET' &&
+        !(req.url ?? '').includes('?') &&
+        /text\/html/.test(req.headers.accept ?? '')
+      ) {
+        return void endpoint.graphiqlPage.send(req, res).catch((error) => {
+          log.error({ err: error, requestId }, 'GraphiQL page failed');
+          if (!res.headersSent) sendJsonError(res, 'INTERNAL_SERVER_ERROR');
+        });
+      }
+      if (endpoint.csrfHeaders && !isPreflighted(req.headers, endpoint.csrfHeaders)) {
+        return sendJsonError(res, 'CSRF_ERROR', { message: csrfMessage(endpoint.csrfHeaders) });
+      }
+      void (async () => {
+        const admission = await endpoint.admit(req.headers, ip);
+        if (!admission.ok) return sendJsonError(res, admission.code, admission);
+        for (const [name, value] of Object.entries(admission.headers)) res.setHeader(name, value);
+        void endpoint.yoga(req, res, contextFor(endpoint, requestId, admission.identity, ip));
+      })().catch((error) => {
+        log.error({ err: error, requestId }, 'authentication failed unexpectedly');
+        sendJsonError(res, 'INTERNAL_SERVER_ERROR');
       });
-    }
-    if (endpoint.csrfHeaders && !isPreflighted(req.headers, endpoint.csrfHeaders)) {
-      return sendJsonError(res, 'CSRF_ERROR', { message: csrfMessage(endpoint.csrfHeaders) });
-    }
-    void (async () => {
-      const admission = await endpoint.admit(req.headers, ip);
-      if (!admission.ok) return sendJsonError(res, admission.code, admission);
-      for (const [name, value] of Object.entries(admission.headers)) res.setHeader(name, value);
-      void endpoint.yoga(req, res, contextFor(endpoint, requestId, admission.identity, ip));
-    })().catch((error) => {
-      log.error({ err: error, requestId }, 'authentication failed unexpectedly');
-      sendJsonError(res, 'INTERNAL_SERVER_ERROR');
-    });
-  });
+    },
+  );
 
-  function contextFor(endpoint: ClientEndpoint, requestId: string, identity: Identity | null, ip: string): GatewayContext {
+  function contextFor(
+    endpoint: ClientEndpoint,
+    requestId: string,
+    identity: Identity | null,
+    ip: string,
+  ): GatewayContext {
     return {
-      requestId, client: endpoint.name, identity, log, ip, maxUpstreamCalls: endpoint.maxUpstreamCalls,
+      requestId,
+      client: endpoint.name,
+      identity,
+      log,
+      ip,
+      maxUpstreamCalls: endpoint.maxUpstreamCalls,
       upstreamHeaders: { [requestIdHeader]: requestId, ...identityHeaders(identity, endpoint.forward) },
     };
   }
@@ -116,6 +157,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }

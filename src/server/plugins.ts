@@ -1,5 +1,10 @@
 import type { Plugin } from 'graphql-yoga';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, type OperationDefinitionNode, type ValidationContext } from 'graphql';
+import {
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  type OperationDefinitionNode,
+  type ValidationContext,
+} from 'graphql';
 import type { ClientDefinition } from '../clients/index.js';
 import { useFieldGate, type FieldDecider } from '../directives/field-gate/index.js';
 import { useErrorCodes, useHiddenSuggestions } from '../errors/index.js';
@@ -11,7 +16,11 @@ import { useResponseCompression } from './use-response-compression.js';
  * The plugins of one client endpoint, in the order they hook into a request. yoga already
  * handles HTTP parsing, the parse/validate cache (per schema) and execution.
  */
-export function clientPlugins(client: ClientDefinition, deciders: FieldDecider<never>[], { production }: { production: boolean }): Plugin[] {
+export function clientPlugins(
+  client: ClientDefinition,
+  deciders: FieldDecider<never>[],
+  { production }: { production: boolean },
+): Plugin[] {
   const options = client.options;
   return [
     // request: JSON nesting scanned before JSON.parse; malformed JSON is BAD_REQUEST with a fixed message
@@ -23,7 +32,7 @@ export function clientPlugins(client: ClientDefinition, deciders: FieldDecider<n
     // validate: an operation type the client does not have (e.g. a mutation on a read-only client)
     knownOperationTypes,
     // validate: introspection off where the client config says so (in production unless it says true)
-    ...(options.introspection ?? !production ? [] : [disableIntrospection]),
+    ...((options.introspection ?? !production) ? [] : [disableIntrospection]),
     // validate + execute: no "Did you mean …" hints in production
     ...(production ? [useHiddenSuggestions()] : []),
     // parse + validate: a bad document is a 400 with a stable code

@@ -1,5 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { compress, compressionThresholdBytes, isCompressibleType, negotiateEncoding, type Encoding } from './compression.js';
+import {
+  compress,
+  compressionThresholdBytes,
+  isCompressibleType,
+  negotiateEncoding,
+  type Encoding,
+} from './compression.js';
 
 /** A fixed body served many times (the GraphiQL page, API docs assets): compressed once per encoding, lazily. */
 export interface StaticAsset {
@@ -13,7 +19,10 @@ export function createStaticAsset(contentType: string, load: () => Buffer): Stat
   return {
     async send(req, res, headers = {}) {
       raw ??= load();
-      const encoding = compressible && raw.length >= compressionThresholdBytes ? negotiateEncoding(req.headers['accept-encoding']) : undefined;
+      const encoding =
+        compressible && raw.length >= compressionThresholdBytes
+          ? negotiateEncoding(req.headers['accept-encoding'])
+          : undefined;
       let body = raw;
       if (encoding) {
         let pending = encoded.get(encoding);

@@ -14,7 +14,8 @@ const badRequest = (message: string) => createGatewayError('BAD_REQUEST', { mess
  */
 export function useRequestParser(maxJsonNesting: number): Plugin {
   const parseJson = (text: string, what: string): unknown => {
-    if (jsonNestsDeeperThan(text, maxJsonNesting)) throw badRequest(`${what} nests deeper than ${maxJsonNesting} levels`);
+    if (jsonNestsDeeperThan(text, maxJsonNesting))
+      throw badRequest(`${what} nests deeper than ${maxJsonNesting} levels`);
     try {
       return JSON.parse(text);
     } catch {
@@ -28,13 +29,16 @@ export function useRequestParser(maxJsonNesting: number): Plugin {
     return {
       query: search.get('query') || undefined,
       operationName: search.get('operationName') || undefined,
-      variables: variables ? parseJson(variables, 'The variables parameter') as Record<string, unknown> : undefined,
-      extensions: extensions ? parseJson(extensions, 'The extensions parameter') as Record<string, unknown> : undefined,
+      variables: variables ? (parseJson(variables, 'The variables parameter') as Record<string, unknown>) : undefined,
+      extensions: extensions
+        ? (parseJson(extensions, 'The extensions parameter') as Record<string, unknown>)
+        : undefined,
     };
   };
   const parsePost = async (request: Request): Promise<GraphQLParams> => {
     const body = parseJson(await request.text(), 'The request body');
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('The request body must be a JSON object');
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      throw badRequest('The request body must be a JSON object');
     return body as GraphQLParams;
   };
   return {

@@ -1,5 +1,11 @@
 import type { Plugin } from 'graphql-yoga';
-import { compress, compressionThresholdBytes, isCompressibleType, negotiateEncoding, varyOnEncoding } from './compression.js';
+import {
+  compress,
+  compressionThresholdBytes,
+  isCompressibleType,
+  negotiateEncoding,
+  varyOnEncoding,
+} from './compression.js';
 
 /**
  * Compresses answers of at least `compressionThresholdBytes` when the client asks for it

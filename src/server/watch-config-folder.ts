@@ -22,21 +22,30 @@ const configFile = /\.(graphql|proto|ya?ml|pem)$/;
  * or are replaced are re-synced on each rename event, and only schema/, clients/ and gateway.yaml
  * are watched (never node_modules or other neighbours of the folder).
  */
-export function watchConfigFolder(dir: string, onChange: () => void, options: ConfigWatcherOptions = {}): ConfigWatcher {
+export function watchConfigFolder(
+  dir: string,
+  onChange: () => void,
+  options: ConfigWatcherOptions = {},
+): ConfigWatcher {
   const watchers = new Map<string, { watcher: FSWatcher; ino: number }>();
   let pending: NodeJS.Timeout | undefined;
   let closed = false;
 
   const changed = () => {
     clearTimeout(pending);
-    pending = setTimeout(() => { if (!closed) onChange(); }, options.debounceMs ?? 200);
+    pending = setTimeout(() => {
+      if (!closed) onChange();
+    }, options.debounceMs ?? 200);
   };
 
   /** Watches every folder that should be watched now; returns whether the set of folders changed. */
   function sync(): boolean {
     if (closed) return false;
     let moved = false;
-    const wanted = new Map<string, number>([[dir, inodeOf(dir)], ...configTrees.flatMap((tree) => foldersUnder(join(dir, tree)))]);
+    const wanted = new Map<string, number>([
+      [dir, inodeOf(dir)],
+      ...configTrees.flatMap((tree) => foldersUnder(join(dir, tree))),
+    ]);
     for (const [folder, entry] of watchers) {
       if (wanted.get(folder) === entry.ino) continue;
       entry.watcher.close();
@@ -47,7 +56,10 @@ export function watchConfigFolder(dir: string, onChange: () => void, options: Co
       if (watchers.has(folder) || ino < 0) continue;
       try {
         const watcher = watch(folder, (event, file) => onEvent(folder, event, file));
-        watcher.on('error', () => { watcher.close(); watchers.delete(folder); });
+        watcher.on('error', () => {
+          watcher.close();
+          watchers.delete(folder);
+        });
         watchers.set(folder, { watcher, ino });
         moved = true;
       } catch {

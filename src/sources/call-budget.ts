@@ -15,6 +15,10 @@ export function chargeUpstreamCall(context: SourceCallContext, source: string): 
   const started = (startedCalls.get(context) ?? 0) + 1;
   startedCalls.set(context, started);
   if (started > max) {
-    throw createGatewayError('QUERY_TOO_COMPLEX', { source, message: `This request needs more than ${max} upstream calls (limits.maxUpstreamCalls)`, extensions: { maxUpstreamCalls: max } });
+    throw createGatewayError('QUERY_TOO_COMPLEX', {
+      source,
+      message: `This request needs more than ${max} upstream calls (limits.maxUpstreamCalls)`,
+      extensions: { maxUpstreamCalls: max },
+    });
   }
 }

@@ -18,7 +18,12 @@ function templatesOf(binding: FieldBinding): unknown[] {
  * same name (any message when none has that name), is most likely a typo: at query time it reads
  * nothing. A warning, not an error: a REST payload may hold more than the type declares.
  */
-export function checkRootTemplates(def: SourceDefinition, schema: GraphQLSchema, warn: Warn, protoMessages?: Map<string, Set<string>>): void {
+export function checkRootTemplates(
+  def: SourceDefinition,
+  schema: GraphQLSchema,
+  warn: Warn,
+  protoMessages?: Map<string, Set<string>>,
+): void {
   const namesByType = new Map<string, Set<string>>();
   const payloadNames = (typeName: string): Set<string> => {
     let names = namesByType.get(typeName);
@@ -53,7 +58,11 @@ export function checkRootTemplates(def: SourceDefinition, schema: GraphQLSchema,
       const hint = renamed
         ? `${binding.typeName}.${name} reads "${renamed.mapFrom}" (@map): write {root.${renamed.mapFrom}}`
         : `declare it on ${binding.typeName} (or @map a field from it), or fix the name`;
-      warn(binding.line, `${binding.typeName}.${binding.fieldName}`, `{root.${ref.path.join('.')}} names "${name}", which ${binding.typeName} has no field for: the value is empty at query time; ${hint}`);
+      warn(
+        binding.line,
+        `${binding.typeName}.${binding.fieldName}`,
+        `{root.${ref.path.join('.')}} names "${name}", which ${binding.typeName} has no field for: the value is empty at query time; ${hint}`,
+      );
     }
   }
 }

@@ -1,6 +1,13 @@
 import {
-  getNamedType, getNullableType, isListType, isNonNullType, GraphQLObjectType,
-  type GraphQLField, type GraphQLFieldResolver, type GraphQLOutputType, type GraphQLResolveInfo,
+  getNamedType,
+  getNullableType,
+  isListType,
+  isNonNullType,
+  GraphQLObjectType,
+  type GraphQLField,
+  type GraphQLFieldResolver,
+  type GraphQLOutputType,
+  type GraphQLResolveInfo,
 } from 'graphql';
 import type DataLoader from 'dataloader';
 import { createGatewayError } from '../errors/index.js';
@@ -55,30 +62,51 @@ export function payloadNameOf(def: SourceDefinition, entity: EntityKey): string 
 /** The lookup's other arguments with their defaults, as GraphQL would pass them (same loader, same cache). */
 function defaultArgs(field: GraphQLField<unknown, unknown>, except: string): Record<string, unknown> {
   const args: Record<string, unknown> = {};
-  for (const arg of field.args) if (arg.name !== except && arg.defaultValue !== undefined) args[arg.name] = arg.defaultValue;
+  for (const arg of field.args)
+    if (arg.name !== except && arg.defaultValue !== undefined) args[arg.name] = arg.defaultValue;
   return args;
 }
 
 /** A `@batch @lookup` field as an entity lookup: one key through the request's batch loader. */
-export function batchLookup(source: string, field: GraphQLField<unknown, unknown>, keyArg: string, loaderOf: (context: SourceCallContext, rest: Record<string, unknown>) => DataLoader<unknown, unknown, string>): EntityLookup {
+export function batchLookup(
+  source: string,
+  field: GraphQLField<unknown, unknown>,
+  keyArg: string,
+  loaderOf: (context: SourceCallContext, rest: Record<string, unknown>) => DataLoader<unknown, unknown, string>,
+): EntityLookup {
   const rest = defaultArgs(field, keyArg);
   return { source, load: (key, context) => loaderOf(context, rest).load(key) };
 }
 
 /** A single-key `@lookup` field as an entity lookup: its resolver with the key as its one required argument. */
-export function singleLookup(source: string, field: GraphQLField<unknown, unknown>, resolve: GraphQLFieldResolver<unknown, SourceCallContext>): EntityLookup | undefined {
+export function singleLookup(
+  source: string,
+  field: GraphQLField<unknown, unknown>,
+  resolve: GraphQLFieldResolver<unknown, SourceCallContext>,
+): EntityLookup | undefined {
   const required = field.args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined);
   if (required.length !== 1) return undefined; // reported with the merge config
   const keyArg = required[0]!.name;
   const rest = defaultArgs(field, keyArg);
-  return { source, load: async (key, context) => resolve(undefined, { ...rest, [keyArg]: key }, context, undefined as unknown as GraphQLResolveInfo) };
+  return {
+    source,
+    load: async (key, context) =>
+      resolve(undefined, { ...rest, [keyArg]: key }, context, undefined as unknown as GraphQLResolveInfo),
+  };
 }
 
 /**
  * `@ref(key: { id: "{root.productId}" })`: the referenced entity, checked (or fetched) through its
  * lookup — this source's own first, else another source's — when one exists.
  */
-export function refResolver(def: SourceDefinition, binding: FieldBinding, type: GraphQLOutputType, ownLookups: ReadonlyMap<string, EntityLookup>, entityLookups: EntityLookups, at: Report): GraphQLFieldResolver<unknown, SourceCallContext> {
+export function refResolver(
+  def: SourceDefinition,
+  binding: FieldBinding,
+  type: GraphQLOutputType,
+  ownLookups: ReadonlyMap<string, EntityLookup>,
+  entityLookups: EntityLookups,
+  at: Report,
+): GraphQLFieldResolver<unknown, SourceCallContext> {
   const path = `${binding.typeName}.${binding.fieldName}`;
   const target = getNamedType(type).name;
   const entity = def.entities.find((e) => e.typeName === target);
@@ -95,9 +123,14 @@ export function refResolver(def: SourceDefinition, binding: FieldBinding, type: 
   const nullable = getNullableType(type);
   const list = isListType(nullable);
   const itemNonNull = list ? isNonNullType(nullable.ofType) : isNonNullType(type);
-  const notFound = (source: string, key: unknown) => (itemNonNull
-    ? createGatewayError('RESOURCE_NOT_FOUND', { message: `${target} ${JSON.stringify(key)} (${path}) does not exist`, source, extensions: { key } })
-    : null);
+  const notFound = (source: string, key: unknown) =>
+    itemNonNull
+      ? createGatewayError('RESOURCE_NOT_FOUND', {
+          message: `${target} ${JSON.stringify(key)} (${path}) does not exist`,
+          source,
+          extensions: { key },
+        })
+      : null;
 
   const stub = (key: unknown) => ({ [payloadKey]: key });
   type ResolveOne = (key: unknown, context: SourceCallContext) => unknown;
@@ -108,7 +141,11 @@ export function refResolver(def: SourceDefinition, binding: FieldBinding, type: 
     if (!other) return null;
     // Another source failing to answer leaves the reference as it was: its key still shows, and the
     // fields type merging fetches from that source fail with its coded error (the loader keeps it).
-    return (key, context) => other.load(key, context).then((found) => (found === null || found === undefined ? notFound(other.source, key) : stub(key)), () => stub(key));
+    return (key, context) =>
+      other.load(key, context).then(
+        (found) => (found === null || found === undefined ? notFound(other.source, key) : stub(key)),
+        () => stub(key),
+      );
   };
 
   // Bound on first use: every source of the build has registered its lookups by then.
@@ -118,7 +155,9 @@ export function refResolver(def: SourceDefinition, binding: FieldBinding, type: 
     if (resolveOne === undefined) resolveOne = throughLookup();
     if (value === null || value === undefined) {
       if (list) return [];
-      return itemNonNull ? createGatewayError('RESOURCE_NOT_FOUND', { message: `${path} has no ${target} key`, source: def.name }) : null;
+      return itemNonNull
+        ? createGatewayError('RESOURCE_NOT_FOUND', { message: `${path} has no ${target} key`, source: def.name })
+        : null;
     }
     if (!list) return resolveOne ? resolveOne(value, context) : stub(value);
     const keys = Array.isArray(value) ? value : [value];
@@ -131,7 +170,13 @@ export function refResolver(def: SourceDefinition, binding: FieldBinding, type: 
  * A reference to an entity of the same source needs that source's own lookup when the type has
  * fields read from its payload: a `{ key }` stub has no payload, so they would have no data.
  */
-export function checkSameSourceRef(def: SourceDefinition, binding: FieldBinding, type: GraphQLOutputType, ownLookups: ReadonlyMap<string, unknown>, at: Report): void {
+export function checkSameSourceRef(
+  def: SourceDefinition,
+  binding: FieldBinding,
+  type: GraphQLOutputType,
+  ownLookups: ReadonlyMap<string, unknown>,
+  at: Report,
+): void {
   const target = getNamedType(type);
   const entity = def.entities.find((e) => e.typeName === target.name);
   if (!entity || ownLookups.has(target.name) || !(target instanceof GraphQLObjectType)) return;
@@ -141,7 +186,10 @@ export function checkSameSourceRef(def: SourceDefinition, binding: FieldBinding,
     return !bound?.call && !bound?.ref;
   });
   if (!payloadFields.length) return;
-  at(binding.line, `${binding.typeName}.${binding.fieldName}`,
+  at(
+    binding.line,
+    `${binding.typeName}.${binding.fieldName}`,
     `@ref to ${target.name}, which this source has no @lookup for: ${payloadFields.map((f) => `${target.name}.${f}`).join(', ')} would have no data. ` +
-    `Add a lookup for ${target.name} to this source, e.g. a Query field returning [${target.name}] with @batch(key: "${entity.field}") @lookup, or one taking the key with @lookup`);
+      `Add a lookup for ${target.name} to this source, e.g. a Query field returning [${target.name}] with @batch(key: "${entity.field}") @lookup, or one taking the key with @lookup`,
+  );
 }

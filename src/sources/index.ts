@@ -4,4 +4,9 @@ export { EntityLookups } from './entity-refs.js';
 export { sourceDirectivesSdl } from './source-directives.js';
 export type { SourceDefinition, FieldBinding, SourceCall, Protocol } from './model.js';
 export type { SourceCallContext } from './call-context.js';
-export { circuitStateChannelName, upstreamCallChannelName, type CircuitStateEvent, type UpstreamCallEvent } from './upstream-events.js';
+export {
+  circuitStateChannelName,
+  upstreamCallChannelName,
+  type CircuitStateEvent,
+  type UpstreamCallEvent,
+} from './upstream-events.js';

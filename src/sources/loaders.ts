@@ -1,4 +1,4 @@
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
 
 /**
  * Per-request DataLoaders, keyed by request context then by loader key (source + operation +
@@ -6,7 +6,11 @@ import DataLoader from 'dataloader';
  */
 const loadersByContext = new WeakMap<object, Map<string, DataLoader<unknown, unknown, unknown>>>();
 
-export function getLoader<K, V, C = K>(context: object, key: string, create: () => DataLoader<K, V, C>): DataLoader<K, V, C> {
+export function getLoader<K, V, C = K>(
+  context: object,
+  key: string,
+  create: () => DataLoader<K, V, C>,
+): DataLoader<K, V, C> {
   let loaders = loadersByContext.get(context);
   if (!loaders) {
     loaders = new Map();
@@ -24,6 +28,8 @@ export function getLoader<K, V, C = K>(context: object, key: string, create: () 
 export function stableStringify(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  const entries = Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`);
+  const entries = Object.keys(value)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`);
   return `{${entries.join(',')}}`;
 }

@@ -1,8 +1,16 @@
 import { isAbsolute, resolve, dirname } from 'node:path';
 import { existsSync } from 'node:fs';
 import {
-  Kind, parse, visit, valueFromASTUntyped, GraphQLError,
-  type DirectiveNode, type DocumentNode, type FieldDefinitionNode, type TypeNode, type ASTNode,
+  Kind,
+  parse,
+  visit,
+  valueFromASTUntyped,
+  type GraphQLError,
+  type DirectiveNode,
+  type DocumentNode,
+  type FieldDefinitionNode,
+  type TypeNode,
+  type ASTNode,
 } from 'graphql';
 import type { ProblemList } from '../config/config-error.js';
 import { interpolateEnv } from '../config/env.js';
@@ -31,17 +39,28 @@ function namedTypeOf(type: TypeNode): string {
  * renames and references. Every problem is added to `problems` with file and line; returns
  * undefined when the file cannot be used.
  */
-export function parseSourceFile(file: string, text: string, env: Readonly<Record<string, string | undefined>>, problems: ProblemList): SourceDefinition | undefined {
+export function parseSourceFile(
+  file: string,
+  text: string,
+  env: Readonly<Record<string, string | undefined>>,
+  problems: ProblemList,
+): SourceDefinition | undefined {
   let document: DocumentNode;
   try {
     document = parse(text);
   } catch (error) {
     const e = error as GraphQLError;
-    problems.add({ file, line: e.locations?.[0]?.line, column: e.locations?.[0]?.column, message: `malformed SDL: ${e.message}` });
+    problems.add({
+      file,
+      line: e.locations?.[0]?.line,
+      column: e.locations?.[0]?.column,
+      message: `malformed SDL: ${e.message}`,
+    });
     return undefined;
   }
   const before = problems.items.length;
-  const at = (node: ASTNode | undefined, path: string, message: string) => problems.add({ file, line: lineOf(node), path, message });
+  const at = (node: ASTNode | undefined, path: string, message: string) =>
+    problems.add({ file, line: lineOf(node), path, message });
 
   const readArgs = (directive: DirectiveNode, path: string): Args | undefined => {
     const spec = directiveArguments[directive.name.value];
@@ -49,12 +68,17 @@ export function parseSourceFile(file: string, text: string, env: Readonly<Record
     const args: Args = {};
     for (const arg of directive.arguments ?? []) {
       if (!spec.required.includes(arg.name.value) && !spec.optional.includes(arg.name.value)) {
-        at(arg, path, `@${directive.name.value} has no argument "${arg.name.value}" (allowed: ${[...spec.required, ...spec.optional].join(', ') || 'none'})`);
+        at(
+          arg,
+          path,
+          `@${directive.name.value} has no argument "${arg.name.value}" (allowed: ${[...spec.required, ...spec.optional].join(', ') || 'none'})`,
+        );
         continue;
       }
       args[arg.name.value] = valueFromASTUntyped(arg.value);
     }
-    for (const name of spec.required) if (args[name] === undefined) at(directive, path, `@${directive.name.value} needs argument "${name}"`);
+    for (const name of spec.required)
+      if (args[name] === undefined) at(directive, path, `@${directive.name.value} needs argument "${name}"`);
     return args;
   };
 
@@ -71,21 +95,38 @@ export function parseSourceFile(file: string, text: string, env: Readonly<Record
     }
   }
   if (!sourceNode || !sourceArgs) {
-    problems.add({ file, line: 1, message: 'no @source: start the file with `extend schema @source(name: "...", protocol: REST|GRPC, url: "...")`' });
+    problems.add({
+      file,
+      line: 1,
+      message: 'no @source: start the file with `extend schema @source(name: "...", protocol: REST|GRPC, url: "...")`',
+    });
     return undefined;
   }
   const name = String(sourceArgs['name'] ?? '');
-  if (!/^[a-z][a-z0-9_-]*$/i.test(name)) at(sourceNode, 'schema @source', `source name "${name}" must be a simple identifier`);
+  if (!/^[a-z][a-z0-9_-]*$/i.test(name))
+    at(sourceNode, 'schema @source', `source name "${name}" must be a simple identifier`);
   const protocol = sourceArgs['protocol'] as Protocol;
-  if (protocol !== 'REST' && protocol !== 'GRPC') at(sourceNode, 'schema @source', `protocol must be REST or GRPC, not ${JSON.stringify(protocol)}`);
+  if (protocol !== 'REST' && protocol !== 'GRPC')
+    at(sourceNode, 'schema @source', `protocol must be REST or GRPC, not ${JSON.stringify(protocol)}`);
 
   const { value: url, missing } = interpolateEnv(String(sourceArgs['url'] ?? ''), env);
-  if (missing.length) at(sourceNode, 'schema @source', `url uses ${missing.map((m) => '${' + m + '}').join(', ')} but no such environment variable is set and no default is given`);
+  if (missing.length)
+    at(
+      sourceNode,
+      'schema @source',
+      `url uses ${missing.map((m) => '${' + m + '}').join(', ')} but no such environment variable is set and no default is given`,
+    );
   else if (protocol === 'REST') {
     let parsed: URL | undefined;
-    try { parsed = new URL(url); } catch { /* reported below */ }
-    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) at(sourceNode, 'schema @source', `url "${url}" is not an http(s) URL`);
-    else if (parsed.pathname !== '/' || parsed.search) at(sourceNode, 'schema @source', `url "${url}" must be an origin (scheme://host:port); put paths in @http`);
+    try {
+      parsed = new URL(url);
+    } catch {
+      /* reported below */
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
+      at(sourceNode, 'schema @source', `url "${url}" is not an http(s) URL`);
+    else if (parsed.pathname !== '/' || parsed.search)
+      at(sourceNode, 'schema @source', `url "${url}" must be an origin (scheme://host:port); put paths in @http`);
   } else if (protocol === 'GRPC' && !/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(url)) {
     at(sourceNode, 'schema @source', `url "${url}" is not a host:port address for gRPC`);
   }
@@ -98,7 +139,8 @@ export function parseSourceFile(file: string, text: string, env: Readonly<Record
     if (typeof proto !== 'string') at(sourceNode, 'schema @source', 'a GRPC source needs proto: "<file>.proto"');
     else {
       protoFile = isAbsolute(proto) ? proto : resolve(dirname(file), proto);
-      if (!existsSync(protoFile)) at(sourceNode, 'schema @source', `proto file "${proto}" not found (looked at ${protoFile})`);
+      if (!existsSync(protoFile))
+        at(sourceNode, 'schema @source', `proto file "${proto}" not found (looked at ${protoFile})`);
     }
     if (!service) at(sourceNode, 'schema @source', 'a GRPC source needs service: "<package>.<Service>"');
   }
@@ -107,7 +149,10 @@ export function parseSourceFile(file: string, text: string, env: Readonly<Record
     const value = sourceArgs?.[key];
     if (value === undefined) return fallback;
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) { at(sourceNode, 'schema @source', `${key} must be an integer from ${min} to ${max}`); return fallback; }
+    if (!Number.isInteger(n) || n < min || n > max) {
+      at(sourceNode, 'schema @source', `${key} must be an integer from ${min} to ${max}`);
+      return fallback;
+    }
     return n;
   };
   const timeoutMs = intArg('timeoutMs');
@@ -119,20 +164,31 @@ export function parseSourceFile(file: string, text: string, env: Readonly<Record
   const bindings: FieldBinding[] = [];
   const entities: EntityKey[] = [];
   for (const def of document.definitions) {
-    if (def.kind === Kind.DIRECTIVE_DEFINITION) { at(def, `@${def.name.value}`, 'source files may not define directives'); continue; }
+    if (def.kind === Kind.DIRECTIVE_DEFINITION) {
+      at(def, `@${def.name.value}`, 'source files may not define directives');
+      continue;
+    }
     if (def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.OBJECT_TYPE_EXTENSION) {
-      for (const directive of ('directives' in def ? def.directives ?? [] : [])) {
-        if (def.kind !== Kind.SCHEMA_EXTENSION && def.kind !== Kind.SCHEMA_DEFINITION) at(directive, '', `@${directive.name.value} is not allowed here`);
+      for (const directive of 'directives' in def ? (def.directives ?? []) : []) {
+        if (def.kind !== Kind.SCHEMA_EXTENSION && def.kind !== Kind.SCHEMA_DEFINITION)
+          at(directive, '', `@${directive.name.value} is not allowed here`);
       }
       continue;
     }
     const typeName = def.name.value;
     for (const directive of def.directives ?? []) {
-      if (directive.name.value !== 'key') { at(directive, typeName, `unknown directive @${directive.name.value} on a type (allowed: @key)`); continue; }
+      if (directive.name.value !== 'key') {
+        at(directive, typeName, `unknown directive @${directive.name.value} on a type (allowed: @key)`);
+        continue;
+      }
       const args = readArgs(directive, typeName);
       const fields = String(args?.['fields'] ?? '').trim();
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(fields)) { at(directive, typeName, `@key(fields: "${fields}") must name one field (compound keys are not supported)`); continue; }
-      if (!def.fields?.some((f) => f.name.value === fields)) at(directive, typeName, `@key field "${fields}" is not a field of ${typeName}`);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(fields)) {
+        at(directive, typeName, `@key(fields: "${fields}") must name one field (compound keys are not supported)`);
+        continue;
+      }
+      if (!def.fields?.some((f) => f.name.value === fields))
+        at(directive, typeName, `@key field "${fields}" is not a field of ${typeName}`);
       entities.push({ typeName, field: fields, line: lineOf(directive) });
     }
     for (const field of def.fields ?? []) {
@@ -143,8 +199,20 @@ export function parseSourceFile(file: string, text: string, env: Readonly<Record
   if (problems.items.length > before) return undefined;
 
   return {
-    name, protocol, url, file, sourceLine: lineOf(sourceNode), protoFile, service, timeoutMs, retries, connections, maxResponseBytes,
-    document: stripSourceDirectives(document), bindings, entities,
+    name,
+    protocol,
+    url,
+    file,
+    sourceLine: lineOf(sourceNode),
+    protoFile,
+    service,
+    timeoutMs,
+    retries,
+    connections,
+    maxResponseBytes,
+    document: stripSourceDirectives(document),
+    bindings,
+    entities,
   };
 }
 
@@ -155,41 +223,60 @@ function readFieldBinding(
   at: (node: ASTNode | undefined, path: string, message: string) => void,
 ): FieldBinding | undefined {
   const path = `${typeName}.${field.name.value}`;
-  const binding: FieldBinding = { typeName, fieldName: field.name.value, line: lineOf(field), lookup: false, nonNull: field.type.kind === Kind.NON_NULL_TYPE };
+  const binding: FieldBinding = {
+    typeName,
+    fieldName: field.name.value,
+    line: lineOf(field),
+    lookup: false,
+    nonNull: field.type.kind === Kind.NON_NULL_TYPE,
+  };
   let used = false;
   let declaresCall = false;
   const argNames = new Set((field.arguments ?? []).map((a) => a.name.value));
   const checkTemplates = (node: ASTNode, value: unknown) => {
     try {
       for (const ref of referencesIn(value)) {
-        if (ref.root === 'args' && ref.path[0] !== undefined && !argNames.has(ref.path[0])) at(node, path, `template uses {args.${ref.path.join('.')}} but ${path} has no argument "${ref.path[0]}"`);
-        if (ref.root === 'root' && typeName === 'Query') at(node, path, 'root fields have no parent: {root.…} is not available');
+        if (ref.root === 'args' && ref.path[0] !== undefined && !argNames.has(ref.path[0]))
+          at(node, path, `template uses {args.${ref.path.join('.')}} but ${path} has no argument "${ref.path[0]}"`);
+        if (ref.root === 'root' && typeName === 'Query')
+          at(node, path, 'root fields have no parent: {root.…} is not available');
       }
     } catch (error) {
-      if (error instanceof TemplateSyntaxError) at(node, path, error.message); else throw error;
+      if (error instanceof TemplateSyntaxError) at(node, path, error.message);
+      else throw error;
     }
   };
   for (const directive of field.directives ?? []) {
     const name = directive.name.value;
-    if (!sourceDirectiveNames.has(name) || name === 'source' || name === 'key') { at(directive, path, `unknown directive @${name} on a field (allowed: @http, @grpc, @batch, @lookup, @map, @ref)`); continue; }
+    if (!sourceDirectiveNames.has(name) || name === 'source' || name === 'key') {
+      at(directive, path, `unknown directive @${name} on a field (allowed: @http, @grpc, @batch, @lookup, @map, @ref)`);
+      continue;
+    }
     const args = readArgs(directive, path) ?? {};
     used = true;
     if (name === 'http' || name === 'grpc') declaresCall = true;
     switch (name) {
       case 'http': {
         const methods = httpMethods.filter((m) => args[m] !== undefined);
-        if (methods.length !== 1) { at(directive, path, '@http needs exactly one of GET, POST, PUT, PATCH, DELETE with a path'); break; }
+        if (methods.length !== 1) {
+          at(directive, path, '@http needs exactly one of GET, POST, PUT, PATCH, DELETE with a path');
+          break;
+        }
         const method = methods[0]!;
         const target = String(args[method]);
         for (const key of ['query', 'headers'] as const) {
           const value = args[key];
-          if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) at(directive, path, `@http ${key} must be an object like { name: "{args.x}" }`);
+          if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value)))
+            at(directive, path, `@http ${key} must be an object like { name: "{args.x}" }`);
         }
         if (!target.startsWith('/')) at(directive, path, `@http path "${target}" must start with "/"`);
         const call: SourceCall = {
-          kind: 'http', method, path: target,
+          kind: 'http',
+          method,
+          path: target,
           query: args['query'] as Record<string, unknown> | undefined,
-          body: args['body'], headers: headerNames(args['headers'] as Record<string, string> | undefined),
+          body: args['body'],
+          headers: headerNames(args['headers'] as Record<string, string> | undefined),
           result: typeof args['result'] === 'string' ? args['result'].split('.').filter(Boolean) : [],
         };
         checkTemplates(directive, [target, call.query ?? {}, call.body ?? {}, call.headers ?? {}]);
@@ -198,7 +285,9 @@ function readFieldBinding(
       }
       case 'grpc': {
         binding.call = {
-          kind: 'grpc', method: String(args['method']), request: args['request'],
+          kind: 'grpc',
+          method: String(args['method']),
+          request: args['request'],
           response: typeof args['response'] === 'string' ? args['response'].split('.').filter(Boolean) : [],
         };
         checkTemplates(directive, args['request'] ?? {});
@@ -207,10 +296,12 @@ function readFieldBinding(
       case 'batch': {
         const listArgs = (field.arguments ?? []).filter((a) => isListType(a.type)).map((a) => a.name.value);
         const arg = typeof args['arg'] === 'string' ? args['arg'] : listArgs.length === 1 ? listArgs[0] : undefined;
-        if (!arg || !listArgs.includes(arg)) at(directive, path, '@batch needs exactly one list argument carrying the keys (or arg: "<name>")');
+        if (!arg || !listArgs.includes(arg))
+          at(directive, path, '@batch needs exactly one list argument carrying the keys (or arg: "<name>")');
         if (!isListType(field.type)) at(directive, path, '@batch fields must return a list');
         const maxSize = Number(args['maxSize'] ?? 100);
-        if (!Number.isInteger(maxSize) || maxSize < 1 || maxSize > 10_000) at(directive, path, '@batch maxSize must be an integer from 1 to 10000');
+        if (!Number.isInteger(maxSize) || maxSize < 1 || maxSize > 10_000)
+          at(directive, path, '@batch maxSize must be an integer from 1 to 10000');
         binding.batch = { key: String(args['key']), arg: arg ?? '', maxSize };
         break;
       }
@@ -223,8 +314,12 @@ function readFieldBinding(
         break;
       case 'ref': {
         const key = args['key'];
-        if (key === null || typeof key !== 'object' || Array.isArray(key)) at(directive, path, '@ref(key: { <keyField>: "{root.…}" }) needs an object');
-        else { binding.ref = key as Record<string, unknown>; checkTemplates(directive, key); }
+        if (key === null || typeof key !== 'object' || Array.isArray(key))
+          at(directive, path, '@ref(key: { <keyField>: "{root.…}" }) needs an object');
+        else {
+          binding.ref = key as Record<string, unknown>;
+          checkTemplates(directive, key);
+        }
         break;
       }
     }
@@ -232,13 +327,20 @@ function readFieldBinding(
   if (binding.batch && !binding.call) at(field, path, '@batch needs @http or @grpc on the same field');
   if (binding.lookup && !binding.call) at(field, path, '@lookup needs @http or @grpc on the same field');
   if (binding.call && binding.ref) at(field, path, 'a field takes either a call (@http/@grpc) or @ref, not both');
-  if ((typeName === 'Query' || typeName === 'Mutation') && !binding.call && !declaresCall) at(field, path, `root field ${path} needs @http or @grpc`);
+  if ((typeName === 'Query' || typeName === 'Mutation') && !binding.call && !declaresCall)
+    at(field, path, `root field ${path} needs @http or @grpc`);
   if (binding.batch && binding.call) {
     // one call carries the keys of many parents: a parent's own data cannot go into it
-    const templates = binding.call.kind === 'http' ? [binding.call.path, binding.call.query ?? {}, binding.call.body ?? {}, binding.call.headers ?? {}] : [binding.call.request ?? {}];
+    const templates =
+      binding.call.kind === 'http'
+        ? [binding.call.path, binding.call.query ?? {}, binding.call.body ?? {}, binding.call.headers ?? {}]
+        : [binding.call.request ?? {}];
     try {
-      if (referencesIn(templates).some((ref) => ref.root === 'root')) at(field, path, '@batch calls cannot use {root.…}: one call serves many parents');
-    } catch { /* reported with the template */ }
+      if (referencesIn(templates).some((ref) => ref.root === 'root'))
+        at(field, path, '@batch calls cannot use {root.…}: one call serves many parents');
+    } catch {
+      /* reported with the template */
+    }
   }
   return used || typeName === 'Query' || typeName === 'Mutation' ? binding : undefined;
 }
@@ -249,7 +351,9 @@ function readFieldBinding(
  */
 function headerNames(headers: Record<string, string> | undefined): Record<string, string> | undefined {
   if (!headers || typeof headers !== 'object') return undefined;
-  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.replace(/_/g, '-').toLowerCase(), value]));
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name.replace(/_/g, '-').toLowerCase(), value]),
+  );
 }
 
 export function namedReturnType(field: FieldDefinitionNode): string {

@@ -43,7 +43,10 @@ directive @ref(key: JSON!) on FIELD_DEFINITION
 `;
 
 export const directiveArguments: Record<string, { required: string[]; optional: string[] }> = {
-  source: { required: ['name', 'protocol', 'url'], optional: ['proto', 'service', 'timeoutMs', 'retries', 'connections', 'maxResponseBytes'] },
+  source: {
+    required: ['name', 'protocol', 'url'],
+    optional: ['proto', 'service', 'timeoutMs', 'retries', 'connections', 'maxResponseBytes'],
+  },
   http: { required: [], optional: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'query', 'body', 'headers', 'result'] },
   grpc: { required: ['method'], optional: ['request', 'response'] },
   batch: { required: ['key'], optional: ['arg', 'maxSize'] },

@@ -70,7 +70,8 @@ export function compileTemplate(text: string, encode: (s: string) => string = (s
   if (pieces.length === 1) return () => text;
   return (scope) => {
     let out = '';
-    for (const piece of pieces) out += typeof piece === 'string' ? piece : encode(stringify(readReference(piece, scope)));
+    for (const piece of pieces)
+      out += typeof piece === 'string' ? piece : encode(stringify(readReference(piece, scope)));
     return out;
   };
 }

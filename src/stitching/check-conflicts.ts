@@ -1,4 +1,4 @@
-import { GraphQLObjectType, isObjectType, printType, type GraphQLNamedType } from 'graphql';
+import { type GraphQLObjectType, isObjectType, printType, type GraphQLNamedType } from 'graphql';
 import type { ProblemList } from '../config/config-error.js';
 import { stubLookupPrefix, type BuiltSource } from '../sources/index.js';
 
@@ -19,15 +19,19 @@ export function checkConflicts(sources: BuiltSource[], problems: ProblemList): v
       owners.set(type.name, list);
     }
   }
-  const entityIn = (source: BuiltSource, typeName: string) => source.definition.entities.some((e) => e.typeName === typeName);
+  const entityIn = (source: BuiltSource, typeName: string) =>
+    source.definition.entities.some((e) => e.typeName === typeName);
   /** `schema/x.graphql:12`: where the other declaration is, for messages that name two files. */
-  const located = (source: BuiltSource, line: number | undefined) => `${source.definition.file}${line ? `:${line}` : ''}`;
+  const located = (source: BuiltSource, line: number | undefined) =>
+    `${source.definition.file}${line ? `:${line}` : ''}`;
 
   for (const [typeName, list] of owners) {
     if (list.length < 2) continue;
     const [first, ...others] = list;
     if (!first) continue;
-    const where = list.map((o) => `${o.source.name} (${located(o.source, o.type.astNode?.loc?.startToken.line)})`).join(' and ');
+    const where = list
+      .map((o) => `${o.source.name} (${located(o.source, o.type.astNode?.loc?.startToken.line)})`)
+      .join(' and ');
     if (rootTypes.has(typeName)) {
       const seen = new Map<string, { source: BuiltSource; line?: number }>();
       for (const { source, type } of list) {
@@ -35,7 +39,13 @@ export function checkConflicts(sources: BuiltSource[], problems: ProblemList): v
           if (fieldName.startsWith(stubLookupPrefix)) continue;
           const line = field.astNode?.loc?.startToken.line;
           const other = seen.get(fieldName);
-          if (other) problems.add({ file: source.definition.file, line, path: `${typeName}.${fieldName}`, message: `root field ${typeName}.${fieldName} is also declared by source ${other.source.name} (${located(other.source, other.line)})` });
+          if (other)
+            problems.add({
+              file: source.definition.file,
+              line,
+              path: `${typeName}.${fieldName}`,
+              message: `root field ${typeName}.${fieldName} is also declared by source ${other.source.name} (${located(other.source, other.line)})`,
+            });
           seen.set(fieldName, { source, line });
         }
       }
@@ -44,7 +54,12 @@ export function checkConflicts(sources: BuiltSource[], problems: ProblemList): v
     if (isObjectType(first.type)) {
       const notEntity = list.filter((o) => !entityIn(o.source, typeName));
       if (notEntity.length) {
-        problems.add({ file: notEntity[0]!.source.definition.file, line: notEntity[0]!.type.astNode?.loc?.startToken.line, path: typeName, message: `type ${typeName} is defined by ${where}; a type shared by sources must be an entity with @key in each` });
+        problems.add({
+          file: notEntity[0]!.source.definition.file,
+          line: notEntity[0]!.type.astNode?.loc?.startToken.line,
+          path: typeName,
+          message: `type ${typeName} is defined by ${where}; a type shared by sources must be an entity with @key in each`,
+        });
         continue;
       }
       const fieldTypes = new Map<string, { type: string; source: BuiltSource; line?: number }>();
@@ -53,7 +68,12 @@ export function checkConflicts(sources: BuiltSource[], problems: ProblemList): v
           const line = field.astNode?.loc?.startToken.line;
           const known = fieldTypes.get(field.name);
           if (known && known.type !== String(field.type)) {
-            problems.add({ file: source.definition.file, line, path: `${typeName}.${field.name}`, message: `${typeName}.${field.name} is ${String(field.type)} here but ${known.type} in source ${known.source.name} (${located(known.source, known.line)})` });
+            problems.add({
+              file: source.definition.file,
+              line,
+              path: `${typeName}.${field.name}`,
+              message: `${typeName}.${field.name} is ${String(field.type)} here but ${known.type} in source ${known.source.name} (${located(known.source, known.line)})`,
+            });
           }
           fieldTypes.set(field.name, { type: String(field.type), source, line });
         }
@@ -62,7 +82,12 @@ export function checkConflicts(sources: BuiltSource[], problems: ProblemList): v
     }
     for (const other of others) {
       if (printType(other.type) !== printType(first.type)) {
-        problems.add({ file: other.source.definition.file, line: other.type.astNode?.loc?.startToken.line, path: typeName, message: `${typeName} is declared differently by ${first.source.name} (${located(first.source, first.type.astNode?.loc?.startToken.line)}); shared enums, inputs and scalars must be identical` });
+        problems.add({
+          file: other.source.definition.file,
+          line: other.type.astNode?.loc?.startToken.line,
+          path: typeName,
+          message: `${typeName} is declared differently by ${first.source.name} (${located(first.source, first.type.astNode?.loc?.startToken.line)}); shared enums, inputs and scalars must be identical`,
+        });
       }
     }
   }

@@ -29,7 +29,11 @@ export interface CustomBackendStack {
 export async function startCustomBackendStack(options: CustomBackendStackOptions): Promise<CustomBackendStack> {
   const backend = await startRestServer({ name: 'custom', host: '127.0.0.1', port: 0, routes: options.routes });
   const client = uniqueClientName('app');
-  const fixture = createFixtureConfig({ sources: options.sources ?? [], sourceFiles: options.sourceFiles, clients: { [client]: { schema: options.clientSchema } } });
+  const fixture = createFixtureConfig({
+    sources: options.sources ?? [],
+    sourceFiles: options.sourceFiles,
+    clients: { [client]: { schema: options.clientSchema } },
+  });
   let stack: Stack;
   try {
     stack = await startStack({ dir: fixture.dir, env: { BACKEND_URL: backend.address } });

@@ -44,7 +44,9 @@ export interface FacadeStack {
   close(): Promise<void>;
 }
 
-export async function startFacadeStack(options: { dir?: string; env?: Record<string, string> } = {}): Promise<FacadeStack> {
+export async function startFacadeStack(
+  options: { dir?: string; env?: Record<string, string> } = {},
+): Promise<FacadeStack> {
   const { demo, gateway, url, close } = await startStack(options);
   let sent = 0;
 
@@ -72,7 +74,9 @@ export async function startFacadeStack(options: { dir?: string; env?: Record<str
     demo,
     gateway,
     url,
-    get sent() { return sent; },
+    get sent() {
+      return sent;
+    },
     rest,
     close,
   };
@@ -94,7 +98,8 @@ export const money = (cents: number, currency: string) => ({ amount: decimal(cen
 
 /** Narrows a parsed JSON value to an object (throws otherwise). */
 export function asObject(value: unknown, what = 'value'): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${what} is not a JSON object: ${JSON.stringify(value)}`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new Error(`${what} is not a JSON object: ${JSON.stringify(value)}`);
   return value as Record<string, unknown>;
 }
 
@@ -127,7 +132,11 @@ export function shapeOf(value: unknown): Json {
   if (Array.isArray(value)) return value.length ? [shapeOf(value[0])] : [];
   if (typeof value === 'object') {
     const record = value as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(record).sort().map((k) => [k, shapeOf(record[k])]));
+    return Object.fromEntries(
+      Object.keys(record)
+        .sort()
+        .map((k) => [k, shapeOf(record[k])]),
+    );
   }
   if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
   return typeof value;
@@ -192,12 +201,16 @@ export interface VersionFile {
 
 /** clients/partner/rest/<version>/version.yaml of the repository. */
 export function readVersionFile(version: string): VersionFile {
-  return parseYaml(readFileSync(join(repoRoot, 'clients', 'partner', 'rest', version, 'version.yaml'), 'utf8')) as VersionFile;
+  return parseYaml(
+    readFileSync(join(repoRoot, 'clients', 'partner', 'rest', version, 'version.yaml'), 'utf8'),
+  ) as VersionFile;
 }
 
 /** clients/partner/rest/rest.yaml of the repository. */
 export function readDefaultVersion(): string {
-  const file = parseYaml(readFileSync(join(repoRoot, 'clients', 'partner', 'rest', 'rest.yaml'), 'utf8')) as { defaultVersion?: string };
+  const file = parseYaml(readFileSync(join(repoRoot, 'clients', 'partner', 'rest', 'rest.yaml'), 'utf8')) as {
+    defaultVersion?: string;
+  };
   assert.ok(file.defaultVersion, 'rest.yaml names a defaultVersion');
   return file.defaultVersion;
 }

@@ -22,8 +22,11 @@ export const PARTNER_KEY = 'demo-partner-key';
 export function userToken(sub = 'u1', scope = ALL_USER_SCOPES): Promise<string> {
   return new SignJWT({ scope })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(sub).setIssuer('facet-demo').setAudience('facet-demo')
-    .setIssuedAt().setExpirationTime('1h')
+    .setSubject(sub)
+    .setIssuer('facet-demo')
+    .setAudience('facet-demo')
+    .setIssuedAt()
+    .setExpirationTime('1h')
     .sign(new TextEncoder().encode(DEMO_JWT_SECRET));
 }
 
@@ -154,7 +157,10 @@ export function errorsWithCode(body: GqlBody, code: string): GqlError[] {
 }
 
 /** The demo stack for one describe block, with a signed-in user u1: started before its tests, closed after. */
-export function suiteStack(options: StackOptions = {}): { readonly stack: Stack; readonly user: Record<string, string> } {
+export function suiteStack(options: StackOptions = {}): {
+  readonly stack: Stack;
+  readonly user: Record<string, string>;
+} {
   const suite = {} as { stack: Stack; user: Record<string, string> };
   before(async () => {
     suite.stack = await startStack(options);

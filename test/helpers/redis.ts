@@ -10,7 +10,12 @@ export const IN_CI = process.env['CI'] === 'true';
 
 /** One quick PING with no retries. */
 export async function redisReachable(url = REDIS_URL): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 1000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   probe.on('error', () => {});
   try {
     await probe.connect();
@@ -37,7 +42,8 @@ export async function rateLimitKeysWith(fragment: string, url = REDIS_URL): Prom
   try {
     await admin.connect();
     const keys: string[] = [];
-    for await (const batch of admin.scanStream({ match: `facet:rl:*${fragment}*`, count: 200 })) keys.push(...(batch as string[]));
+    for await (const batch of admin.scanStream({ match: `facet:rl:*${fragment}*`, count: 200 }))
+      keys.push(...(batch as string[]));
     return keys;
   } finally {
     admin.disconnect();
@@ -71,7 +77,11 @@ export interface PrivateRedis {
  */
 export async function startPrivateRedis(port?: number): Promise<PrivateRedis> {
   const chosen = port ?? (await freePort());
-  const child = spawn('redis-server', ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `redis://127.0.0.1:${chosen}`;
   const kill = async (): Promise<void> => {

@@ -25,7 +25,12 @@ export interface RunCliOptions {
 /** process.env for a child: outside the test runner, logs silent, plus `extra` (undefined removes). */
 export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries({ ...process.env, NODE_TEST_CONTEXT: undefined, LOG_LEVEL: 'silent', ...extra })) {
+  for (const [key, value] of Object.entries({
+    ...process.env,
+    NODE_TEST_CONTEXT: undefined,
+    LOG_LEVEL: 'silent',
+    ...extra,
+  })) {
     if (value !== undefined) env[key] = value;
   }
   return env;
@@ -42,8 +47,12 @@ export function runCli(args: string[], options: RunCliOptions = {}): Promise<Cli
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');

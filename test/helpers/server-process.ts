@@ -17,8 +17,17 @@ export interface ServerProcess {
   kill(): void;
 }
 
-export function spawnServer(command: string, args: string[], env: Record<string, string | undefined> = {}): ServerProcess {
-  const child = spawn(command, args, { cwd: repoRoot, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+export function spawnServer(
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): ServerProcess {
+  const child = spawn(command, args, {
+    cwd: repoRoot,
+    env: childEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
   let onUrl: (url: string) => void = () => {};
   const url = new Promise<string>((resolve, reject) => {
@@ -33,10 +42,21 @@ export function spawnServer(command: string, args: string[], env: Record<string,
   };
   child.stdout!.setEncoding('utf8').on('data', collect);
   child.stderr!.setEncoding('utf8').on('data', collect);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return {
-    child, url, exited, output: () => output,
-    kill: () => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ } },
+    child,
+    url,
+    exited,
+    output: () => output,
+    kill: () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    },
   };
 }
 

@@ -72,15 +72,22 @@ export function hsToken(options: TokenOptions = {}): Promise<string> {
 }
 
 /** Valid for the demo clients. */
-export const validToken = (options: Omit<TokenOptions, 'exp' | 'nbf' | 'iss' | 'aud' | 'secret'> = {}): Promise<string> => hsToken(options);
+export const validToken = (
+  options: Omit<TokenOptions, 'exp' | 'nbf' | 'iss' | 'aud' | 'secret'> = {},
+): Promise<string> => hsToken(options);
 /** Expired two minutes ago (well past the 30 s clock tolerance). */
-export const expiredToken = (options: TokenOptions = {}): Promise<string> => hsToken({ iat: now() - 3600, exp: now() - 120, ...options });
+export const expiredToken = (options: TokenOptions = {}): Promise<string> =>
+  hsToken({ iat: now() - 3600, exp: now() - 120, ...options });
 /** Not valid before two minutes from now (well past the 30 s clock tolerance). */
-export const notYetValidToken = (options: TokenOptions = {}): Promise<string> => hsToken({ nbf: now() + 120, ...options });
-export const wrongIssuerToken = (options: TokenOptions = {}): Promise<string> => hsToken({ iss: 'someone-else', ...options });
-export const wrongAudienceToken = (options: TokenOptions = {}): Promise<string> => hsToken({ aud: 'another-api', ...options });
+export const notYetValidToken = (options: TokenOptions = {}): Promise<string> =>
+  hsToken({ nbf: now() + 120, ...options });
+export const wrongIssuerToken = (options: TokenOptions = {}): Promise<string> =>
+  hsToken({ iss: 'someone-else', ...options });
+export const wrongAudienceToken = (options: TokenOptions = {}): Promise<string> =>
+  hsToken({ aud: 'another-api', ...options });
 /** Signed with another secret of the same length class. */
-export const badSignatureToken = (options: TokenOptions = {}): Promise<string> => hsToken({ secret: 'not-the-demo-secret-but-just-as-long-as-it', ...options });
+export const badSignatureToken = (options: TokenOptions = {}): Promise<string> =>
+  hsToken({ secret: 'not-the-demo-secret-but-just-as-long-as-it', ...options });
 
 const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -91,10 +98,13 @@ export function algNoneToken(options: TokenOptions = {}): string {
 
 /** A token larger than `bytes` (default: just over the 8192-byte default limit) via a big claim. */
 export function oversizedToken(bytes = 8192, options: TokenOptions = {}): Promise<string> {
-  return hsToken({ ...options, claims: { ...options.claims, padding: 'x'.repeat(Math.ceil(bytes * 0.75) + 64) } }).then((token) => {
-    if (Buffer.byteLength(token) <= bytes) throw new Error(`oversizedToken: ${Buffer.byteLength(token)} bytes is not over ${bytes}`);
-    return token;
-  });
+  return hsToken({ ...options, claims: { ...options.claims, padding: 'x'.repeat(Math.ceil(bytes * 0.75) + 64) } }).then(
+    (token) => {
+      if (Buffer.byteLength(token) <= bytes)
+        throw new Error(`oversizedToken: ${Buffer.byteLength(token)} bytes is not over ${bytes}`);
+      return token;
+    },
+  );
 }
 
 /** An RS256 key pair with its public JWK (carrying `kid`, `alg`, `use`), for a JWKS. */

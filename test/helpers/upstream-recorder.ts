@@ -31,7 +31,13 @@ export async function startUpstreamRecorder(): Promise<UpstreamRecorder> {
       return;
     }
     const upstream = httpRequest(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: target.host },
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
@@ -48,11 +54,14 @@ export async function startUpstreamRecorder(): Promise<UpstreamRecorder> {
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
-    setTarget(url) { target = new URL(url); },
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    setTarget(url) {
+      target = new URL(url);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -65,7 +74,10 @@ export interface RecordingStack extends Stack {
  * A test stack whose gateway reaches the demo's `backend` (a REST one) through an upstream recorder
  * (USERS_URL / CATALOG_URL point at it). `close()` closes the stack, then the recorder.
  */
-export async function startStackRecording(backend: 'users' | 'catalog', options: StackOptions = {}): Promise<RecordingStack> {
+export async function startStackRecording(
+  backend: 'users' | 'catalog',
+  options: StackOptions = {},
+): Promise<RecordingStack> {
   const recorder = await startUpstreamRecorder();
   let stack: Stack;
   try {

@@ -43,7 +43,7 @@ describe('API key authentication (partner)', () => {
     assert.equal(stack.demo.catalog.calls.count('GET /products/{id}'), 1);
   });
 
-  it('the key\'s consumer and scopes reach the backend; forged identity headers and the key itself do not', async () => {
+  it("the key's consumer and scopes reach the backend; forged identity headers and the key itself do not", async () => {
     const res = await stack.gql('partner', '{ user(id: "u5") { id } }', {
       headers: { 'x-api-key': VALID, 'x-consumer': 'someone-else', 'x-user-id': 'u9', 'x-scopes': 'admin' },
     });
@@ -63,7 +63,10 @@ describe('API key authentication (partner)', () => {
   });
 
   it('an unknown key → 401 unknown_api_key', async () => {
-    assertRefused(await stack.gql('partner', QUERY, { headers: { 'x-api-key': 'demo-partner-kez' } }), 'unknown_api_key');
+    assertRefused(
+      await stack.gql('partner', QUERY, { headers: { 'x-api-key': 'demo-partner-kez' } }),
+      'unknown_api_key',
+    );
   });
 
   it('a revoked key → 401 revoked_api_key', async () => {
@@ -75,7 +78,10 @@ describe('API key authentication (partner)', () => {
   });
 
   it('a key over 256 characters → 401 malformed_api_key', async () => {
-    assertRefused(await stack.gql('partner', QUERY, { headers: { 'x-api-key': 'k'.repeat(257) } }), 'malformed_api_key');
+    assertRefused(
+      await stack.gql('partner', QUERY, { headers: { 'x-api-key': 'k'.repeat(257) } }),
+      'malformed_api_key',
+    );
   });
 
   it('no key → 401 missing_credentials with an ApiKey challenge', async () => {
@@ -83,11 +89,17 @@ describe('API key authentication (partner)', () => {
   });
 
   it('a bearer token is no credential for the partner client → 401 missing_credentials', async () => {
-    assertRefused(await stack.gql('partner', QUERY, { headers: { authorization: 'Bearer abc.def.ghi' } }), 'missing_credentials');
+    assertRefused(
+      await stack.gql('partner', QUERY, { headers: { authorization: 'Bearer abc.def.ghi' } }),
+      'missing_credentials',
+    );
   });
 
   it('a forged X-Consumer next to no key is not an identity → 401 missing_credentials', async () => {
-    assertRefused(await stack.gql('partner', QUERY, { headers: { 'x-consumer': 'demo-partner', 'x-scopes': 'orders:read' } }), 'missing_credentials');
+    assertRefused(
+      await stack.gql('partner', QUERY, { headers: { 'x-consumer': 'demo-partner', 'x-scopes': 'orders:read' } }),
+      'missing_credentials',
+    );
   });
 
   it('the refusal does not echo the presented key', async () => {

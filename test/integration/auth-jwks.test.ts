@@ -34,7 +34,9 @@ async function startJwksServer(port = 0): Promise<JwksServer> {
     if (req.url !== '/jwks.json') return void res.writeHead(404).end();
     fetches++;
     if ('keys' in answer) {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: answer.keys.map((k) => k.publicJwk) }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ keys: answer.keys.map((k) => k.publicJwk) }));
     } else {
       res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
     }
@@ -47,8 +49,14 @@ async function startJwksServer(port = 0): Promise<JwksServer> {
   return {
     url: `http://127.0.0.1:${bound}/jwks.json`,
     fetches: () => fetches,
-    serve: (a) => { answer = a; },
-    close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
+    serve: (a) => {
+      answer = a;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -85,12 +93,24 @@ function appConfig(jwksUrl: string, extra = ''): FixtureConfig {
 async function post(gateway: RunningGateway, token: string | undefined, query = QUERY) {
   const res = await fetch(`${gateway.url}/app/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify({ query }),
     signal: AbortSignal.timeout(10_000),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, body: JSON.parse(text) as { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } };
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    body: JSON.parse(text) as {
+      data?: unknown;
+      errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+    },
+  };
 }
 
 const claims = { iss: ISSUER, aud: AUDIENCE };
@@ -107,14 +127,24 @@ describe('JWT authentication against a JWKS (RS256)', () => {
 
   async function gatewayFor(config: FixtureConfig): Promise<RunningGateway> {
     fixtures.push(config);
-    const gateway = await startGateway({ dir: config.dir, port: 0, env: { ...process.env, ...demo.env }, log: createLogger({ level: 'silent' }), shutdownTimeoutMs: 1000 });
+    const gateway = await startGateway({
+      dir: config.dir,
+      port: 0,
+      env: { ...process.env, ...demo.env },
+      log: createLogger({ level: 'silent' }),
+      shutdownTimeoutMs: 1000,
+    });
     gateways.push(gateway);
     return gateway;
   }
 
   before(async () => {
     [demo, jwks, keyA, keyB, stranger] = await Promise.all([
-      startDemo({ ports: EPHEMERAL_PORTS }), startJwksServer(), generateRsaKey('key-a'), generateRsaKey('key-b'), generateRsaKey('kid-nobody-knows'),
+      startDemo({ ports: EPHEMERAL_PORTS }),
+      startJwksServer(),
+      generateRsaKey('key-a'),
+      generateRsaKey('key-b'),
+      generateRsaKey('kid-nobody-knows'),
     ]);
   });
   after(async () => {
@@ -132,7 +162,9 @@ describe('JWT authentication against a JWKS (RS256)', () => {
 
     it('20 concurrent requests with RS256 tokens all verify, with one JWKS fetch', async () => {
       assert.equal(jwks.fetches(), 0, 'the JWKS is fetched lazily, on the first token');
-      const tokens = await Promise.all(Array.from({ length: 20 }, (_, i) => rsToken(keyA, { ...claims, sub: `user-${i}` })));
+      const tokens = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => rsToken(keyA, { ...claims, sub: `user-${i}` })),
+      );
       const answers = await Promise.all(tokens.map((t) => post(gateway, t)));
       for (const res of answers) {
         assert.equal(res.status, 200, res.text);
@@ -160,7 +192,9 @@ describe('JWT authentication against a JWKS (RS256)', () => {
     it('unknown kids do not refetch the key set more than once per cooldown', async () => {
       await sleep(COOLDOWN_MS + 50);
       const before = jwks.fetches();
-      const tokens = await Promise.all(Array.from({ length: 10 }, (_, i) => rsToken(stranger, { ...claims, sub: `s${i}` })));
+      const tokens = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => rsToken(stranger, { ...claims, sub: `s${i}` })),
+      );
       const started = Date.now();
       const answers = await Promise.all(tokens.map((t) => post(gateway, t)));
       const elapsed = Date.now() - started;
@@ -168,7 +202,10 @@ describe('JWT authentication against a JWKS (RS256)', () => {
       // at most one refetch per cooldown period the burst lasted (one, unless the machine is very slow)
       const allowed = 1 + Math.floor(elapsed / COOLDOWN_MS);
       assert.ok(jwks.fetches() - before >= 1, 'an unknown kid after the cooldown refetches the key set');
-      assert.ok(jwks.fetches() - before <= allowed, `refetched ${jwks.fetches() - before} times for 10 unknown kids in ${elapsed} ms`);
+      assert.ok(
+        jwks.fetches() - before <= allowed,
+        `refetched ${jwks.fetches() - before} times for 10 unknown kids in ${elapsed} ms`,
+      );
     });
 
     it('after the key set rotates (new kid) and the cooldown passes, a token with the new kid verifies', async () => {
@@ -214,7 +251,11 @@ describe('JWT authentication against a JWKS (RS256)', () => {
     assert.equal(res.body.data, undefined);
     assert.equal(res.body.errors?.[0]?.extensions?.['code'], 'AUTH_UNAVAILABLE', res.text);
     assert.equal(res.body.errors?.[0]?.extensions?.['reason'], 'keys_unavailable', res.text);
-    assert.doesNotMatch(res.text, /\bat .+\.(ts|js):\d+|ECONNREFUSED|127\.0\.0\.1/, 'no stack trace or key-server address in the answer');
+    assert.doesNotMatch(
+      res.text,
+      /\bat .+\.(ts|js):\d+|ECONNREFUSED|127\.0\.0\.1/,
+      'no stack trace or key-server address in the answer',
+    );
   }
 
   it('JWKS server down on a cold gateway → 503 AUTH_UNAVAILABLE (not 500, no stack), no backend call; recovers once it is up', async () => {
@@ -240,7 +281,9 @@ describe('JWT authentication against a JWKS (RS256)', () => {
   });
 
   it('a JWKS that never answers → 503 AUTH_UNAVAILABLE within jwksTimeoutMs', async () => {
-    const hanging = createServer(() => { /* never answers */ });
+    const hanging = createServer(() => {
+      /* never answers */
+    });
     await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = hanging.address() as AddressInfo;

@@ -8,7 +8,9 @@ import { errorsWithCode, startStack, type GqlBody, type GqlError, type Stack } f
 import { createFixtureConfig, type FixtureConfig } from '../helpers/fixture-config.js';
 import { demoJwtClientYaml, validToken } from '../helpers/tokens.js';
 
-const bearer = async (options: Parameters<typeof validToken>[0] = {}) => ({ authorization: `Bearer ${await validToken(options)}` });
+const bearer = async (options: Parameters<typeof validToken>[0] = {}) => ({
+  authorization: `Bearer ${await validToken(options)}`,
+});
 const PARTNER = { 'x-api-key': 'demo-partner-key' };
 
 /** The single error with this code; fails when there is not exactly one. */
@@ -21,13 +23,17 @@ function onlyError(body: GqlBody, code: string): GqlError {
 
 describe('authorization directives on the demo clients', () => {
   let stack: Stack;
-  before(async () => { stack = await startStack(); });
+  before(async () => {
+    stack = await startStack();
+  });
   after(() => stack?.close());
   beforeEach(() => stack.demo.resetCounters());
 
   describe('mobile: Home.recentOrders needs orders:read', () => {
     it('without the scope: recentOrders is null with FORBIDDEN at its path, me.name is there, no ListOrdersByUser call', async () => {
-      const res = await stack.gql('mobile', '{ home { me { name } recentOrders { id } } }', { headers: await bearer({ sub: 'u1', scope: 'catalog:read' }) });
+      const res = await stack.gql('mobile', '{ home { me { name } recentOrders { id } } }', {
+        headers: await bearer({ sub: 'u1', scope: 'catalog:read' }),
+      });
       assert.equal(res.status, 200, res.text);
       assert.deepEqual(res.body.data, { home: { me: { name: userById('u1')?.name }, recentOrders: null } });
       const error = onlyError(res.body, 'FORBIDDEN');
@@ -39,13 +45,18 @@ describe('authorization directives on the demo clients', () => {
     });
 
     it('with the scope: recentOrders is fetched', async () => {
-      const res = await stack.gql('mobile', '{ home { me { name } recentOrders(last: 3) { id } } }', { headers: await bearer({ sub: 'u1', scope: 'orders:read' }) });
+      const res = await stack.gql('mobile', '{ home { me { name } recentOrders(last: 3) { id } } }', {
+        headers: await bearer({ sub: 'u1', scope: 'orders:read' }),
+      });
       assert.equal(res.status, 200, res.text);
       assert.equal(res.body.errors, undefined, res.text);
       const home = res.body.data?.['home'] as { recentOrders: { id: string }[] };
       assert.equal(home.recentOrders.length, 3, res.text);
       const mine = new Set(ordersOfUser('u1').map((o) => o.id));
-      assert.ok(home.recentOrders.every((o) => mine.has(o.id)), res.text);
+      assert.ok(
+        home.recentOrders.every((o) => mine.has(o.id)),
+        res.text,
+      );
       assert.equal(stack.demo.orders.calls.count('ListOrdersByUser'), 1);
     });
 
@@ -59,7 +70,9 @@ describe('authorization directives on the demo clients', () => {
     });
 
     it('the scope also counts when given as an array in the scp claim', async () => {
-      const res = await stack.gql('mobile', '{ home { recentOrders(last: 1) { id } } }', { headers: await bearer({ claims: { scp: ['orders:read'] } }) });
+      const res = await stack.gql('mobile', '{ home { recentOrders(last: 1) { id } } }', {
+        headers: await bearer({ claims: { scp: ['orders:read'] } }),
+      });
       assert.equal(res.body.errors, undefined, res.text);
       assert.equal((res.body.data?.['home'] as { recentOrders: unknown[] }).recentOrders.length, 1);
     });
@@ -77,8 +90,13 @@ describe('authorization directives on the demo clients', () => {
       const query = `{ home { ... on Home { a: recentOrders(last: 1) { id } b: recentOrders(last: 2) { id } } me { id } } }`;
       const res = await stack.gql('mobile', query, { headers: await bearer({ sub: 'u3' }) });
       assert.deepEqual(res.body.data, { home: { a: null, b: null, me: { id: 'u3' } } }, res.text);
-      const paths = errorsWithCode(res.body, 'FORBIDDEN').map((e) => e.path).sort();
-      assert.deepEqual(paths, [['home', 'a'], ['home', 'b']]);
+      const paths = errorsWithCode(res.body, 'FORBIDDEN')
+        .map((e) => e.path)
+        .sort();
+      assert.deepEqual(paths, [
+        ['home', 'a'],
+        ['home', 'b'],
+      ]);
       assert.equal(stack.demo.orders.calls.total(), 0);
     });
 
@@ -92,7 +110,9 @@ describe('authorization directives on the demo clients', () => {
 
   describe('web: User.paymentMethods needs payments:read; Order (the type) needs orders:read', () => {
     it('without payments:read: paymentMethods null with FORBIDDEN, the user is there, no payment-methods call', async () => {
-      const res = await stack.gql('web', '{ me { name paymentMethods { brand } } }', { headers: await bearer({ sub: 'u1', scope: 'orders:read' }) });
+      const res = await stack.gql('web', '{ me { name paymentMethods { brand } } }', {
+        headers: await bearer({ sub: 'u1', scope: 'orders:read' }),
+      });
       assert.equal(res.status, 200, res.text);
       assert.deepEqual(res.body.data, { me: { name: userById('u1')?.name, paymentMethods: null } });
       assert.deepEqual(onlyError(res.body, 'FORBIDDEN').path, ['me', 'paymentMethods']);
@@ -100,15 +120,21 @@ describe('authorization directives on the demo clients', () => {
     });
 
     it('with payments:read: the payment methods', async () => {
-      const res = await stack.gql('web', '{ me { paymentMethods { brand last4 } } }', { headers: await bearer({ sub: 'u1', scope: 'payments:read' }) });
+      const res = await stack.gql('web', '{ me { paymentMethods { brand last4 } } }', {
+        headers: await bearer({ sub: 'u1', scope: 'payments:read' }),
+      });
       assert.equal(res.body.errors, undefined, res.text);
       assert.ok(paymentMethodsOf('u1').length > 0, 'demo user u1 has payment methods');
-      assert.deepEqual(res.body.data, { me: { paymentMethods: paymentMethodsOf('u1').map((p) => ({ brand: p.brand, last4: p.last4 })) } });
+      assert.deepEqual(res.body.data, {
+        me: { paymentMethods: paymentMethodsOf('u1').map((p) => ({ brand: p.brand, last4: p.last4 })) },
+      });
       assert.equal(stack.demo.users.calls.count('GET /users/{id}/payment-methods'), 1);
     });
 
     it('a type-level policy guards every field returning the type: me.orders without orders:read → FORBIDDEN, no orders call', async () => {
-      const res = await stack.gql('web', '{ me { id orders(last: 2) { id } } }', { headers: await bearer({ sub: 'u1', scope: 'payments:read' }) });
+      const res = await stack.gql('web', '{ me { id orders(last: 2) { id } } }', {
+        headers: await bearer({ sub: 'u1', scope: 'payments:read' }),
+      });
       assert.deepEqual(res.body.data, { me: { id: 'u1', orders: null } }, res.text);
       assert.deepEqual(onlyError(res.body, 'FORBIDDEN').path, ['me', 'orders']);
       assert.equal(stack.demo.orders.calls.total(), 0);
@@ -120,7 +146,9 @@ describe('authorization directives on the demo clients', () => {
     });
 
     it('a mutation field without its scope is not executed: placeOrder without orders:write → FORBIDDEN, no CreateOrder call', async () => {
-      const res = await stack.gql('web', 'mutation { placeOrder(items: [{ productId: "p1", quantity: 1 }]) { id } }', { headers: await bearer({ scope: 'orders:read' }) });
+      const res = await stack.gql('web', 'mutation { placeOrder(items: [{ productId: "p1", quantity: 1 }]) { id } }', {
+        headers: await bearer({ scope: 'orders:read' }),
+      });
       assert.equal(res.status, 200, res.text);
       assert.deepEqual(res.body.data, { placeOrder: null });
       assert.deepEqual(onlyError(res.body, 'FORBIDDEN').path, ['placeOrder']);
@@ -143,13 +171,24 @@ describe('authorization directives on the demo clients', () => {
     });
 
     it('through a list: one FORBIDDEN per list item with its index in the path', async () => {
-      const res = await stack.gql('partner', '{ user(id: "u1") { orderHistory(first: 3) { nodes { id buyer { id } } } } }', { headers: PARTNER });
+      const res = await stack.gql(
+        'partner',
+        '{ user(id: "u1") { orderHistory(first: 3) { nodes { id buyer { id } } } } }',
+        { headers: PARTNER },
+      );
       assert.equal(res.status, 200, res.text);
-      const nodes = ((res.body.data?.['user'] as { orderHistory: { nodes: { id: string; buyer: unknown }[] } }).orderHistory.nodes);
+      const nodes = (res.body.data?.['user'] as { orderHistory: { nodes: { id: string; buyer: unknown }[] } })
+        .orderHistory.nodes;
       assert.equal(nodes.length, 3, res.text);
-      assert.deepEqual(nodes.map((n) => n.buyer), [null, null, null]);
+      assert.deepEqual(
+        nodes.map((n) => n.buyer),
+        [null, null, null],
+      );
       const paths = errorsWithCode(res.body, 'FORBIDDEN').map((e) => e.path);
-      assert.deepEqual(paths, [0, 1, 2].map((i) => ['user', 'orderHistory', 'nodes', i, 'buyer']));
+      assert.deepEqual(
+        paths,
+        [0, 1, 2].map((i) => ['user', 'orderHistory', 'nodes', i, 'buyer']),
+      );
       assert.equal(stack.demo.users.calls.count('GET /users'), 0, 'no batch lookup of the buyers');
     });
   });
@@ -204,7 +243,10 @@ describe('authorization directives on a fixture client (OR of ANDs, roles, anony
   ];
   for (const [what, scope, allowed] of cases) {
     it(`@requiresScopes [[read, write], [admin]] with ${what} → ${allowed ? 'allowed' : 'FORBIDDEN'}`, async () => {
-      const res = await gql('{ guarded(id: "p3") { id name } product(id: "p4") { id } }', await bearer(scope === undefined ? {} : { scope }));
+      const res = await gql(
+        '{ guarded(id: "p3") { id name } product(id: "p4") { id } }',
+        await bearer(scope === undefined ? {} : { scope }),
+      );
       assert.equal(res.status, 200, res.text);
       if (allowed) {
         assert.deepEqual(res.body, { data: { guarded: p3, product: { id: 'p4' } } });
@@ -217,7 +259,13 @@ describe('authorization directives on a fixture client (OR of ANDs, roles, anony
     });
   }
 
-  for (const [roles, allowed] of [[['support'], true], [['admin'], true], [['viewer', 'admin'], true], [['viewer'], false], [[], false]] as const) {
+  for (const [roles, allowed] of [
+    [['support'], true],
+    [['admin'], true],
+    [['viewer', 'admin'], true],
+    [['viewer'], false],
+    [[], false],
+  ] as const) {
     it(`@requiresRole [support, admin] with roles ${JSON.stringify(roles)} → ${allowed ? 'allowed' : 'FORBIDDEN'}`, async () => {
       const res = await gql('{ product(id: "p3") { id stock { available } } }', await bearer({ roles: [...roles] }));
       assert.equal(res.status, 200, res.text);
@@ -240,10 +288,14 @@ describe('authorization directives on a fixture client (OR of ANDs, roles, anony
   });
 
   it('an anonymous caller (auth not required) gets UNAUTHENTICATED on every guarded field; public fields still answer', async () => {
-    const res = await gql('{ product(id: "p3") { id stock { available } } guarded(id: "p3") { id } signedIn(id: "p3") { id } }');
+    const res = await gql(
+      '{ product(id: "p3") { id stock { available } } guarded(id: "p3") { id } signedIn(id: "p3") { id } }',
+    );
     assert.equal(res.status, 200, res.text);
     assert.deepEqual(res.body.data, { product: { id: 'p3', stock: null }, guarded: null, signedIn: null });
-    const paths = errorsWithCode(res.body, 'UNAUTHENTICATED').map((e) => e.path).sort();
+    const paths = errorsWithCode(res.body, 'UNAUTHENTICATED')
+      .map((e) => e.path)
+      .sort();
     assert.deepEqual(paths, [['guarded'], ['product', 'stock'], ['signedIn']]);
     assert.equal(res.body.errors?.length, 3);
     assert.equal(stack.demo.catalog.calls.count('GET /products/{id}'), 1);

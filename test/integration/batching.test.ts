@@ -10,7 +10,10 @@ const USER = 'u1';
 interface HomeData {
   home: {
     me: { id: string; name: string } | null;
-    recentOrders: { id: string; items: { quantity: number; product: { id: string; name: string; priceCents: number } }[] }[];
+    recentOrders: {
+      id: string;
+      items: { quantity: number; product: { id: string; name: string; priceCents: number } }[];
+    }[];
     recommended: { product: { id: string; name: string } }[];
   };
 }
@@ -61,7 +64,11 @@ describe('batching: mobile home query', () => {
     // Only the recommendations' products may share that batch: nothing else rides along.
     const recIds = new Set(recommendationsFor(USER, 10).map((r) => r.product_id));
     const extra = carrying.filter((id) => !expected.includes(id));
-    assert.deepEqual(extra.filter((id) => !recIds.has(id)), [], `unexpected ids in ${JSON.stringify(carrying)}`);
+    assert.deepEqual(
+      extra.filter((id) => !recIds.has(id)),
+      [],
+      `unexpected ids in ${JSON.stringify(carrying)}`,
+    );
     assert.equal(carrying.length - extra.length, 12);
     // Every product asked for in this request is asked for once overall.
     const all = batches.flat();
@@ -74,17 +81,27 @@ describe('batching: mobile home query', () => {
     assert.deepEqual(data.home.me, { id: user.id, name: user.name });
 
     const orders = ordersOfUser(USER).slice(0, 10);
-    assert.deepEqual(data.home.recentOrders, orders.map((o) => ({
-      id: o.id,
-      items: o.items.map((it) => ({
-        quantity: it.quantity,
-        product: { id: it.product_id, name: product(it.product_id).name, priceCents: product(it.product_id).price_cents },
+    assert.deepEqual(
+      data.home.recentOrders,
+      orders.map((o) => ({
+        id: o.id,
+        items: o.items.map((it) => ({
+          quantity: it.quantity,
+          product: {
+            id: it.product_id,
+            name: product(it.product_id).name,
+            priceCents: product(it.product_id).price_cents,
+          },
+        })),
       })),
-    })));
+    );
 
-    assert.deepEqual(data.home.recommended, recommendationsFor(USER, 10).map((r) => ({
-      product: { id: r.product_id, name: product(r.product_id).name },
-    })));
+    assert.deepEqual(
+      data.home.recommended,
+      recommendationsFor(USER, 10).map((r) => ({
+        product: { id: r.product_id, name: product(r.product_id).name },
+      })),
+    );
   });
 });
 
@@ -100,25 +117,42 @@ describe('batching: matching results by key (web products(ids:))', () => {
 
   it('keeps the requested order although the catalog answers in another order', async () => {
     const ids = ['p3', 'p17', 'p1', 'p42'];
-    const res = await stack.gql('web', `query($ids: [ID!]!) { products(ids: $ids) { id name priceCents } }`, { headers, variables: { ids } });
+    const res = await stack.gql('web', `query($ids: [ID!]!) { products(ids: $ids) { id name priceCents } }`, {
+      headers,
+      variables: { ids },
+    });
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.errors, undefined, res.text);
-    assert.deepEqual(res.body.data?.['products'], ids.map((id) => ({ id, name: product(id).name, priceCents: product(id).price_cents })));
+    assert.deepEqual(
+      res.body.data?.['products'],
+      ids.map((id) => ({ id, name: product(id).name, priceCents: product(id).price_cents })),
+    );
     assert.deepEqual(stack.demo.catalog.calls.batches('GET /products'), [ids]);
     // The demo catalog answers a batch in reverse order: a positional match would have shifted every item.
-    const upstream = (await (await fetch(`${stack.demo.env['CATALOG_URL']}/products?ids=${ids.join(',')}`)).json()) as { items: { id: string }[] };
-    assert.notDeepEqual(upstream.items.map((p) => p.id), ids);
+    const upstream = (await (await fetch(`${stack.demo.env['CATALOG_URL']}/products?ids=${ids.join(',')}`)).json()) as {
+      items: { id: string }[];
+    };
+    assert.notDeepEqual(
+      upstream.items.map((p) => p.id),
+      ids,
+    );
   });
 
   it('gives null at the position of an unknown id, not a shifted list', async () => {
     const ids = ['p5', 'p999999', 'p6', 'nope', 'p7'];
-    const res = await stack.gql('web', `query($ids: [ID!]!) { products(ids: $ids) { id name } }`, { headers, variables: { ids } });
+    const res = await stack.gql('web', `query($ids: [ID!]!) { products(ids: $ids) { id name } }`, {
+      headers,
+      variables: { ids },
+    });
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.errors, undefined, res.text);
-    assert.deepEqual(res.body.data?.['products'], ids.map((id) => {
-      const p = productById(id);
-      return p ? { id: p.id, name: p.name } : null;
-    }));
+    assert.deepEqual(
+      res.body.data?.['products'],
+      ids.map((id) => {
+        const p = productById(id);
+        return p ? { id: p.id, name: p.name } : null;
+      }),
+    );
     assert.equal(stack.demo.catalog.calls.count('GET /products'), 1);
   });
 
@@ -131,7 +165,11 @@ describe('batching: matching results by key (web products(ids:))', () => {
   });
 
   it('makes one upstream call for the same product asked twice via aliases', async () => {
-    const res = await stack.gql('web', `{ a: product(id: "p11") { id name } b: product(id: "p11") { name priceCents } }`, { headers });
+    const res = await stack.gql(
+      'web',
+      `{ a: product(id: "p11") { id name } b: product(id: "p11") { name priceCents } }`,
+      { headers },
+    );
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.errors, undefined, res.text);
     const p = product('p11');
@@ -141,7 +179,9 @@ describe('batching: matching results by key (web products(ids:))', () => {
   });
 
   it('makes one upstream call for the same product asked twice via aliases on mobile', async () => {
-    const res = await stack.gql('mobile', `{ x: product(id: "p12") { name } y: product(id: "p12") { priceCents } }`, { headers });
+    const res = await stack.gql('mobile', `{ x: product(id: "p12") { name } y: product(id: "p12") { priceCents } }`, {
+      headers,
+    });
     assert.equal(res.status, 200, res.text);
     const p = product('p12');
     assert.deepEqual(res.body.data, { x: { name: p.name }, y: { priceCents: p.price_cents } });

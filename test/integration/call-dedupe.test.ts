@@ -34,11 +34,17 @@ describe('REST: fields sharing one request URL with different result paths', () 
   before(async () => {
     app = await startCustomBackendStack({
       routes: [
-        { method: 'GET', path: '/accounts/{id}', handle: (req) => (ACCOUNTS[req.params['id'] ?? ''] ? json(200, ACCOUNTS[req.params['id'] ?? '']) : json(404, {})) },
+        {
+          method: 'GET',
+          path: '/accounts/{id}',
+          handle: (req) =>
+            ACCOUNTS[req.params['id'] ?? ''] ? json(200, ACCOUNTS[req.params['id'] ?? '']) : json(404, {}),
+        },
         { method: 'GET', path: '/teams/{id}', handle: (req) => json(200, { id: req.params['id'], owner_id: 'a1' }) },
       ],
       sourceFiles: { 'accounts.graphql': accountsSource },
-      clientSchema: 'type Query { team(id: ID!): Team accountName(id: ID!): String accountPlan(id: ID!): String accountNameFr(id: ID!): String }\ntype Team { id: ID! ownerName: String ownerPlan: String }',
+      clientSchema:
+        'type Query { team(id: ID!): Team accountName(id: ID!): String accountPlan(id: ID!): String accountNameFr(id: ID!): String }\ntype Team { id: ID! ownerName: String ownerPlan: String }',
     });
   });
   after(() => app.close());
@@ -73,15 +79,25 @@ describe('REST: fields sharing one request URL with different result paths', () 
 
 describe('gRPC: fields sharing one rpc message with different response paths', () => {
   let stack: Stack;
-  before(async () => { stack = await startStack(); });
+  before(async () => {
+    stack = await startStack();
+  });
   after(() => stack.close());
 
   it('User.orders (response: "orders") and User.orderHistory (whole message) make one ListOrdersByUser call and each read their part', async () => {
     stack.demo.resetCounters();
-    const res = await stack.gql('web', '{ me { orders(last: 3) { id } orderHistory(first: 3) { nodes { id } totalCount } } }', { headers: await asUser('u1') });
+    const res = await stack.gql(
+      'web',
+      '{ me { orders(last: 3) { id } orderHistory(first: 3) { nodes { id } totalCount } } }',
+      { headers: await asUser('u1') },
+    );
     assert.equal(res.body.errors, undefined, res.text);
-    const ids = ordersOfUser('u1').slice(0, 3).map((o) => ({ id: o.id }));
-    assert.deepEqual(res.body.data, { me: { orders: ids, orderHistory: { nodes: ids, totalCount: ordersOfUser('u1').length } } });
+    const ids = ordersOfUser('u1')
+      .slice(0, 3)
+      .map((o) => ({ id: o.id }));
+    assert.deepEqual(res.body.data, {
+      me: { orders: ids, orderHistory: { nodes: ids, totalCount: ordersOfUser('u1').length } },
+    });
     assert.equal(stack.demo.orders.calls.count('ListOrdersByUser'), 1);
   });
 });

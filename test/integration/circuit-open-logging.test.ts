@@ -23,9 +23,17 @@ it('while the catalog circuit is open, 60 rejected calls add O(1) log lines, and
 
   const failures = lines.filter((l) => l['msg'] === 'upstream call failed' && l['source'] === 'catalog');
   assert.equal(failures.length, 5, 'each call that reached the backend is logged');
-  assert.equal(lines.filter((l) => l['source'] === 'catalog' && l['circuit'] === 'open').length, 1, 'the opening is logged once');
+  assert.equal(
+    lines.filter((l) => l['source'] === 'catalog' && l['circuit'] === 'open').length,
+    1,
+    'the opening is logged once',
+  );
 
   await stack.close();
   const summary = lines.filter((l) => l['source'] === 'catalog' && typeof l['rejected'] === 'number');
-  assert.deepEqual(summary.map((l) => l['rejected']), [60], 'the rejected calls are reported as one count');
+  assert.deepEqual(
+    summary.map((l) => l['rejected']),
+    [60],
+    'the rejected calls are reported as one count',
+  );
 });

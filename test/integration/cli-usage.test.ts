@@ -10,11 +10,12 @@ describe('facet command line', () => {
       const { code, stdout, stderr } = await runCli(args);
       assert.equal(code, 0, args.join(' '));
       assert.equal(stderr, '');
-      for (const command of ['start', 'check', 'token', 'directives', 'hash-key']) assert.match(stdout, new RegExp(`^  ${command} `, 'm'), `${args.join(' ')} lists ${command}`);
+      for (const command of ['start', 'check', 'token', 'directives', 'hash-key'])
+        assert.match(stdout, new RegExp(`^  ${command} `, 'm'), `${args.join(' ')} lists ${command}`);
     }
   });
 
-  it('facet <command> --help prints that command\'s options and exits 0', async () => {
+  it("facet <command> --help prints that command's options and exits 0", async () => {
     const expected: Record<string, string[]> = {
       start: ['--dir <folder>', '--port <n>', '--host <addr>', '--watch'],
       check: ['--dir <folder>'],
@@ -22,12 +23,15 @@ describe('facet command line', () => {
       'hash-key': [],
       directives: [],
     };
-    await Promise.all(Object.entries(expected).map(async ([command, options]) => {
-      const { code, stdout } = await runCli([command, '--help']);
-      assert.equal(code, 0, command);
-      assert.match(stdout, new RegExp(`^Usage: facet ${command}`), command);
-      for (const option of [...options, '-h, --help']) assert.ok(stdout.includes(`  ${option}`), `${command} --help lists ${option}:\n${stdout}`);
-    }));
+    await Promise.all(
+      Object.entries(expected).map(async ([command, options]) => {
+        const { code, stdout } = await runCli([command, '--help']);
+        assert.equal(code, 0, command);
+        assert.match(stdout, new RegExp(`^Usage: facet ${command}`), command);
+        for (const option of [...options, '-h, --help'])
+          assert.ok(stdout.includes(`  ${option}`), `${command} --help lists ${option}:\n${stdout}`);
+      }),
+    );
     const { stdout } = await runCli(['token', '-h']);
     assert.match(stdout, /^Usage: facet token/);
   });
@@ -46,12 +50,14 @@ describe('facet command line', () => {
       [['nope'], /^facet: unknown command "nope"\n\nUsage: facet <command>/],
       [[], /^facet: a command is needed\n\nUsage: facet <command>/],
     ];
-    await Promise.all(cases.map(async ([args, message]) => {
-      const { code, stdout, stderr } = await runCli(args);
-      assert.equal(code, 2, `facet ${args.join(' ')}: ${stderr}`);
-      assert.equal(stdout, '', `facet ${args.join(' ')} prints nothing on stdout`);
-      assert.match(stderr, message);
-    }));
+    await Promise.all(
+      cases.map(async ([args, message]) => {
+        const { code, stdout, stderr } = await runCli(args);
+        assert.equal(code, 2, `facet ${args.join(' ')}: ${stderr}`);
+        assert.equal(stdout, '', `facet ${args.join(' ')} prints nothing on stdout`);
+        assert.match(stderr, message);
+      }),
+    );
   });
 
   it('facet token --client names a client that does not exist: says so and lists the clients', async () => {

@@ -45,7 +45,10 @@ describe('client-only group arguments', () => {
   let config: FixtureConfig;
   let stack: Stack;
   before(async () => {
-    config = createFixtureConfig({ sources, clients: { app: { schema: groupsSchema }, projected: { schema: projectedSchema } } });
+    config = createFixtureConfig({
+      sources,
+      clients: { app: { schema: groupsSchema }, projected: { schema: projectedSchema } },
+    });
     stack = await startStack({ dir: config.dir });
   });
   after(async () => {
@@ -61,24 +64,49 @@ describe('client-only group arguments', () => {
   });
 
   it("a group inside a group sees its own arguments and the enclosing group's", async () => {
-    const res = await stack.gql('app', '{ account(userId: "u1") { profile { id } orders(last: 1) { owner { id } recent { id } } } }');
+    const res = await stack.gql(
+      'app',
+      '{ account(userId: "u1") { profile { id } orders(last: 1) { owner { id } recent { id } } } }',
+    );
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.errors, undefined, res.text);
     assert.deepEqual(res.body.data, {
-      account: { profile: { id: 'u1' }, orders: { owner: { id: 'u1' }, recent: ordersOfUser('u1').slice(0, 1).map((o) => ({ id: o.id })) } },
+      account: {
+        profile: { id: 'u1' },
+        orders: {
+          owner: { id: 'u1' },
+          recent: ordersOfUser('u1')
+            .slice(0, 1)
+            .map((o) => ({ id: o.id })),
+        },
+      },
     });
   });
 
   it("a nested group's argument default applies when the query omits it", async () => {
     const res = await stack.gql('app', '{ account(userId: "u1") { orders { recent { id } } } }');
     assert.equal(res.body.errors, undefined, res.text);
-    assert.deepEqual(res.body.data, { account: { orders: { recent: ordersOfUser('u1').slice(0, 2).map((o) => ({ id: o.id })) } } });
+    assert.deepEqual(res.body.data, {
+      account: {
+        orders: {
+          recent: ordersOfUser('u1')
+            .slice(0, 2)
+            .map((o) => ({ id: o.id })),
+        },
+      },
+    });
   });
 
   it('a @from on a graph type gets the parent field it reads even when the query does not select it', async () => {
     const res = await stack.gql('projected', '{ user(id: "u1") { latestOrder { id } } }');
     assert.equal(res.body.errors, undefined, res.text);
-    assert.deepEqual(res.body.data, { user: { latestOrder: ordersOfUser('u1').slice(0, 1).map((o) => ({ id: o.id })) } });
+    assert.deepEqual(res.body.data, {
+      user: {
+        latestOrder: ordersOfUser('u1')
+          .slice(0, 1)
+          .map((o) => ({ id: o.id })),
+      },
+    });
   });
 
   it('the same through an entity reference whose only selected field is the @from field', async () => {
@@ -86,7 +114,15 @@ describe('client-only group arguments', () => {
     assert.ok(buyer);
     const res = await stack.gql('projected', '{ order(id: "o1") { buyer { latestOrder { id } } } }');
     assert.equal(res.body.errors, undefined, res.text);
-    assert.deepEqual(res.body.data, { order: { buyer: { latestOrder: ordersOfUser(buyer).slice(0, 1).map((o) => ({ id: o.id })) } } });
+    assert.deepEqual(res.body.data, {
+      order: {
+        buyer: {
+          latestOrder: ordersOfUser(buyer)
+            .slice(0, 1)
+            .map((o) => ({ id: o.id })),
+        },
+      },
+    });
   });
 });
 
@@ -117,19 +153,34 @@ type User {
 
   it('refuses {root.x} in a group when x is not an argument of the group, naming the arguments it has', () => {
     assert.equal(code, 1, stderr);
-    assert.match(stderr, /clients\/app\/schema\.graphql:7 \(Viewer\.user\): @from uses \{root\.userId\} but Viewer is a client-only group: its \{root\.…\} are the arguments of the fields returning it \(id\).*add an argument "userId"/);
+    assert.match(
+      stderr,
+      /clients\/app\/schema\.graphql:7 \(Viewer\.user\): @from uses \{root\.userId\} but Viewer is a client-only group: its \{root\.…\} are the arguments of the fields returning it \(id\).*add an argument "userId"/,
+    );
   });
 
   it('refuses {root.x} on a graph type when x is not a field of that type in the graph', () => {
-    assert.match(stderr, /clients\/app\/schema\.graphql:11 \(User\.friend\): @from uses \{root\.friendId\} but User has no field "friendId" in the graph/);
+    assert.match(
+      stderr,
+      /clients\/app\/schema\.graphql:11 \(User\.friend\): @from uses \{root\.friendId\} but User has no field "friendId" in the graph/,
+    );
   });
 
   it('refuses a {root.…} path that does not end in a value of the graph', () => {
-    assert.match(stderr, /clients\/app\/schema\.graphql:12 \(User\.byName\): @from uses \{root\.name\.first\} but name is a String, which has no field "first"/);
-    assert.match(stderr, /clients\/app\/schema\.graphql:13 \(User\.byCard\): @from uses \{root\.paymentMethods\}, which is a list of PaymentMethod objects/);
+    assert.match(
+      stderr,
+      /clients\/app\/schema\.graphql:12 \(User\.byName\): @from uses \{root\.name\.first\} but name is a String, which has no field "first"/,
+    );
+    assert.match(
+      stderr,
+      /clients\/app\/schema\.graphql:13 \(User\.byCard\): @from uses \{root\.paymentMethods\}, which is a list of PaymentMethod objects/,
+    );
   });
 
   it('refuses {root.…} on a root field: it has no parent', () => {
-    assert.match(stderr, /clients\/app\/schema\.graphql:4 \(Query\.me\): @from uses \{root\.id\} but Query fields have no parent; use \{args\.…\} or \{identity\.…\}/);
+    assert.match(
+      stderr,
+      /clients\/app\/schema\.graphql:4 \(Query\.me\): @from uses \{root\.id\} but Query fields have no parent; use \{args\.…\} or \{identity\.…\}/,
+    );
   });
 });

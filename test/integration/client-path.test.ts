@@ -11,18 +11,31 @@ import { runCli } from '../helpers/run-cli.js';
 import { productById } from '../../demo/data.js';
 
 const schema = 'type Query { product(id: ID!): Product }\ntype Product { id: ID! name: String! }\n';
-const client = (yaml?: string, files?: Record<string, string>) => ({ schema, ...(yaml === undefined ? {} : { yaml }), ...(files ? { files } : {}) });
+const client = (yaml?: string, files?: Record<string, string>) => ({
+  schema,
+  ...(yaml === undefined ? {} : { yaml }),
+  ...(files ? { files } : {}),
+});
 
-async function post(url: string): Promise<{ status: number; body: { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> } }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ product(id: "p1") { name } }' }) });
-  return { status: res.status, body: await res.json() as never };
+async function post(
+  url: string,
+): Promise<{ status: number; body: { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> } }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ product(id: "p1") { name } }' }),
+  });
+  return { status: res.status, body: (await res.json()) as never };
 }
 
 describe('a client served at the path client.yaml gives', () => {
   let config: FixtureConfig;
   let stack: Stack;
   before(async () => {
-    config = createFixtureConfig({ sources: ['catalog.graphql'], clients: { shop: client('path: /graphql\n'), kiosk: client() } });
+    config = createFixtureConfig({
+      sources: ['catalog.graphql'],
+      clients: { shop: client('path: /graphql\n'), kiosk: client() },
+    });
     stack = await startStack({ dir: config.dir });
   });
   after(async () => {
@@ -41,7 +54,13 @@ describe('a client served at the path client.yaml gives', () => {
 
   it('leaves the default /<client>/graphql to clients without a path', async () => {
     assert.equal((await post(`${stack.url}/kiosk/graphql`)).status, 200);
-    assert.deepEqual(stack.gateway.current().clients.map((c) => c.definition.endpoint).sort(), ['/graphql', '/kiosk/graphql']);
+    assert.deepEqual(
+      stack.gateway
+        .current()
+        .clients.map((c) => c.definition.endpoint)
+        .sort(),
+      ['/graphql', '/kiosk/graphql'],
+    );
   });
 });
 
@@ -52,11 +71,15 @@ it('a client with a REST facade keeps it under /<client>/ when its GraphQL endpo
   writeFileSync(partnerYaml, `path: /graphql\n${readFileSync(partnerYaml, 'utf8')}`);
   const stack = await startStack({ dir });
   try {
-    const graphql = await fetch(`${stack.url}/graphql`, { method: 'POST', headers: { ...asPartner(), 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ order(id: "o1") { id } }' }) });
+    const graphql = await fetch(`${stack.url}/graphql`, {
+      method: 'POST',
+      headers: { ...asPartner(), 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ order(id: "o1") { id } }' }),
+    });
     assert.deepEqual(await graphql.json(), { data: { order: { id: 'o1' } } });
     const rest = await fetch(`${stack.url}/partner/v2/orders/o1`, { headers: asPartner() });
     assert.equal(rest.status, 200);
-    assert.equal((await rest.json() as { id: string }).id, 'o1');
+    assert.equal(((await rest.json()) as { id: string }).id, 'o1');
   } finally {
     await stack.close();
     rmSync(dir, { recursive: true, force: true });
@@ -64,7 +87,7 @@ it('a client with a REST facade keeps it under /<client>/ when its GraphQL endpo
 });
 
 describe('facet check refuses endpoint paths', () => {
-  it('that are malformed, reserved, shared by two clients or under another client\'s REST facade, naming the files', async () => {
+  it("that are malformed, reserved, shared by two clients or under another client's REST facade, naming the files", async () => {
     const config = createFixtureConfig({
       sources: ['catalog.graphql'],
       clients: {
@@ -92,7 +115,11 @@ describe('facet check refuses endpoint paths', () => {
         /clients\/theta\/client\.yaml:1 \(path\): \/iota\/orders is under \/iota\/, where client "iota" serves its REST facade \(clients\/iota\/rest\/\)/,
       ];
       for (const line of expected) assert.match(stderr, line);
-      assert.doesNotMatch(stderr, /clients\/eta\/.*is also the endpoint/, 'the client on its default path is not blamed');
+      assert.doesNotMatch(
+        stderr,
+        /clients\/eta\/.*is also the endpoint/,
+        'the client on its default path is not blamed',
+      );
     } finally {
       config.cleanup();
     }

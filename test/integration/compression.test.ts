@@ -17,7 +17,10 @@ interface RawAnswer {
 }
 
 /** node:http, because fetch would decompress (and ask for compression) on its own. */
-function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawAnswer> {
+function request(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -40,7 +43,11 @@ describe('compression', () => {
   const suite = suiteStack();
 
   const post = (client: string, query: string, headers: Record<string, string>) =>
-    request(`${suite.stack.url}/${client}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+    request(`${suite.stack.url}/${client}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query }),
+    });
   const manyProducts = `{ products(ids: [${Array.from({ length: 40 }, (_, i) => `"p${i + 1}"`).join(',')}]) { id name priceCents } }`;
 
   it('the GraphiQL page is served brotli-compressed to well under a quarter of its size', async () => {
@@ -48,7 +55,9 @@ describe('compression', () => {
     assert.equal(plain.status, 200);
     assert.equal(plain.headers['content-encoding'], undefined);
     assert.ok(plain.raw.length > 1_000_000, `page is ${plain.raw.length} bytes`);
-    const br = await request(`${suite.stack.url}/mobile/graphql`, { headers: { accept: 'text/html', 'accept-encoding': 'gzip, deflate, br' } });
+    const br = await request(`${suite.stack.url}/mobile/graphql`, {
+      headers: { accept: 'text/html', 'accept-encoding': 'gzip, deflate, br' },
+    });
     assert.equal(br.headers['content-encoding'], 'br');
     assert.equal(br.headers['vary'], 'Accept-Encoding');
     assert.equal(Number(br.headers['content-length']), br.raw.length);
@@ -84,7 +93,9 @@ describe('compression', () => {
   });
 
   it('the API docs assets are served compressed and stay cacheable', async () => {
-    const res = await request(`${suite.stack.url}/partner/docs/swagger-ui-bundle.js`, { headers: { ...asPartner(), 'accept-encoding': 'br' } });
+    const res = await request(`${suite.stack.url}/partner/docs/swagger-ui-bundle.js`, {
+      headers: { ...asPartner(), 'accept-encoding': 'br' },
+    });
     assert.equal(res.status, 200);
     assert.equal(res.headers['content-encoding'], 'br');
     assert.match(String(res.headers['cache-control']), /max-age/);

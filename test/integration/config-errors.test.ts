@@ -19,15 +19,50 @@ interface Fixture {
 }
 
 const fixtures: Fixture[] = [
-  { name: 'client-field-missing', file: 'clients/app/schema.graphql', line: 8, message: /Product\.weightGrams is not in the graph/ },
-  { name: 'unknown-source', file: 'clients/app/schema.graphql', line: 4, message: /the graph has no query field stockLevel/ },
+  {
+    name: 'client-field-missing',
+    file: 'clients/app/schema.graphql',
+    line: 8,
+    message: /Product\.weightGrams is not in the graph/,
+  },
+  {
+    name: 'unknown-source',
+    file: 'clients/app/schema.graphql',
+    line: 4,
+    message: /the graph has no query field stockLevel/,
+  },
   { name: 'malformed-sdl', file: 'schema/catalog.graphql', line: 7, message: /malformed SDL: Syntax Error/ },
   { name: 'missing-proto', file: 'schema/orders.graphql', line: 1, message: /proto file "orders\.proto" not found/ },
-  { name: 'invalid-proto', file: 'schema/orders.proto', line: 29, message: /cannot load the proto for source orders: illegal id ';'/ },
-  { name: 'bad-url', file: 'schema/catalog.graphql', line: 1, message: /url "ftp:\/\/catalog\.internal:21" is not an http\(s\) URL/ },
-  { name: 'duplicate-type', file: 'schema/catalog.graphql', line: 3, message: /type Money is defined by catalog .* and pricing .*must be an entity with @key/ },
-  { name: 'unknown-directive', file: 'schema/catalog.graphql', line: 5, message: /unknown directive @rename on a field/ },
-  { name: 'missing-env', file: 'schema/catalog.graphql', line: 1, message: /url uses \$\{NOPE_URL\} but no such environment variable is set/ },
+  {
+    name: 'invalid-proto',
+    file: 'schema/orders.proto',
+    line: 29,
+    message: /cannot load the proto for source orders: illegal id ';'/,
+  },
+  {
+    name: 'bad-url',
+    file: 'schema/catalog.graphql',
+    line: 1,
+    message: /url "ftp:\/\/catalog\.internal:21" is not an http\(s\) URL/,
+  },
+  {
+    name: 'duplicate-type',
+    file: 'schema/catalog.graphql',
+    line: 3,
+    message: /type Money is defined by catalog .* and pricing .*must be an entity with @key/,
+  },
+  {
+    name: 'unknown-directive',
+    file: 'schema/catalog.graphql',
+    line: 5,
+    message: /unknown directive @rename on a field/,
+  },
+  {
+    name: 'missing-env',
+    file: 'schema/catalog.graphql',
+    line: 1,
+    message: /url uses \$\{NOPE_URL\} but no such environment variable is set/,
+  },
   { name: 'bad-client-yaml', file: 'clients/app/client.yaml', line: 5, message: /maxAliasses/ },
 ];
 
@@ -44,11 +79,13 @@ const stackFrame = /^\s+at .+/m;
 async function runAll(jobs: Record<string, string[]>, concurrency = 3): Promise<Map<string, CliResult>> {
   const results = new Map<string, CliResult>();
   const queue = Object.entries(jobs);
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (let job = queue.shift(); job; job = queue.shift()) {
-      results.set(job[0], await runCli(job[1], { env: cliEnv, timeoutMs: 30_000 }));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        results.set(job[0], await runCli(job[1], { env: cliEnv, timeoutMs: 30_000 }));
+      }
+    }),
+  );
   return results;
 }
 
@@ -79,7 +116,8 @@ describe('config errors', () => {
         assert.equal(r.code, 1, `exit ${r.code}\n${r.stderr}`);
         const line = r.stderr.split('\n').find((l) => l.includes(displayed(f)) && f.message.test(l));
         assert.ok(line, `no line naming ${displayed(f)} with ${f.message}:\n${r.stderr}`);
-        if (f.line !== undefined) assert.ok(line.includes(`${displayed(f)}:${f.line}`), `line ${f.line} missing: ${line}`);
+        if (f.line !== undefined)
+          assert.ok(line.includes(`${displayed(f)}:${f.line}`), `line ${f.line} missing: ${line}`);
         assert.doesNotMatch(r.stderr, stackFrame, r.stderr);
         assert.doesNotMatch(r.stdout, /^OK/m);
       });
@@ -126,12 +164,15 @@ describe('config errors', () => {
     for (const f of fixtures) {
       it(`${f.name}: throws ConfigError with one problem located in ${f.file}`, () => {
         let problems: ConfigProblem[] | undefined;
-        assert.throws(() => buildGateway(fixtureDir(f.name), {}), (error: unknown) => {
-          assert.ok(error instanceof ConfigError, `not a ConfigError: ${String(error)}`);
-          assert.equal(error.code, 'CONFIG_INVALID');
-          problems = error.problems;
-          return true;
-        });
+        assert.throws(
+          () => buildGateway(fixtureDir(f.name), {}),
+          (error: unknown) => {
+            assert.ok(error instanceof ConfigError, `not a ConfigError: ${String(error)}`);
+            assert.equal(error.code, 'CONFIG_INVALID');
+            problems = error.problems;
+            return true;
+          },
+        );
         assert.ok(problems);
         assert.equal(problems.length, 1, JSON.stringify(problems, null, 2));
         const [problem] = problems;
@@ -167,7 +208,10 @@ describe('config errors', () => {
     it('missing-env builds once NOPE_URL is set (only the variable was missing)', async () => {
       const built = buildGateway(fixtureDir('missing-env'), { NOPE_URL: 'http://127.0.0.1:4102' });
       try {
-        assert.deepEqual(built.sources.map((s) => s.definition.url), ['http://127.0.0.1:4102']);
+        assert.deepEqual(
+          built.sources.map((s) => s.definition.url),
+          ['http://127.0.0.1:4102'],
+        );
       } finally {
         await built.close();
       }

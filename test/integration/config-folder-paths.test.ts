@@ -32,7 +32,9 @@ describe('configuration folder paths', () => {
   });
 
   it("a client's publicKeyFile is read from its folder whatever the working directory", async () => {
-    const res = await stack.gql('app', '{ user(id: "u1") { id } }', { headers: { authorization: `Bearer ${await rsToken(key)}` } });
+    const res = await stack.gql('app', '{ user(id: "u1") { id } }', {
+      headers: { authorization: `Bearer ${await rsToken(key)}` },
+    });
     assert.equal(res.status, 200, res.text);
     assert.deepEqual(res.body.data, { user: { id: 'u1' } });
   });

@@ -25,8 +25,15 @@ const cases: Record<string, Case> = {
       sources: ['users.graphql'],
       gatewayYaml: 'rateLimitStore:\n  onErorr: deny\n',
       clients: {
-        app: { yaml: 'graphqi: true\nlimits:\n  maxDepht: 5\n', schema: 'type Query { home: Home! }\ntype Home {\n  me: User @from(query: "usr", args: { id: "u1" })\n}\ntype User { id: ID! }\n' },
-        web: { schema: 'type Query { home: Home! }\ntype Home {\n  me: User @from(query: "user", args: { id: "u1" })\n  foo: Fooo\n}\ntype User { id: ID! }\n' },
+        app: {
+          yaml: 'graphqi: true\nlimits:\n  maxDepht: 5\n',
+          schema:
+            'type Query { home: Home! }\ntype Home {\n  me: User @from(query: "usr", args: { id: "u1" })\n}\ntype User { id: ID! }\n',
+        },
+        web: {
+          schema:
+            'type Query { home: Home! }\ntype Home {\n  me: User @from(query: "user", args: { id: "u1" })\n  foo: Fooo\n}\ntype User { id: ID! }\n',
+        },
       },
     },
   },
@@ -36,18 +43,27 @@ const cases: Record<string, Case> = {
       clients: {
         app: { schema: 'type Query { user(id: ID!): User }\ntype User { id: ID! name: Int }\n' },
         // Product comes from the broken catalog source: nothing is said about it (it would be a guess)
-        web: { schema: `${userSchema}extend type Query { product(id: ID!): Product }\ntype Product { id: ID! name: String! }\n`, yaml: 'graphiql: yes please\n' },
+        web: {
+          schema: `${userSchema}extend type Query { product(id: ID!): Product }\ntype Product { id: ID! name: String! }\n`,
+          yaml: 'graphiql: yes please\n',
+        },
       },
     },
     files: {
-      'schema/catalog.graphql': 'extend schema @source(name: "catalog", protocol: REST, url: "http://127.0.0.1:4102")\ntype Query {\n  product(id: ID!): String @http(GET: "/products/{args.id}"\n}\n',
-      'schema/orders.graphql': '# orders over gRPC\n\nextend schema @source(name: "orders", protocol: GRPC, url: "127.0.0.1:4201",\n  proto: "orders.proto", service: "shop.orders.v1.OrderServce")\ntype Query {\n  order(id: ID!): String @grpc(method: "GetOrder", request: { id: "{args.id}" })\n}\n',
-      'schema/people.graphql': '# a second backend\nextend schema @source(name: "orders", protocol: REST, url: "http://127.0.0.1:4199")\ntype Query {\n  person(id: ID!): String @http(GET: "/people/{args.id}")\n}\n',
+      'schema/catalog.graphql':
+        'extend schema @source(name: "catalog", protocol: REST, url: "http://127.0.0.1:4102")\ntype Query {\n  product(id: ID!): String @http(GET: "/products/{args.id}"\n}\n',
+      'schema/orders.graphql':
+        '# orders over gRPC\n\nextend schema @source(name: "orders", protocol: GRPC, url: "127.0.0.1:4201",\n  proto: "orders.proto", service: "shop.orders.v1.OrderServce")\ntype Query {\n  order(id: ID!): String @grpc(method: "GetOrder", request: { id: "{args.id}" })\n}\n',
+      'schema/people.graphql':
+        '# a second backend\nextend schema @source(name: "orders", protocol: REST, url: "http://127.0.0.1:4199")\ntype Query {\n  person(id: ID!): String @http(GET: "/people/{args.id}")\n}\n',
     },
   },
   'root field twice': {
     config: { sources: ['users.graphql'], clients: { app: { schema: userSchema } } },
-    files: { 'schema/accounts.graphql': '# accounts\nextend schema @source(name: "accounts", protocol: REST, url: "http://127.0.0.1:4199")\ntype Query {\n  user(id: ID!): String @http(GET: "/accounts/{args.id}")\n}\n' },
+    files: {
+      'schema/accounts.graphql':
+        '# accounts\nextend schema @source(name: "accounts", protocol: REST, url: "http://127.0.0.1:4199")\ntype Query {\n  user(id: ID!): String @http(GET: "/accounts/{args.id}")\n}\n',
+    },
   },
 };
 
@@ -61,18 +77,27 @@ describe('configuration messages (facet check run from another folder)', () => {
       for (const [path, text] of Object.entries(c.files ?? {})) writeFileSync(join(config.dir, path), text);
       return [name, config.dir] as const;
     });
-    await Promise.all([0, 1, 2].map(async () => {
-      for (let job = jobs.shift(); job; job = jobs.shift()) results.set(job[0], await runCli(['check', '--dir', job[1]], { cwd: tmpdir(), timeoutMs: 30_000 }));
-    }));
+    await Promise.all(
+      [0, 1, 2].map(async () => {
+        for (let job = jobs.shift(); job; job = jobs.shift())
+          results.set(job[0], await runCli(['check', '--dir', job[1]], { cwd: tmpdir(), timeoutMs: 30_000 }));
+      }),
+    );
   });
-  after(() => { for (const config of configs) config.cleanup(); });
+  after(() => {
+    for (const config of configs) config.cleanup();
+  });
 
   /** The problem lines (all but the "Configuration in … is invalid" header), after checking the exit code. */
   const problemsOf = (name: string): string[] => {
     const r = results.get(name);
     assert.ok(r && !r.timedOut, `${name} did not finish`);
     assert.equal(r.code, 1, r.stderr);
-    return r.stderr.split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
+    return r.stderr
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim())
+      .filter(Boolean);
   };
 
   /** The one problem line that starts with `prefix`. */
@@ -84,30 +109,50 @@ describe('configuration messages (facet check run from another folder)', () => {
   };
 
   it('a wrong service in @source is reported at the @source line of the .graphql file, with the nearest service', () => {
-    assert.equal(problemStartingWith('sources broken', 'schema/orders.graphql'),
-      'schema/orders.graphql:3 (schema @source): service "shop.orders.v1.OrderServce" is not defined in orders.proto; did you mean `shop.orders.v1.OrderService`? (services: shop.orders.v1.OrderService)');
-    assert.ok(!problemsOf('sources broken').some((l) => l.includes('.proto:') || l.startsWith('schema/orders.proto')), 'the proto is blamed');
+    assert.equal(
+      problemStartingWith('sources broken', 'schema/orders.graphql'),
+      'schema/orders.graphql:3 (schema @source): service "shop.orders.v1.OrderServce" is not defined in orders.proto; did you mean `shop.orders.v1.OrderService`? (services: shop.orders.v1.OrderService)',
+    );
+    assert.ok(
+      !problemsOf('sources broken').some((l) => l.includes('.proto:') || l.startsWith('schema/orders.proto')),
+      'the proto is blamed',
+    );
   });
 
   it('a duplicate source name names both files with the lines of their @source', () => {
-    assert.equal(problemStartingWith('sources broken', 'schema/people.graphql'),
-      'schema/people.graphql:2 (schema @source): source name "orders" is already used by schema/orders.graphql:3; each source needs its own name');
+    assert.equal(
+      problemStartingWith('sources broken', 'schema/people.graphql'),
+      'schema/people.graphql:2 (schema @source): source name "orders" is already used by schema/orders.graphql:3; each source needs its own name',
+    );
   });
 
   it('unknown keys in client.yaml and gateway.yaml suggest the nearest valid key', () => {
-    assert.match(problemStartingWith('graph complete', 'gateway.yaml'), /^gateway\.yaml:2 \(rateLimitStore\.onErorr\): unknown key `onErorr`; did you mean `onError`\? \(valid here: onError, timeoutMs/);
-    assert.match(problemStartingWith('graph complete', 'clients/app/client.yaml:1'), /^clients\/app\/client\.yaml:1 \(graphqi\): unknown key `graphqi`; did you mean `graphiql`\?/);
-    assert.match(problemStartingWith('graph complete', 'clients/app/client.yaml:3'), /^clients\/app\/client\.yaml:3 \(limits\.maxDepht\): unknown key `maxDepht`; did you mean `maxDepth`\?/);
+    assert.match(
+      problemStartingWith('graph complete', 'gateway.yaml'),
+      /^gateway\.yaml:2 \(rateLimitStore\.onErorr\): unknown key `onErorr`; did you mean `onError`\? \(valid here: onError, timeoutMs/,
+    );
+    assert.match(
+      problemStartingWith('graph complete', 'clients/app/client.yaml:1'),
+      /^clients\/app\/client\.yaml:1 \(graphqi\): unknown key `graphqi`; did you mean `graphiql`\?/,
+    );
+    assert.match(
+      problemStartingWith('graph complete', 'clients/app/client.yaml:3'),
+      /^clients\/app\/client\.yaml:3 \(limits\.maxDepht\): unknown key `maxDepht`; did you mean `maxDepth`\?/,
+    );
   });
 
   it('an unknown @from(query:) suggests the nearest root field of the graph', () => {
-    assert.equal(problemStartingWith('graph complete', 'clients/app/schema.graphql'),
-      'clients/app/schema.graphql:3 (Home.me): @from(query: "usr"): the graph has no query field usr; did you mean `user`?');
+    assert.equal(
+      problemStartingWith('graph complete', 'clients/app/schema.graphql'),
+      'clients/app/schema.graphql:3 (Home.me): @from(query: "usr"): the graph has no query field usr; did you mean `user`?',
+    );
   });
 
   it('a client field returning an unknown type is reported itself, with its line', () => {
-    assert.equal(problemStartingWith('graph complete', 'clients/web/schema.graphql'),
-      'clients/web/schema.graphql:4 (Home.foo): Home.foo returns Fooo, which is not a type of the graph or this client schema');
+    assert.equal(
+      problemStartingWith('graph complete', 'clients/web/schema.graphql'),
+      'clients/web/schema.graphql:4 (Home.foo): Home.foo returns Fooo, which is not a type of the graph or this client schema',
+    );
   });
 
   it('a root field declared by two sources names both files with lines', () => {
@@ -117,11 +162,23 @@ describe('configuration messages (facet check run from another folder)', () => {
   });
 
   it('a syntax error in one file does not hide the problems of the other files', () => {
-    assert.match(problemStartingWith('sources broken', 'schema/catalog.graphql'), /^schema\/catalog\.graphql:4:1: malformed SDL: Syntax Error/);
-    assert.equal(problemStartingWith('sources broken', 'clients/app/schema.graphql'), 'clients/app/schema.graphql:2 (User.name): User.name is String! in the graph, not Int');
-    assert.match(problemStartingWith('sources broken', 'clients/web/client.yaml'), /^clients\/web\/client\.yaml:1 \(graphiql\): /);
+    assert.match(
+      problemStartingWith('sources broken', 'schema/catalog.graphql'),
+      /^schema\/catalog\.graphql:4:1: malformed SDL: Syntax Error/,
+    );
+    assert.equal(
+      problemStartingWith('sources broken', 'clients/app/schema.graphql'),
+      'clients/app/schema.graphql:2 (User.name): User.name is String! in the graph, not Int',
+    );
+    assert.match(
+      problemStartingWith('sources broken', 'clients/web/client.yaml'),
+      /^clients\/web\/client\.yaml:1 \(graphiql\): /,
+    );
     assert.equal(problemsOf('sources broken').length, 5, problemsOf('sources broken').join('\n'));
-    assert.ok(!problemsOf('sources broken').some((l) => l.includes('Product')), 'a guess about a type of the broken source');
+    assert.ok(
+      !problemsOf('sources broken').some((l) => l.includes('Product')),
+      'a guess about a type of the broken source',
+    );
     assert.equal(problemsOf('graph complete').length, 5, problemsOf('graph complete').join('\n'));
   });
 

@@ -35,10 +35,18 @@ describe('empty path values', () => {
     app = await startCustomBackendStack({
       routes: [
         { method: 'GET', path: '/authors/{id}', handle: (req) => json(200, { id: req.params['id'], name: 'Ada' }) },
-        { method: 'GET', path: '/authors/{id}/books', handle: (req) => (req.params['id'] === 'broken' ? json(500, { error: 'db down' }) : json(200, { items: [{ id: 'b1', title: 'Notes' }] })) },
+        {
+          method: 'GET',
+          path: '/authors/{id}/books',
+          handle: (req) =>
+            req.params['id'] === 'broken'
+              ? json(500, { error: 'db down' })
+              : json(200, { items: [{ id: 'b1', title: 'Notes' }] }),
+        },
       ],
       sourceFiles: { 'library.graphql': source },
-      clientSchema: 'type Query { author(id: ID!): Author booksOf(authorId: ID!): [Book!] }\ntype Author { id: ID! name: String! books: [Book!] }\ntype Book { id: ID! title: String! }',
+      clientSchema:
+        'type Query { author(id: ID!): Author booksOf(authorId: ID!): [Book!] }\ntype Author { id: ID! name: String! books: [Book!] }\ntype Book { id: ID! title: String! }',
     });
     captured = captureLog('warn');
     stopLog = logUpstreamFailures(captured.log);

@@ -18,8 +18,14 @@ const BOOKS: Record<string, { id: string; title: string; authorId: string; publi
   b3: { id: 'b3', title: 'Lost', authorId: 'ghost', publisherId: 'pub1' },
 };
 const PUBLISHERS: Record<string, { id: string; name: string }> = { pub1: { id: 'pub1', name: 'Babbage & Co' } };
-const AUTHORS: Record<string, { id: string; name: string }> = { a1: { id: 'a1', name: 'Ada' }, a2: { id: 'a2', name: 'Charles' } };
-const WISHES = [{ note: 'want', productId: 'p1' }, { note: 'gone', productId: 'p404' }];
+const AUTHORS: Record<string, { id: string; name: string }> = {
+  a1: { id: 'a1', name: 'Ada' },
+  a2: { id: 'a2', name: 'Charles' },
+};
+const WISHES = [
+  { note: 'want', productId: 'p1' },
+  { note: 'gone', productId: 'p404' },
+];
 
 const librarySource = /* GraphQL */ `
 extend schema @source(name: "library", protocol: REST, url: "\${BACKEND_URL}")
@@ -84,10 +90,24 @@ describe('@ref', () => {
   before(async () => {
     app = await startCustomBackendStack({
       routes: [
-        { method: 'GET', path: '/books/{id}', handle: (req) => (BOOKS[req.params['id'] ?? ''] ? json(200, BOOKS[req.params['id'] ?? '']) : json(404, {})) },
+        {
+          method: 'GET',
+          path: '/books/{id}',
+          handle: (req) => (BOOKS[req.params['id'] ?? ''] ? json(200, BOOKS[req.params['id'] ?? '']) : json(404, {})),
+        },
         // like many batch endpoints: unknown ids are left out of the answer
-        { method: 'GET', path: '/authors', batchIds: (req) => parseIds(req.query), handle: (req) => json(200, { items: parseIds(req.query).flatMap((id) => AUTHORS[id] ?? []) }) },
-        { method: 'GET', path: '/publishers/{id}', handle: (req) => (PUBLISHERS[req.params['id'] ?? ''] ? json(200, PUBLISHERS[req.params['id'] ?? '']) : json(404, {})) },
+        {
+          method: 'GET',
+          path: '/authors',
+          batchIds: (req) => parseIds(req.query),
+          handle: (req) => json(200, { items: parseIds(req.query).flatMap((id) => AUTHORS[id] ?? []) }),
+        },
+        {
+          method: 'GET',
+          path: '/publishers/{id}',
+          handle: (req) =>
+            PUBLISHERS[req.params['id'] ?? ''] ? json(200, PUBLISHERS[req.params['id'] ?? '']) : json(404, {}),
+        },
         { method: 'GET', path: '/wishes', handle: () => json(200, { items: WISHES }) },
       ],
       sources: ['catalog.graphql'],
@@ -102,11 +122,19 @@ describe('@ref', () => {
   });
 
   describe('to an entity of the same source', () => {
-    it('resolves Book.author through the source\'s own @batch lookup, one call for all books', async () => {
-      const res = await app.query('{ x: book(id: "b1") { title author { id name } } y: book(id: "b2") { author { name } } }');
+    it("resolves Book.author through the source's own @batch lookup, one call for all books", async () => {
+      const res = await app.query(
+        '{ x: book(id: "b1") { title author { id name } } y: book(id: "b2") { author { name } } }',
+      );
       assert.equal(res.body.errors, undefined, res.text);
-      assert.deepEqual(res.body.data, { x: { title: 'Notes', author: { id: 'a1', name: 'Ada' } }, y: { author: { name: 'Charles' } } });
-      assert.deepEqual(app.backend.calls.batches('GET /authors').map((ids) => ids.sort()), [['a1', 'a2']]);
+      assert.deepEqual(res.body.data, {
+        x: { title: 'Notes', author: { id: 'a1', name: 'Ada' } },
+        y: { author: { name: 'Charles' } },
+      });
+      assert.deepEqual(
+        app.backend.calls.batches('GET /authors').map((ids) => ids.sort()),
+        [['a1', 'a2']],
+      );
     });
 
     it('gives null for a nullable reference whose key the lookup omits', async () => {
@@ -115,10 +143,15 @@ describe('@ref', () => {
       assert.deepEqual(res.body.data, { book: { title: 'Lost', author: null } });
     });
 
-    it('resolves Book.publisher through the source\'s own single-key @lookup; an unknown (404) key gives null', async () => {
-      const res = await app.query('{ x: book(id: "b1") { publisher { id name } } y: book(id: "b2") { publisher { name } } }');
+    it("resolves Book.publisher through the source's own single-key @lookup; an unknown (404) key gives null", async () => {
+      const res = await app.query(
+        '{ x: book(id: "b1") { publisher { id name } } y: book(id: "b2") { publisher { name } } }',
+      );
       assert.equal(res.body.errors, undefined, res.text);
-      assert.deepEqual(res.body.data, { x: { publisher: { id: 'pub1', name: 'Babbage & Co' } }, y: { publisher: null } });
+      assert.deepEqual(res.body.data, {
+        x: { publisher: { id: 'pub1', name: 'Babbage & Co' } },
+        y: { publisher: null },
+      });
     });
 
     it('gives RESOURCE_NOT_FOUND naming the source and key for a non-null reference', async () => {
@@ -137,16 +170,20 @@ describe('@ref', () => {
     it('gives null for the unknown product and the product for the known one, with one catalog call', async () => {
       const res = await app.query('{ wishes { note product { id name } } }');
       assert.equal(res.body.errors, undefined, res.text);
-      assert.deepEqual(res.body.data, { wishes: [
-        { note: 'want', product: { id: 'p1', name: productById('p1')?.name } },
-        { note: 'gone', product: null },
-      ] });
+      assert.deepEqual(res.body.data, {
+        wishes: [
+          { note: 'want', product: { id: 'p1', name: productById('p1')?.name } },
+          { note: 'gone', product: null },
+        ],
+      });
       assert.equal(app.stack.demo.catalog.calls.total(), 1, JSON.stringify(app.stack.demo.catalog.calls.byOperation()));
     });
 
     it('gives RESOURCE_NOT_FOUND naming the catalog and the key for a non-null reference', async () => {
       const res = await app.query('{ wishes { note mustHave { name } } }');
-      assert.deepEqual(res.body.data, { wishes: [{ note: 'want', mustHave: { name: productById('p1')?.name } }, null] });
+      assert.deepEqual(res.body.data, {
+        wishes: [{ note: 'want', mustHave: { name: productById('p1')?.name } }, null],
+      });
       const [error] = errorsWithCode(res.body, 'RESOURCE_NOT_FOUND');
       assert.ok(error, res.text);
       assert.equal(error.extensions?.source, 'catalog');
@@ -176,21 +213,24 @@ describe('@ref to an entity of the same source without a lookup', () => {
   it('is refused at load with the file, the line and the way out (a lookup for the type)', () => {
     const fixture = createFixtureConfig({
       sources: [],
-      sourceFiles: { 'library.graphql': librarySource.replace(/\n  authors\(ids.*\n/, '\n') },
+      sourceFiles: { 'library.graphql': librarySource.replace(/\n {2}authors\(ids.*\n/, '\n') },
       clients: { app: { schema: 'type Query { book(id: ID!): Book }\ntype Book { id: ID! }' } },
     });
     try {
-      assert.throws(() => buildGateway(fixture.dir, { BACKEND_URL: 'http://127.0.0.1:9' }), (error: unknown) => {
-        assert.ok(error instanceof ConfigError, String(error));
-        const problems = error.problems.filter((p) => p.path === 'Book.author' || p.path === 'Book.writer');
-        assert.equal(problems.length, 2, JSON.stringify(error.problems));
-        for (const problem of problems) {
-          assert.match(problem.file, /library\.graphql$/);
-          assert.ok(problem.line && problem.line > 1);
-          assert.match(problem.message, /no @lookup for.*Author\.name.*Add a lookup for Author/);
-        }
-        return true;
-      });
+      assert.throws(
+        () => buildGateway(fixture.dir, { BACKEND_URL: 'http://127.0.0.1:9' }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError, String(error));
+          const problems = error.problems.filter((p) => p.path === 'Book.author' || p.path === 'Book.writer');
+          assert.equal(problems.length, 2, JSON.stringify(error.problems));
+          for (const problem of problems) {
+            assert.match(problem.file, /library\.graphql$/);
+            assert.ok(problem.line && problem.line > 1);
+            assert.match(problem.message, /no @lookup for.*Author\.name.*Add a lookup for Author/);
+          }
+          return true;
+        },
+      );
     } finally {
       fixture.cleanup();
     }

@@ -50,7 +50,9 @@ type Product {
 const v1 = 'clients/partner/rest/v1';
 const fixtures: Fixture[] = [
   {
-    name: 'facade-invalid-operation', file: `${v1}/get-product.graphql`, line: 3,
+    name: 'facade-invalid-operation',
+    file: `${v1}/get-product.graphql`,
+    line: 3,
     message: /operation is not valid for the partner schema: Cannot query field "weightGrams" on type "Product"/,
     files: {
       'rest/v1/get-product.graphql': `# Product.weightGrams is not in the partner schema.
@@ -61,7 +63,9 @@ query GetProduct($id: ID!) @rest(GET: "/products/{id}") {
     },
   },
   {
-    name: 'facade-missing-variable', file: `${v1}/get-product.graphql`, line: 2,
+    name: 'facade-missing-variable',
+    file: `${v1}/get-product.graphql`,
+    line: 2,
     message: /path \/products\/\{productId\} uses \{productId\} but the operation has no variable \$productId/,
     files: {
       'rest/v1/get-product.graphql': `# The path names {productId}, the operation only has $id.
@@ -73,7 +77,9 @@ query GetProduct($id: ID!) @rest(GET: "/products/{productId}") {
   },
   {
     // the other file of the pair is named in the message
-    name: 'facade-route-collision', file: `${v1}/get-product.graphql`, line: 1,
+    name: 'facade-route-collision',
+    file: `${v1}/get-product.graphql`,
+    line: 1,
     message: /GET \/products\/\{id\} collides with GET \/products\/\{sku\} in \S*get-product-by-sku\.graphql/,
     files: {
       'rest/v1/get-product-by-sku.graphql': `# Same method and path shape as get-product.graphql: GET /products/{}.
@@ -87,17 +93,24 @@ query GetProductBySku($sku: ID!) @rest(GET: "/products/{sku}") {
 
 /** A configuration folder with the valid facade under clients/<client>/, plus `files` there. */
 const facadeConfig = (files: Record<string, string>, client = 'partner'): FixtureConfig =>
-  createFixtureConfig({ sources: ['catalog.graphql'], clients: { [client]: { schema: partnerSchema, files: { ...validFacade, ...files } } } });
+  createFixtureConfig({
+    sources: ['catalog.graphql'],
+    clients: { [client]: { schema: partnerSchema, files: { ...validFacade, ...files } } },
+  });
 
-const problemLines = (stderr: string) => stderr.split('\n').filter((l) => /^\s+\S+:\d+: /.test(l) || /^\s+\S+\.(graphql|ya?ml): /.test(l));
+const problemLines = (stderr: string) =>
+  stderr.split('\n').filter((l) => /^\s+\S+:\d+: /.test(l) || /^\s+\S+\.(graphql|ya?ml): /.test(l));
 const stackFrame = /^\s+at .+/m;
 
 async function runAll(jobs: Record<string, string[]>, concurrency = 3): Promise<Map<string, CliResult>> {
   const results = new Map<string, CliResult>();
   const queue = Object.entries(jobs);
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (let job = queue.shift(); job; job = queue.shift()) results.set(job[0], await runCli(job[1], { timeoutMs: 30_000 }));
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let job = queue.shift(); job; job = queue.shift())
+        results.set(job[0], await runCli(job[1], { timeoutMs: 30_000 }));
+    }),
+  );
   return results;
 }
 
@@ -118,7 +131,9 @@ describe('REST facade configuration errors (facet check)', () => {
     jobs['acme'] = ['check', '--dir', acme.dir];
     results = await runAll(jobs, Object.keys(jobs).length);
   });
-  after(() => { for (const config of configs) config.cleanup(); });
+  after(() => {
+    for (const config of configs) config.cleanup();
+  });
 
   const result = (key: string): CliResult => {
     const r = results.get(key);
@@ -150,6 +165,9 @@ describe('REST facade configuration errors (facet check)', () => {
   it('the invalid-operation message names the client the operation belongs to (not always "partner")', () => {
     const r = result('acme');
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /clients\/acme\/rest\/v1\/get-product\.graphql:3: operation is not valid for the acme schema/);
+    assert.match(
+      r.stderr,
+      /clients\/acme\/rest\/v1\/get-product\.graphql:3: operation is not valid for the acme schema/,
+    );
   });
 });

@@ -41,7 +41,10 @@ interface Contract {
   };
 }
 
-type Operation = { parameters?: Json[]; responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema?: Json }> }> };
+type Operation = {
+  parameters?: Json[];
+  responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema?: Json }> }>;
+};
 
 /** What a partner relies on in an operation: parameters, and per status the schemas and headers. */
 function operationContract(op: Operation): Json {
@@ -49,7 +52,9 @@ function operationContract(op: Operation): Json {
   for (const [status, response] of Object.entries(op.responses).sort(([a], [b]) => a.localeCompare(b))) {
     responses[status] = {
       headers: Object.keys(response.headers ?? {}).sort(),
-      content: Object.fromEntries(Object.entries(response.content ?? {}).map(([type, media]) => [type, media.schema ?? null])),
+      content: Object.fromEntries(
+        Object.entries(response.content ?? {}).map(([type, media]) => [type, media.schema ?? null]),
+      ),
     };
   }
   return { parameters: op.parameters ?? [], responses };
@@ -74,7 +79,8 @@ function assertV1Conventions(shape: Json, what: string): void {
     if (Array.isArray(node)) return node.forEach((n, i) => visit(n, `${path}[${i}]`));
     if (!node || typeof node !== 'object') return;
     for (const [key, value] of Object.entries(node)) {
-      if (key.endsWith('_cents')) assert.equal(value, 'integer', `${what}: ${path}.${key} is ${JSON.stringify(value)}, not integer cents`);
+      if (key.endsWith('_cents'))
+        assert.equal(value, 'integer', `${what}: ${path}.${key} is ${JSON.stringify(value)}, not integer cents`);
       // v2 money objects ({ amount, currency } under price/total) must not appear in v1
       assert.ok(key !== 'amount' && key !== 'price', `${what}: ${path}.${key} looks like a v2 money field`);
       if (key === 'total') assert.equal(value, 'integer', `${what}: ${path}.total is a count, not money`);
@@ -93,10 +99,20 @@ describe('v1 contract (frozen response shapes and documented schemas)', () => {
     stack = await startFacadeStack();
     const docRes = await stack.rest('GET', `${V}/openapi.json`, { auth: false });
     assert.equal(docRes.status, 200, docRes.text);
-    const doc = asObject(docRes.json, 'openapi.json') as { paths: Record<string, Record<string, Operation>>; components?: { schemas?: Json } };
+    const doc = asObject(docRes.json, 'openapi.json') as {
+      paths: Record<string, Record<string, Operation>>;
+      components?: { schemas?: Json };
+    };
 
-    const gets = Object.entries(doc.paths).filter(([, item]) => item['get']).map(([path]) => `GET ${path}`).sort();
-    assert.deepEqual(gets, Object.keys(REQUESTS).sort(), 'every v1 GET endpoint has a request in REQUESTS (and only those)');
+    const gets = Object.entries(doc.paths)
+      .filter(([, item]) => item['get'])
+      .map(([path]) => `GET ${path}`)
+      .sort();
+    assert.deepEqual(
+      gets,
+      Object.keys(REQUESTS).sort(),
+      'every v1 GET endpoint has a request in REQUESTS (and only those)',
+    );
 
     current = { responses: {}, openapi: { components: doc.components?.schemas ?? null, endpoints: {} } };
     for (const endpoint of gets) {
@@ -113,7 +129,9 @@ describe('v1 contract (frozen response shapes and documented schemas)', () => {
       snapshot = current;
     }
   });
-  after(async () => { await stack?.close(); });
+  after(async () => {
+    await stack?.close();
+  });
 
   it('the snapshot test/fixtures/contracts/v1-shapes.json exists', () => {
     assert.ok(snapshot, `missing ${SNAPSHOT}: run once with UPDATE_CONTRACTS=1 to write it from the current behaviour`);
@@ -143,17 +161,25 @@ describe('v1 contract (frozen response shapes and documented schemas)', () => {
   });
 
   it('the answers (and the snapshot) keep v1 conventions: snake_case, integer *_cents', () => {
-    for (const [endpoint, shape] of Object.entries(current.responses)) assertV1Conventions(shape, `answer of ${endpoint}`);
-    if (snapshot) for (const [endpoint, shape] of Object.entries(snapshot.responses)) assertV1Conventions(shape, `snapshot of ${endpoint}`);
+    for (const [endpoint, shape] of Object.entries(current.responses))
+      assertV1Conventions(shape, `answer of ${endpoint}`);
+    if (snapshot)
+      for (const [endpoint, shape] of Object.entries(snapshot.responses))
+        assertV1Conventions(shape, `snapshot of ${endpoint}`);
     // money is present in every v1 GET answer, as cents
     for (const [endpoint, shape] of Object.entries(current.responses)) {
-      assert.ok(keysOf(shape).some(([, k]) => k.endsWith('_cents')), `${endpoint} has a *_cents field`);
+      assert.ok(
+        keysOf(shape).some(([, k]) => k.endsWith('_cents')),
+        `${endpoint} has a *_cents field`,
+      );
     }
   });
 
   it('the documented success schemas keep v1 conventions: snake_case properties, *_cents integers', () => {
     for (const [endpoint, contract] of Object.entries(current.openapi.endpoints)) {
-      const schema = asObject(asObject(asObject(asObject(contract)['responses'])['200'])['content'])['application/json'];
+      const schema = asObject(asObject(asObject(asObject(contract)['responses'])['200'])['content'])[
+        'application/json'
+      ];
       const names: string[] = [];
       const walk = (node: unknown): void => {
         if (Array.isArray(node)) return node.forEach(walk);

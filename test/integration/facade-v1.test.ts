@@ -6,13 +6,33 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  CREATED_ORDERS_EPOCH, FIXTURE_USER_ID, ORDERS, PRODUCTS, PRODUCT_COUNT, USER_COUNT, USERS,
-  orderById, ordersOfUser, productById, searchProducts, type Order, type Product,
+  CREATED_ORDERS_EPOCH,
+  FIXTURE_USER_ID,
+  ORDERS,
+  PRODUCTS,
+  PRODUCT_COUNT,
+  USER_COUNT,
+  USERS,
+  orderById,
+  ordersOfUser,
+  productById,
+  searchProducts,
+  type Order,
+  type Product,
 } from '../../demo/data.js';
 import { INTERNAL_ERROR_DETAILS } from '../../demo/index.js';
 import {
-  acceptVersion, asObject, assertProblem, linkWithRel, mediaType, nextLink, problemFields, readVersionFile,
-  startFacadeStack, REVOKED_KEY, type FacadeStack,
+  acceptVersion,
+  asObject,
+  assertProblem,
+  linkWithRel,
+  mediaType,
+  nextLink,
+  problemFields,
+  readVersionFile,
+  startFacadeStack,
+  REVOKED_KEY,
+  type FacadeStack,
 } from '../helpers/facade.js';
 
 const V = '/partner/v1';
@@ -25,12 +45,29 @@ function product(id: string): Product {
   assert.ok(p, `demo product ${id}`);
   return p;
 }
-const v1Product = (p: Product) => ({ id: p.id, name: p.name, description: p.description, price_cents: p.price_cents, currency: p.currency, category: p.category });
+const v1Product = (p: Product) => ({
+  id: p.id,
+  name: p.name,
+  description: p.description,
+  price_cents: p.price_cents,
+  currency: p.currency,
+  category: p.category,
+});
 const v1ProductSummary = (p: Product) => ({ id: p.id, name: p.name, price_cents: p.price_cents, currency: p.currency });
-const v1OrderNode = (o: Order) => ({ id: o.id, status: o.status, created_at: o.created_at, total_cents: o.total_cents, currency: o.currency });
+const v1OrderNode = (o: Order) => ({
+  id: o.id,
+  status: o.status,
+  created_at: o.created_at,
+  total_cents: o.total_cents,
+  currency: o.currency,
+});
 const v1Order = (o: Order) => ({
   ...v1OrderNode(o),
-  items: o.items.map((it) => ({ quantity: it.quantity, unit_price_cents: it.unit_price_cents, product: { id: it.product_id, name: product(it.product_id).name } })),
+  items: o.items.map((it) => ({
+    quantity: it.quantity,
+    unit_price_cents: it.unit_price_cents,
+    product: { id: it.product_id, name: product(it.product_id).name },
+  })),
 });
 
 /** An order with more than one item whose products are all known (from the seeded data). */
@@ -43,8 +80,12 @@ const buyer = USERS.find((u) => u.id !== FIXTURE_USER_ID)!.id;
 
 describe('REST facade v1 (snake_case, integer cents, deprecated)', () => {
   let stack: FacadeStack;
-  before(async () => { stack = await startFacadeStack(); });
-  after(async () => { await stack?.close(); });
+  before(async () => {
+    stack = await startFacadeStack();
+  });
+  after(async () => {
+    await stack?.close();
+  });
 
   describe('endpoints', () => {
     it('GET /products/{id}: the product, snake_case, price in integer cents', async () => {
@@ -61,7 +102,10 @@ describe('REST facade v1 (snake_case, integer cents, deprecated)', () => {
       const ids = [PRODUCTS[4]!.id, unknownProduct, PRODUCTS[1]!.id, PRODUCTS[9]!.id];
       const res = await stack.rest('GET', `${V}/products?ids=${ids.join(',')}`);
       assert.equal(res.status, 200, res.text);
-      assert.deepEqual(res.json, ids.map((id) => (id === unknownProduct ? null : v1ProductSummary(product(id)))));
+      assert.deepEqual(
+        res.json,
+        ids.map((id) => (id === unknownProduct ? null : v1ProductSummary(product(id)))),
+      );
     });
 
     it('GET /products/search?q=&limit=: the hits of the catalog search, limited, with the total', async () => {
@@ -130,7 +174,15 @@ describe('REST facade v1 (snake_case, integer cents, deprecated)', () => {
     it('POST /orders: 201 with the created order (snake_case body and answer); the backend CreateOrder runs once', async () => {
       const [a, b] = [PRODUCTS[2]!, PRODUCTS[7]!];
       const before = stack.demo.orders.calls.count('CreateOrder');
-      const res = await stack.rest('POST', `${V}/orders`, { body: { user_id: buyer, items: [{ product_id: a.id, quantity: 2 }, { product_id: b.id, quantity: 1 }] } });
+      const res = await stack.rest('POST', `${V}/orders`, {
+        body: {
+          user_id: buyer,
+          items: [
+            { product_id: a.id, quantity: 2 },
+            { product_id: b.id, quantity: 1 },
+          ],
+        },
+      });
       assert.equal(res.status, 201, res.text);
       assert.equal(stack.demo.orders.calls.count('CreateOrder'), before + 1);
       const body = asObject(res.json);
@@ -202,21 +254,33 @@ describe('REST facade v1 (snake_case, integer cents, deprecated)', () => {
     it('POST body without items → 400 naming items (in body)', async () => {
       const before = stack.demo.orders.calls.count('CreateOrder');
       const path = `${V}/orders`;
-      const problem = assertProblem(await stack.rest('POST', path, { body: { user_id: buyer } }), 400, 'BAD_USER_INPUT', path);
+      const problem = assertProblem(
+        await stack.rest('POST', path, { body: { user_id: buyer } }),
+        400,
+        'BAD_USER_INPUT',
+        path,
+      );
       assert.deepEqual(problemFields(problem), ['body:items']);
       assert.equal(stack.demo.orders.calls.count('CreateOrder'), before);
     });
 
     it('POST body without user_id → 400 naming user_id, the v1 name', async () => {
       const path = `${V}/orders`;
-      const problem = assertProblem(await stack.rest('POST', path, { body: { items: [{ product_id: 'p1', quantity: 1 }] } }), 400, 'BAD_USER_INPUT', path);
+      const problem = assertProblem(
+        await stack.rest('POST', path, { body: { items: [{ product_id: 'p1', quantity: 1 }] } }),
+        400,
+        'BAD_USER_INPUT',
+        path,
+      );
       assert.deepEqual(problemFields(problem), ['body:user_id']);
     });
 
     it('POST with a wrong type inside items → 400 naming items (or the place in it)', async () => {
       const before = stack.demo.orders.calls.count('CreateOrder');
       const path = `${V}/orders`;
-      const res = await stack.rest('POST', path, { body: { user_id: buyer, items: [{ product_id: 'p1', quantity: 'two' }] } });
+      const res = await stack.rest('POST', path, {
+        body: { user_id: buyer, items: [{ product_id: 'p1', quantity: 'two' }] },
+      });
       const problem = assertProblem(res, 400, 'BAD_USER_INPUT', path);
       // the field is items, or (more precisely) the place inside it: items[0].quantity
       const fields = problemFields(problem);
@@ -228,13 +292,25 @@ describe('REST facade v1 (snake_case, integer cents, deprecated)', () => {
 
     it('POST with an unknown property → 400 naming it', async () => {
       const path = `${V}/orders`;
-      const problem = assertProblem(await stack.rest('POST', path, { body: { user_id: buyer, items: [{ product_id: 'p1', quantity: 1 }], coupon_code: 'X' } }), 400, 'BAD_USER_INPUT', path);
+      const problem = assertProblem(
+        await stack.rest('POST', path, {
+          body: { user_id: buyer, items: [{ product_id: 'p1', quantity: 1 }], coupon_code: 'X' },
+        }),
+        400,
+        'BAD_USER_INPUT',
+        path,
+      );
       assert.deepEqual(problemFields(problem), ['body:coupon_code']);
     });
 
     it('a problem inside items names its place in v1 names: items[0].product_id', async () => {
       const path = `${V}/orders`;
-      const problem = assertProblem(await stack.rest('POST', path, { body: { user_id: buyer, items: [{ quantity: 1 }] } }), 400, 'BAD_USER_INPUT', path);
+      const problem = assertProblem(
+        await stack.rest('POST', path, { body: { user_id: buyer, items: [{ quantity: 1 }] } }),
+        400,
+        'BAD_USER_INPUT',
+        path,
+      );
       assert.deepEqual(problemFields(problem), ['body:items[0].product_id']);
       const text = JSON.stringify(problem.errors);
       assert.ok(!text.includes('productId'), `v1 error names a GraphQL field: ${text}`);
@@ -245,14 +321,22 @@ describe('REST facade v1 (snake_case, integer cents, deprecated)', () => {
     it('POST with invalid JSON → 400 problem', async () => {
       const before = stack.demo.orders.calls.count('CreateOrder');
       const path = `${V}/orders`;
-      const problem = assertProblem(await stack.rest('POST', path, { body: '{"user_id": "u2", "items": [' }), 400, 'BAD_REQUEST', path);
+      const problem = assertProblem(
+        await stack.rest('POST', path, { body: '{"user_id": "u2", "items": [' }),
+        400,
+        'BAD_REQUEST',
+        path,
+      );
       assert.match(problem.detail ?? '', /JSON/);
       assert.equal(stack.demo.orders.calls.count('CreateOrder'), before);
     });
 
     it('POST with a non-JSON content type → 415 problem', async () => {
       const path = `${V}/orders`;
-      const res = await stack.rest('POST', path, { body: `user_id=${buyer}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const res = await stack.rest('POST', path, {
+        body: `user_id=${buyer}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       assert.equal(res.status, 415, res.text);
       assert.equal(mediaType(res.headers), 'application/problem+json');
       assert.equal(asObject(res.json)['status'], 415);
@@ -277,7 +361,10 @@ describe('REST facade v1 (snake_case, integer cents, deprecated)', () => {
       assert.equal(res.status, 200, res.text);
       assert.equal(res.headers.get('deprecation'), 'true');
       assert.equal(res.headers.get('sunset'), sunset());
-      assert.equal(linkWithRel(res.headers.get('link'), 'successor-version'), `/partner/${versionFile.successor}/products/p2`);
+      assert.equal(
+        linkWithRel(res.headers.get('link'), 'successor-version'),
+        `/partner/${versionFile.successor}/products/p2`,
+      );
     });
 
     it('error answers are marked deprecated too', async () => {
@@ -286,7 +373,10 @@ describe('REST facade v1 (snake_case, integer cents, deprecated)', () => {
       assertProblem(res, 404, 'RESOURCE_NOT_FOUND', path);
       assert.equal(res.headers.get('deprecation'), 'true');
       assert.equal(res.headers.get('sunset'), sunset());
-      assert.equal(linkWithRel(res.headers.get('link'), 'successor-version'), `/partner/${versionFile.successor}/orders/${unknownOrder}`);
+      assert.equal(
+        linkWithRel(res.headers.get('link'), 'successor-version'),
+        `/partner/${versionFile.successor}/orders/${unknownOrder}`,
+      );
     });
 
     it('Accept: application/vnd.facet.v1+json on /partner/… selects v1', async () => {
@@ -295,7 +385,10 @@ describe('REST facade v1 (snake_case, integer cents, deprecated)', () => {
       assert.equal(res.status, 200, res.text);
       assert.deepEqual(res.json, v1Product(p));
       assert.equal(res.headers.get('deprecation'), 'true');
-      assert.equal(linkWithRel(res.headers.get('link'), 'successor-version'), `/partner/${versionFile.successor}/products/${p.id}`);
+      assert.equal(
+        linkWithRel(res.headers.get('link'), 'successor-version'),
+        `/partner/${versionFile.successor}/products/${p.id}`,
+      );
     });
   });
 
@@ -359,7 +452,14 @@ describe('REST facade v1 (snake_case, integer cents, deprecated)', () => {
         stack.demo.catalog.setFault(null);
       }
       assertProblem(res, 502, 'UPSTREAM_ERROR', path);
-      for (const needle of ['10.0.0.7', '/srv/internal', 'stack', 'connection reset', INTERNAL_ERROR_DETAILS('catalog'), stack.demo.env['CATALOG_URL']!]) {
+      for (const needle of [
+        '10.0.0.7',
+        '/srv/internal',
+        'stack',
+        'connection reset',
+        INTERNAL_ERROR_DETAILS('catalog'),
+        stack.demo.env['CATALOG_URL']!,
+      ]) {
         assert.ok(!res.text.includes(needle), `the answer leaks ${JSON.stringify(needle)}: ${res.text}`);
       }
       assert.equal(res.headers.get('deprecation'), 'true');

@@ -6,13 +6,36 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  CREATED_ORDERS_EPOCH, FIXTURE_USER_ID, ORDERS, PRODUCTS, PRODUCT_COUNT, USER_COUNT, USERS,
-  orderById, ordersOfUser, productById, searchProducts, type Order, type Product,
+  CREATED_ORDERS_EPOCH,
+  FIXTURE_USER_ID,
+  ORDERS,
+  PRODUCTS,
+  PRODUCT_COUNT,
+  USER_COUNT,
+  USERS,
+  orderById,
+  ordersOfUser,
+  productById,
+  searchProducts,
+  type Order,
+  type Product,
 } from '../../demo/data.js';
 import { INTERNAL_ERROR_DETAILS } from '../../demo/index.js';
 import {
-  acceptVersion, asObject, assertProblem, decimal, linkWithRel, mediaType, money, nextLink, problemFields,
-  readDefaultVersion, readVersionFile, startFacadeStack, REVOKED_KEY, type FacadeStack,
+  acceptVersion,
+  asObject,
+  assertProblem,
+  decimal,
+  linkWithRel,
+  mediaType,
+  money,
+  nextLink,
+  problemFields,
+  readDefaultVersion,
+  readVersionFile,
+  startFacadeStack,
+  REVOKED_KEY,
+  type FacadeStack,
 } from '../helpers/facade.js';
 
 const V = '/partner/v2';
@@ -25,13 +48,28 @@ function product(id: string): Product {
   assert.ok(p, `demo product ${id}`);
   return p;
 }
-const v2Product = (p: Product) => ({ id: p.id, name: p.name, description: p.description, price: money(p.price_cents, p.currency), category: p.category });
+const v2Product = (p: Product) => ({
+  id: p.id,
+  name: p.name,
+  description: p.description,
+  price: money(p.price_cents, p.currency),
+  category: p.category,
+});
 const v2ProductSummary = (p: Product) => ({ id: p.id, name: p.name, price: money(p.price_cents, p.currency) });
-const v2OrderNode = (o: Order) => ({ id: o.id, status: o.status, createdAt: o.created_at, total: money(o.total_cents, o.currency) });
+const v2OrderNode = (o: Order) => ({
+  id: o.id,
+  status: o.status,
+  createdAt: o.created_at,
+  total: money(o.total_cents, o.currency),
+});
 // Order items have no `currency` of their own: their unitPrice takes the order's currency.
 const v2Order = (o: Order) => ({
   ...v2OrderNode(o),
-  items: o.items.map((it) => ({ quantity: it.quantity, unitPrice: money(it.unit_price_cents, o.currency), product: { id: it.product_id, name: product(it.product_id).name } })),
+  items: o.items.map((it) => ({
+    quantity: it.quantity,
+    unitPrice: money(it.unit_price_cents, o.currency),
+    product: { id: it.product_id, name: product(it.product_id).name },
+  })),
 });
 
 /** `amount` is a decimal string with two digits that reads back as the cents. */
@@ -52,8 +90,12 @@ const buyer = USERS.find((u) => u.id !== FIXTURE_USER_ID)!.id;
 
 describe('REST facade v2 (camelCase, money objects)', () => {
   let stack: FacadeStack;
-  before(async () => { stack = await startFacadeStack(); });
-  after(async () => { await stack?.close(); });
+  before(async () => {
+    stack = await startFacadeStack();
+  });
+  after(async () => {
+    await stack?.close();
+  });
 
   describe('endpoints', () => {
     it('GET /products/{id}: the product, camelCase, price as { amount, currency }', async () => {
@@ -78,14 +120,20 @@ describe('REST facade v2 (camelCase, money objects)', () => {
       const ids = [PRODUCTS[8]!.id, PRODUCTS[0]!.id, unknownProduct, PRODUCTS[3]!.id];
       const res = await stack.rest('GET', `${V}/products?ids=${ids.join(',')}`);
       assert.equal(res.status, 200, res.text);
-      assert.deepEqual(res.json, ids.map((id) => (id === unknownProduct ? null : v2ProductSummary(product(id)))));
+      assert.deepEqual(
+        res.json,
+        ids.map((id) => (id === unknownProduct ? null : v2ProductSummary(product(id)))),
+      );
     });
 
     it('GET /products?ids= also takes the parameter repeated', async () => {
       const ids = [PRODUCTS[5]!.id, PRODUCTS[2]!.id];
       const res = await stack.rest('GET', `${V}/products?${ids.map((id) => `ids=${id}`).join('&')}`);
       assert.equal(res.status, 200, res.text);
-      assert.deepEqual(res.json, ids.map((id) => v2ProductSummary(product(id))));
+      assert.deepEqual(
+        res.json,
+        ids.map((id) => v2ProductSummary(product(id))),
+      );
     });
 
     it('GET /products/search?q=&limit=: the hits of the catalog search, limited, with the total', async () => {
@@ -145,7 +193,15 @@ describe('REST facade v2 (camelCase, money objects)', () => {
     it('POST /orders: 201 with the created order (camelCase body and answer); the backend CreateOrder runs once', async () => {
       const [a, b] = [PRODUCTS[10]!, PRODUCTS[11]!];
       const before = stack.demo.orders.calls.count('CreateOrder');
-      const res = await stack.rest('POST', `${V}/orders`, { body: { userId: buyer, items: [{ productId: a.id, quantity: 1 }, { productId: b.id, quantity: 3 }] } });
+      const res = await stack.rest('POST', `${V}/orders`, {
+        body: {
+          userId: buyer,
+          items: [
+            { productId: a.id, quantity: 1 },
+            { productId: b.id, quantity: 3 },
+          ],
+        },
+      });
       assert.equal(res.status, 201, res.text);
       assert.equal(stack.demo.orders.calls.count('CreateOrder'), before + 1);
       const body = asObject(res.json);
@@ -196,7 +252,10 @@ describe('REST facade v2 (camelCase, money objects)', () => {
       const path = `${V}/orders`;
       const res = await stack.rest('PUT', path, { body: {} });
       assertProblem(res, 405, 'METHOD_NOT_ALLOWED', path);
-      assert.deepEqual((res.headers.get('allow') ?? '').split(',').map((m) => m.trim()), ['POST']);
+      assert.deepEqual(
+        (res.headers.get('allow') ?? '').split(',').map((m) => m.trim()),
+        ['POST'],
+      );
     });
 
     it('a malformed percent-escape in the path → 400 problem naming the path parameter, not a 500', async () => {
@@ -234,7 +293,12 @@ describe('REST facade v2 (camelCase, money objects)', () => {
     it('POST body without items → 400 naming items (in body)', async () => {
       const before = stack.demo.orders.calls.count('CreateOrder');
       const path = `${V}/orders`;
-      const problem = assertProblem(await stack.rest('POST', path, { body: { userId: buyer } }), 400, 'BAD_USER_INPUT', path);
+      const problem = assertProblem(
+        await stack.rest('POST', path, { body: { userId: buyer } }),
+        400,
+        'BAD_USER_INPUT',
+        path,
+      );
       assert.deepEqual(problemFields(problem), ['body:items']);
       assert.equal(stack.demo.orders.calls.count('CreateOrder'), before);
     });
@@ -242,7 +306,9 @@ describe('REST facade v2 (camelCase, money objects)', () => {
     it('POST with a wrong type inside items → 400 naming items (or the place in it)', async () => {
       const before = stack.demo.orders.calls.count('CreateOrder');
       const path = `${V}/orders`;
-      const res = await stack.rest('POST', path, { body: { userId: buyer, items: [{ productId: 'p1', quantity: 'two' }] } });
+      const res = await stack.rest('POST', path, {
+        body: { userId: buyer, items: [{ productId: 'p1', quantity: 'two' }] },
+      });
       const problem = assertProblem(res, 400, 'BAD_USER_INPUT', path);
       // the field is items, or (more precisely) the place inside it: items[0].quantity
       const fields = problemFields(problem);
@@ -261,7 +327,12 @@ describe('REST facade v2 (camelCase, money objects)', () => {
 
     it('POST with v1 (snake_case) property names → 400 naming them as unknown', async () => {
       const path = `${V}/orders`;
-      const problem = assertProblem(await stack.rest('POST', path, { body: { user_id: buyer, items: [{ productId: 'p1', quantity: 1 }] } }), 400, 'BAD_USER_INPUT', path);
+      const problem = assertProblem(
+        await stack.rest('POST', path, { body: { user_id: buyer, items: [{ productId: 'p1', quantity: 1 }] } }),
+        400,
+        'BAD_USER_INPUT',
+        path,
+      );
       assert.ok(problemFields(problem).includes('body:user_id'), JSON.stringify(problem.errors));
     });
 
@@ -276,7 +347,10 @@ describe('REST facade v2 (camelCase, money objects)', () => {
     it('POST with a non-JSON content type → 415 problem', async () => {
       const before = stack.demo.orders.calls.count('CreateOrder');
       const path = `${V}/orders`;
-      const res = await stack.rest('POST', path, { body: JSON.stringify({ userId: buyer, items: [] }), headers: { 'content-type': 'text/plain' } });
+      const res = await stack.rest('POST', path, {
+        body: JSON.stringify({ userId: buyer, items: [] }),
+        headers: { 'content-type': 'text/plain' },
+      });
       assert.equal(res.status, 415, res.text);
       assert.equal(mediaType(res.headers), 'application/problem+json');
       assert.equal(asObject(res.json)['status'], 415);
@@ -319,7 +393,11 @@ describe('REST facade v2 (camelCase, money objects)', () => {
     });
 
     it('no Deprecation, Sunset or successor-version Link on v2 answers (success and error)', async () => {
-      for (const path of [`${V}/products/p1`, `${V}/orders/${unknownOrder}`, `${V}/users/${FIXTURE_USER_ID}/orders?limit=2`]) {
+      for (const path of [
+        `${V}/products/p1`,
+        `${V}/orders/${unknownOrder}`,
+        `${V}/users/${FIXTURE_USER_ID}/orders?limit=2`,
+      ]) {
         const res = await stack.rest('GET', path);
         assert.equal(res.headers.get('deprecation'), null, path);
         assert.equal(res.headers.get('sunset'), null, path);
@@ -329,7 +407,7 @@ describe('REST facade v2 (camelCase, money objects)', () => {
   });
 
   describe('conditional requests', () => {
-    it('If-None-Match with the ETag → 304 without a body; v1\'s ETag of the same product does not match', async () => {
+    it("If-None-Match with the ETag → 304 without a body; v1's ETag of the same product does not match", async () => {
       const path = `${V}/products/p2`;
       const first = await stack.rest('GET', path);
       assert.equal(first.status, 200, first.text);
@@ -374,7 +452,11 @@ describe('REST facade v2 (camelCase, money objects)', () => {
     it('the revoked key → 401, also for POST (no order is created)', async () => {
       const before = stack.demo.orders.calls.count('CreateOrder');
       const path = `${V}/orders`;
-      const res = await stack.rest('POST', path, { auth: false, headers: { 'x-api-key': REVOKED_KEY }, body: { userId: buyer, items: [{ productId: 'p1', quantity: 1 }] } });
+      const res = await stack.rest('POST', path, {
+        auth: false,
+        headers: { 'x-api-key': REVOKED_KEY },
+        body: { userId: buyer, items: [{ productId: 'p1', quantity: 1 }] },
+      });
       assertProblem(res, 401, 'UNAUTHENTICATED', path);
       assert.match(res.headers.get('www-authenticate') ?? '', /^ApiKey\b/);
       assert.equal(stack.demo.orders.calls.count('CreateOrder'), before);
@@ -394,7 +476,8 @@ describe('REST facade v2 (camelCase, money objects)', () => {
         stack.demo.catalog.setFault(null);
       }
       assertProblem(res, 502, 'UPSTREAM_ERROR', path);
-      for (const needle of [...leaks(), INTERNAL_ERROR_DETAILS('catalog')]) assert.ok(!res.text.includes(needle), `the answer leaks ${JSON.stringify(needle)}: ${res.text}`);
+      for (const needle of [...leaks(), INTERNAL_ERROR_DETAILS('catalog')])
+        assert.ok(!res.text.includes(needle), `the answer leaks ${JSON.stringify(needle)}: ${res.text}`);
       const recovered = await stack.rest('GET', path);
       assert.equal(recovered.status, 200, recovered.text);
     });
@@ -409,13 +492,16 @@ describe('REST facade v2 (camelCase, money objects)', () => {
         stack.demo.orders.setFault(null);
       }
       assertProblem(res, 503, 'UPSTREAM_UNAVAILABLE', path);
-      for (const needle of [...leaks(), INTERNAL_ERROR_DETAILS('orders')]) assert.ok(!res.text.includes(needle), `the answer leaks ${JSON.stringify(needle)}: ${res.text}`);
+      for (const needle of [...leaks(), INTERNAL_ERROR_DETAILS('orders')])
+        assert.ok(!res.text.includes(needle), `the answer leaks ${JSON.stringify(needle)}: ${res.text}`);
     });
   });
 
   describe('HTTP details', () => {
     it('an answer whose version came from Accept says Vary: Accept; a versioned path does not need it', async () => {
-      const byHeader = await stack.rest('GET', '/partner/products/p1', { headers: { accept: 'application/vnd.facet.v2+json' } });
+      const byHeader = await stack.rest('GET', '/partner/products/p1', {
+        headers: { accept: 'application/vnd.facet.v2+json' },
+      });
       assert.equal(byHeader.status, 200, byHeader.text);
       assert.match(byHeader.headers.get('vary') ?? '', /accept/i);
       const byPath = await stack.rest('GET', `${V}/products/p1`);

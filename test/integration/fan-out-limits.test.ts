@@ -17,7 +17,10 @@ describe('list arguments (web, default maxListArgument 100)', () => {
   it('a list variable of 9,000 ids is 400 QUERY_TOO_COMPLEX with no catalog call', async () => {
     const res = await suite.stack.gql('web', productsQuery, { headers: suite.user, variables: { ids: ids(9000) } });
     assert.equal(res.status, 400, res.text.slice(0, 300));
-    assert.deepEqual(res.body.errors?.map((e) => e.extensions?.code), ['QUERY_TOO_COMPLEX']);
+    assert.deepEqual(
+      res.body.errors?.map((e) => e.extensions?.code),
+      ['QUERY_TOO_COMPLEX'],
+    );
     assert.match(res.body.errors?.[0]?.message ?? '', /"\$ids" has 9000 items; at most 100/);
     assert.equal(suite.stack.demo.catalog.calls.total(), 0);
   });
@@ -26,7 +29,10 @@ describe('list arguments (web, default maxListArgument 100)', () => {
     const literal = JSON.stringify(ids(101));
     const res = await suite.stack.gql('web', `{ products(ids: ${literal}) { id } }`, { headers: suite.user });
     assert.equal(res.status, 400, res.text.slice(0, 300));
-    assert.deepEqual(res.body.errors?.map((e) => e.extensions?.code), ['QUERY_TOO_COMPLEX']);
+    assert.deepEqual(
+      res.body.errors?.map((e) => e.extensions?.code),
+      ['QUERY_TOO_COMPLEX'],
+    );
     assert.equal(suite.stack.demo.catalog.calls.total(), 0);
   });
 

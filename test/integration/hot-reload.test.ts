@@ -13,9 +13,16 @@ import { productById } from '../../demo/data.js';
 
 const schemaWith = (fields: string) => `type Query { product(id: ID!): Product }\ntype Product { ${fields} }\n`;
 
-async function ask(gateway: RunningGateway, query: string): Promise<{ status: number; body: { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> } }> {
-  const res = await fetch(`${gateway.url}/shop/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-  return { status: res.status, body: await res.json() as never };
+async function ask(
+  gateway: RunningGateway,
+  query: string,
+): Promise<{ status: number; body: { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> } }> {
+  const res = await fetch(`${gateway.url}/shop/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
+  return { status: res.status, body: (await res.json()) as never };
 }
 
 async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
@@ -35,10 +42,19 @@ describe('hot reload', () => {
 
   before(async () => {
     demo = await startDemo({ ports: EPHEMERAL_PORTS });
-    config = createFixtureConfig({ sources: ['catalog.graphql'], clients: { shop: { schema: schemaWith('id: ID! name: String!') } } });
+    config = createFixtureConfig({
+      sources: ['catalog.graphql'],
+      clients: { shop: { schema: schemaWith('id: ID! name: String!') } },
+    });
     const env = { ...process.env, ...demo.env };
     delete env['REDIS_URL'];
-    gateway = await startGateway({ dir: config.dir, port: 0, env, watch: true, log: createLogger({ level: 'silent' }) });
+    gateway = await startGateway({
+      dir: config.dir,
+      port: 0,
+      env,
+      watch: true,
+      log: createLogger({ level: 'silent' }),
+    });
   });
   after(async () => {
     await gateway?.close();
@@ -83,7 +99,10 @@ describe('hot reload', () => {
 describe('graceful shutdown', () => {
   it('close() lets an in-flight request finish, then refuses new connections', async () => {
     const demo = await startDemo({ ports: EPHEMERAL_PORTS, latencyMs: 300 });
-    const config = createFixtureConfig({ sources: ['catalog.graphql'], clients: { shop: { schema: schemaWith('id: ID! name: String!') } } });
+    const config = createFixtureConfig({
+      sources: ['catalog.graphql'],
+      clients: { shop: { schema: schemaWith('id: ID! name: String!') } },
+    });
     const env = { ...process.env, ...demo.env };
     delete env['REDIS_URL'];
     const gateway = await startGateway({ dir: config.dir, port: 0, env, log: createLogger({ level: 'silent' }) });

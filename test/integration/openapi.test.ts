@@ -16,11 +16,29 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { Kind, parse, valueFromASTUntyped, type OperationDefinitionNode } from 'graphql';
 import { FIXTURE_USER_ID, ORDERS, PRODUCTS, PRODUCT_COUNT, USERS } from '../../demo/data.js';
-import { asObject, mediaType, repoRoot, startFacadeStack, type FacadeStack, type RestResponse } from '../helpers/facade.js';
+import {
+  asObject,
+  mediaType,
+  repoRoot,
+  startFacadeStack,
+  type FacadeStack,
+  type RestResponse,
+} from '../helpers/facade.js';
 
 type Schema = Record<string, unknown>;
-interface Parameter { name: string; in: 'path' | 'query' | 'header' | 'cookie'; required?: boolean; schema?: Schema; style?: string; explode?: boolean }
-interface ResponseObject { description: string; headers?: Record<string, unknown>; content?: Record<string, { schema?: Schema }> }
+interface Parameter {
+  name: string;
+  in: 'path' | 'query' | 'header' | 'cookie';
+  required?: boolean;
+  schema?: Schema;
+  style?: string;
+  explode?: boolean;
+}
+interface ResponseObject {
+  description: string;
+  headers?: Record<string, unknown>;
+  content?: Record<string, { schema?: Schema }>;
+}
 interface Operation {
   operationId?: string;
   parameters?: Parameter[];
@@ -108,7 +126,10 @@ function exampleRequest(path: string, method: string, operation: Operation): { u
 /** Every documented operation: [path, method, operation]. */
 function operations(doc: OpenApiDocument): Array<[string, string, Operation]> {
   return Object.entries(doc.paths).flatMap(([path, item]) =>
-    Object.entries(item).filter(([m]) => HTTP_METHODS.includes(m)).map(([m, op]): [string, string, Operation] => [path, m, op]));
+    Object.entries(item)
+      .filter(([m]) => HTTP_METHODS.includes(m))
+      .map(([m, op]): [string, string, Operation] => [path, m, op]),
+  );
 }
 
 /** The documented success response (2xx) of an operation. */
@@ -123,7 +144,8 @@ function propertyNames(schema: unknown, out = new Set<string>()): Set<string> {
   if (Array.isArray(schema)) schema.forEach((s) => propertyNames(s, out));
   else if (schema && typeof schema === 'object') {
     const record = schema as Record<string, unknown>;
-    if (record['properties'] && typeof record['properties'] === 'object') for (const key of Object.keys(record['properties'])) out.add(key);
+    if (record['properties'] && typeof record['properties'] === 'object')
+      for (const key of Object.keys(record['properties'])) out.add(key);
     for (const value of Object.values(record)) propertyNames(value, out);
   }
   return out;
@@ -132,14 +154,17 @@ function propertyNames(schema: unknown, out = new Set<string>()): Set<string> {
 /** METHOD and path of each `@rest(METHOD: "/path")` operation file of a version. */
 function declaredEndpoints(version: string): string[] {
   const dir = join(repoRoot, 'clients', 'partner', 'rest', version);
-  return readdirSync(dir).filter((f) => f.endsWith('.graphql')).map((file) => {
-    const doc = parse(readFileSync(join(dir, file), 'utf8'));
-    const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-    const rest = op?.directives?.find((d) => d.name.value === 'rest');
-    const arg = rest?.arguments?.find((a) => ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(a.name.value));
-    assert.ok(arg, `${file} has @rest(METHOD: "/path")`);
-    return `${arg.name.value} ${String(valueFromASTUntyped(arg.value))}`;
-  }).sort();
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.graphql'))
+    .map((file) => {
+      const doc = parse(readFileSync(join(dir, file), 'utf8'));
+      const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+      const rest = op?.directives?.find((d) => d.name.value === 'rest');
+      const arg = rest?.arguments?.find((a) => ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(a.name.value));
+      assert.ok(arg, `${file} has @rest(METHOD: "/path")`);
+      return `${arg.name.value} ${String(valueFromASTUntyped(arg.value))}`;
+    })
+    .sort();
 }
 
 describe('OpenAPI documents and API reference of the partner REST facade', () => {
@@ -156,7 +181,9 @@ describe('OpenAPI documents and API reference of the partner REST facade', () =>
       docs.set(version, res.json as OpenApiDocument);
     }
   });
-  after(async () => { await stack?.close(); });
+  after(async () => {
+    await stack?.close();
+  });
 
   const doc = (version: string): OpenApiDocument => {
     const d = docs.get(version);
@@ -168,7 +195,10 @@ describe('OpenAPI documents and API reference of the partner REST facade', () =>
   function assertMatchesSchema(value: unknown, schema: Schema, document: OpenApiDocument, what: string): void {
     const validate = ajv.compile({ ...schema, components: document.components });
     const ok = validate(value);
-    assert.ok(ok, `${what} does not match its documented schema:\n${ajv.errorsText(validate.errors, { separator: '\n' })}\n${JSON.stringify(value).slice(0, 600)}`);
+    assert.ok(
+      ok,
+      `${what} does not match its documented schema:\n${ajv.errorsText(validate.errors, { separator: '\n' })}\n${JSON.stringify(value).slice(0, 600)}`,
+    );
   }
 
   for (const version of VERSIONS) {
@@ -177,14 +207,22 @@ describe('OpenAPI documents and API reference of the partner REST facade', () =>
         const d = doc(version);
         assert.match(d.openapi, /^3\.1\./);
         assert.equal(d.info.version, version);
-        assert.deepEqual(d.servers?.map((s) => s.url), [`/partner/${version}`]);
+        assert.deepEqual(
+          d.servers?.map((s) => s.url),
+          [`/partner/${version}`],
+        );
         const result = await new Validator().validate(d as unknown as Record<string, unknown>);
         assert.ok(result.valid, `invalid OpenAPI: ${JSON.stringify(result.errors, null, 1)}`);
       });
 
       it('documents exactly the endpoints of clients/partner/rest/' + version, () => {
-        const documented = operations(doc(version)).map(([path, method]) => `${method.toUpperCase()} ${path.replace(/\{[^}]+\}/g, '{}')}`).sort();
-        assert.deepEqual(documented, declaredEndpoints(version).map((e) => e.replace(/\{[^}]+\}/g, '{}')));
+        const documented = operations(doc(version))
+          .map(([path, method]) => `${method.toUpperCase()} ${path.replace(/\{[^}]+\}/g, '{}')}`)
+          .sort();
+        assert.deepEqual(
+          documented,
+          declaredEndpoints(version).map((e) => e.replace(/\{[^}]+\}/g, '{}')),
+        );
       });
 
       it('v1 operations are marked deprecated, v2 operations are not', () => {
@@ -196,7 +234,10 @@ describe('OpenAPI documents and API reference of the partner REST facade', () =>
       it('every documented path and method is served (routed: 401 without a key, never 404/405)', async () => {
         for (const [path, method, op] of operations(doc(version))) {
           const { url, body } = exampleRequest(path, method, op);
-          const res = await stack.rest(method.toUpperCase(), `/partner/${version}${url}`, { auth: false, ...(body === undefined ? {} : { body }) });
+          const res = await stack.rest(method.toUpperCase(), `/partner/${version}${url}`, {
+            auth: false,
+            ...(body === undefined ? {} : { body }),
+          });
           assert.equal(res.status, 401, `${method.toUpperCase()} ${path}: ${res.status} ${res.text}`);
         }
       });
@@ -207,7 +248,11 @@ describe('OpenAPI documents and API reference of the partner REST facade', () =>
           const what = `${version} ${method.toUpperCase()} ${path}`;
           const { url, body } = exampleRequest(path, method, op);
           const before = stack.demo.orders.calls.count('CreateOrder');
-          const res: RestResponse = await stack.rest(method.toUpperCase(), `/partner/${version}${url}`, body === undefined ? {} : { body });
+          const res: RestResponse = await stack.rest(
+            method.toUpperCase(),
+            `/partner/${version}${url}`,
+            body === undefined ? {} : { body },
+          );
           const [status, response] = success(op);
           assert.equal(String(res.status), status, `${what} → ${res.status} ${res.text}`);
           const [contentType, media] = Object.entries(response.content ?? {})[0] ?? [];
@@ -215,9 +260,13 @@ describe('OpenAPI documents and API reference of the partner REST facade', () =>
           assert.equal(mediaType(res.headers), contentType, what);
           assertMatchesSchema(res.json, media.schema, doc(version), what);
           for (const header of Object.keys(response.headers ?? {})) {
-            assert.ok(res.headers.has(header), `${what}: documented header ${header} missing (has ${[...res.headers.keys()].join(', ')})`);
+            assert.ok(
+              res.headers.has(header),
+              `${what}: documented header ${header} missing (has ${[...res.headers.keys()].join(', ')})`,
+            );
           }
-          if (method === 'post') assert.equal(stack.demo.orders.calls.count('CreateOrder'), before + 1, `${what} created an order`);
+          if (method === 'post')
+            assert.equal(stack.demo.orders.calls.count('CreateOrder'), before + 1, `${what} created an order`);
           checked.push(what);
         }
         assert.equal(checked.length, Object.keys(EXAMPLES).length, `checked: ${checked.join('; ')}`);
@@ -265,17 +314,32 @@ describe('OpenAPI documents and API reference of the partner REST facade', () =>
     };
 
     it('the same paths and methods in both', () => {
-      const list = (v: string) => operations(doc(v)).map(([p, m]) => `${m} ${p}`).sort();
+      const list = (v: string) =>
+        operations(doc(v))
+          .map(([p, m]) => `${m} ${p}`)
+          .sort();
       assert.deepEqual(list('v1'), list('v2'));
     });
 
     it('v1 property names are snake_case (some with _), v2 camelCase (some with capitals, none with _)', () => {
       const v1 = [...allNames('v1')];
       const v2 = [...allNames('v2')];
-      assert.ok(v1.every((n) => /^[a-z][a-z0-9_]*$/.test(n)), `v1: ${v1.join(', ')}`);
-      assert.ok(v1.some((n) => n.includes('_')), `v1: ${v1.join(', ')}`);
-      assert.ok(v2.every((n) => /^[a-z][A-Za-z0-9]*$/.test(n)), `v2: ${v2.join(', ')}`);
-      assert.ok(v2.some((n) => /[A-Z]/.test(n)), `v2: ${v2.join(', ')}`);
+      assert.ok(
+        v1.every((n) => /^[a-z][a-z0-9_]*$/.test(n)),
+        `v1: ${v1.join(', ')}`,
+      );
+      assert.ok(
+        v1.some((n) => n.includes('_')),
+        `v1: ${v1.join(', ')}`,
+      );
+      assert.ok(
+        v2.every((n) => /^[a-z][A-Za-z0-9]*$/.test(n)),
+        `v2: ${v2.join(', ')}`,
+      );
+      assert.ok(
+        v2.some((n) => /[A-Z]/.test(n)),
+        `v2: ${v2.join(', ')}`,
+      );
       assert.notDeepEqual(v1.sort(), v2.sort());
     });
 
@@ -321,7 +385,10 @@ describe('OpenAPI documents and API reference of the partner REST facade', () =>
     it('every referenced asset is served, the JS bundle as JavaScript', async () => {
       const refs = [...html.matchAll(/\b(?:src|href)\s*=\s*"([^"]*)"/gi)].map((m) => m[1]!);
       const scripts = [...html.matchAll(/<script\b[^>]*\bsrc\s*=\s*"([^"]*)"/gi)].map((m) => m[1]!);
-      assert.ok(scripts.some((s) => /swagger-ui-bundle\.js$/.test(s)), `scripts: ${scripts.join(', ')}`);
+      assert.ok(
+        scripts.some((s) => /swagger-ui-bundle\.js$/.test(s)),
+        `scripts: ${scripts.join(', ')}`,
+      );
       for (const ref of refs) {
         const res = await fetch(new URL(ref, stack.url));
         const bytes = Buffer.from(await res.arrayBuffer());
@@ -347,7 +414,7 @@ describe('OpenAPI documents and API reference of the partner REST facade', () =>
 
     // Swagger UI's default validatorUrl makes the browser load https://validator.swagger.io/validator?url=<spec URL>
     // on any host other than localhost: the page must switch it off to stay self-contained.
-    it('turns off Swagger UI\'s online validator badge (validatorUrl: null)', () => {
+    it("turns off Swagger UI's online validator badge (validatorUrl: null)", () => {
       assert.match(html, /validatorUrl\s*:\s*(null|["']none["'])/);
     });
 

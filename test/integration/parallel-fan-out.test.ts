@@ -36,7 +36,10 @@ describe('parallel fan-out (every backend answers after 100 ms)', () => {
       }
     }
     const shown = durations.map((ms) => Math.round(ms)).join(', ');
-    assert.ok(Math.min(...durations) < 3.5 * LATENCY_MS, `home took ${shown} ms: backend calls were not made in parallel`);
+    assert.ok(
+      Math.min(...durations) < 3.5 * LATENCY_MS,
+      `home took ${shown} ms: backend calls were not made in parallel`,
+    );
     assert.ok(Math.min(...durations) >= 1.8 * LATENCY_MS, `home took ${shown} ms: expected two levels of 100 ms`);
   });
 });

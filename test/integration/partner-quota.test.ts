@@ -10,7 +10,9 @@ const PARTNER = { 'x-api-key': 'demo-partner-key' };
 
 describe('partner quota: plan basic, 100 per minute', () => {
   let stack: Stack;
-  before(async () => { stack = await startStack({ env: { REDIS_URL: '' } }); });
+  before(async () => {
+    stack = await startStack({ env: { REDIS_URL: '' } });
+  });
   after(() => stack?.close());
 
   it('100 requests succeed with RateLimit-Remaining 99 … 0; the 101st → 429 RATE_LIMITED with Retry-After', async () => {
@@ -23,16 +25,25 @@ describe('partner quota: plan basic, 100 per minute', () => {
       assert.equal(res.headers.get('ratelimit-limit'), '100', 'the tightest rule is the minute one');
       assert.equal(res.headers.get('ratelimit-policy'), '100;w=60');
       const reset = Number(res.headers.get('ratelimit-reset'));
-      assert.ok(Number.isInteger(reset) && reset > 0 && reset <= 120, `RateLimit-Reset ${res.headers.get('ratelimit-reset')}`);
+      assert.ok(
+        Number.isInteger(reset) && reset > 0 && reset <= 120,
+        `RateLimit-Reset ${res.headers.get('ratelimit-reset')}`,
+      );
     }
     const remaining = answers.map((r) => Number(r.headers.get('ratelimit-remaining')));
-    assert.deepEqual(remaining, Array.from({ length: 100 }, (_, i) => 99 - i));
+    assert.deepEqual(
+      remaining,
+      Array.from({ length: 100 }, (_, i) => 99 - i),
+    );
 
     const before = stack.demo.catalog.calls.total();
     const refused = await stack.gql('partner', '{ product(id: "p1") { id } }', { headers: PARTNER });
     assert.equal(refused.status, 429, refused.text);
     const retryAfter = Number(refused.headers.get('retry-after'));
-    assert.ok(Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 120, `Retry-After ${refused.headers.get('retry-after')}`);
+    assert.ok(
+      Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 120,
+      `Retry-After ${refused.headers.get('retry-after')}`,
+    );
     assert.equal(refused.headers.get('ratelimit-remaining'), '0');
     assert.equal(refused.body.data, undefined);
     assert.equal(refused.body.errors?.length, 1);
@@ -47,7 +58,7 @@ describe('partner quota: plan basic, 100 per minute', () => {
     assert.ok(Number(res.headers.get('retry-after')) > 0);
   });
 
-  it('a bad key is refused with 401 before the quota (no 429 for someone else\'s budget)', async () => {
+  it("a bad key is refused with 401 before the quota (no 429 for someone else's budget)", async () => {
     const res = await stack.gql('partner', '{ __typename }', { headers: { 'x-api-key': 'demo-revoked-key' } });
     assert.equal(res.status, 401, res.text);
     assert.equal(res.headers.get('retry-after'), null);

@@ -26,7 +26,11 @@ describe('per-client schemas', () => {
 
   describe('web has fields mobile lacks', () => {
     it('web answers product description, reviews and stock from the catalog', async () => {
-      const res = await stack.gql('web', `{ product(id: "p4") { description reviews { rating } stock { available } } }`, { headers: U1 });
+      const res = await stack.gql(
+        'web',
+        `{ product(id: "p4") { description reviews { rating } stock { available } } }`,
+        { headers: U1 },
+      );
       assert.equal(res.status, 200, res.text);
       assert.equal(res.body.errors, undefined, res.text);
       const stock = stockOf('p4');
@@ -41,12 +45,24 @@ describe('per-client schemas', () => {
     });
 
     it('web answers me.email and the first page of orderHistory', async () => {
-      const res = await stack.gql('web', `{ me { email orderHistory(first: 3) { nodes { id } nextCursor totalCount } } }`, { headers: U1 });
+      const res = await stack.gql(
+        'web',
+        `{ me { email orderHistory(first: 3) { nodes { id } nextCursor totalCount } } }`,
+        { headers: U1 },
+      );
       assert.equal(res.status, 200, res.text);
       assert.equal(res.body.errors, undefined, res.text);
-      const me = res.body.data?.['me'] as { email: string; orderHistory: { nodes: { id: string }[]; nextCursor: string | null; totalCount: number } };
+      const me = res.body.data?.['me'] as {
+        email: string;
+        orderHistory: { nodes: { id: string }[]; nextCursor: string | null; totalCount: number };
+      };
       assert.equal(me.email, userById('u1')?.email);
-      assert.deepEqual(me.orderHistory.nodes, ordersOfUser('u1').slice(0, 3).map((o) => ({ id: o.id })));
+      assert.deepEqual(
+        me.orderHistory.nodes,
+        ordersOfUser('u1')
+          .slice(0, 3)
+          .map((o) => ({ id: o.id })),
+      );
       assert.equal(me.orderHistory.totalCount, ordersOfUser('u1').length);
       assert.equal(typeof me.orderHistory.nextCursor, 'string');
       assert.notEqual(me.orderHistory.nextCursor, '');
@@ -64,7 +80,10 @@ describe('per-client schemas', () => {
         assert.equal(res.status, 400, res.text);
         assert.equal(res.body.data, undefined);
         assert.ok(res.body.errors?.length, res.text);
-        assert.ok(res.body.errors.every((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED'), res.text);
+        assert.ok(
+          res.body.errors.every((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED'),
+          res.text,
+        );
         assert.equal(backendCalls(stack.demo), 0);
       });
     }
@@ -75,10 +94,18 @@ describe('per-client schemas', () => {
     let after: string | null = null;
     let pages = 0;
     do {
-      const res = await stack.gql('web', `query($after: String) { me { orderHistory(first: 3, after: $after) { nodes { id } nextCursor totalCount } } }`, { headers: U1, variables: { after } });
+      const res = await stack.gql(
+        'web',
+        `query($after: String) { me { orderHistory(first: 3, after: $after) { nodes { id } nextCursor totalCount } } }`,
+        { headers: U1, variables: { after } },
+      );
       assert.equal(res.status, 200, res.text);
       assert.equal(res.body.errors, undefined, res.text);
-      const page = (res.body.data?.['me'] as { orderHistory: { nodes: { id: string }[]; nextCursor: string | null; totalCount: number } }).orderHistory;
+      const page = (
+        res.body.data?.['me'] as {
+          orderHistory: { nodes: { id: string }[]; nextCursor: string | null; totalCount: number };
+        }
+      ).orderHistory;
       assert.equal(page.totalCount, 10);
       assert.ok(page.nodes.length <= 3);
       seen.push(...page.nodes.map((n) => n.id));
@@ -88,13 +115,19 @@ describe('per-client schemas', () => {
     } while (after);
     assert.equal(pages, 4);
     assert.equal(new Set(seen).size, seen.length, `duplicates: ${seen.join(',')}`);
-    assert.deepEqual(seen, ordersOfUser('u1').map((o) => o.id));
+    assert.deepEqual(
+      seen,
+      ordersOfUser('u1').map((o) => o.id),
+    );
   });
 
   it('orderHistory.nextCursor is null on the last page, as the schema documents', async () => {
-    const res = await stack.gql('web', `{ me { orderHistory(first: 50) { nodes { id } nextCursor } } }`, { headers: U1 });
+    const res = await stack.gql('web', `{ me { orderHistory(first: 50) { nodes { id } nextCursor } } }`, {
+      headers: U1,
+    });
     assert.equal(res.status, 200, res.text);
-    const page = (res.body.data?.['me'] as { orderHistory: { nodes: unknown[]; nextCursor: string | null } }).orderHistory;
+    const page = (res.body.data?.['me'] as { orderHistory: { nodes: unknown[]; nextCursor: string | null } })
+      .orderHistory;
     assert.equal(page.nodes.length, 10);
     assert.equal(page.nextCursor, null);
   });
@@ -103,7 +136,7 @@ describe('per-client schemas', () => {
     const q = `{ __type(name: "Product") { fields { name } } mutation: __type(name: "Mutation") { name } review: __type(name: "Review") { name } }`;
     const mobile = await stack.gql('mobile', q, { headers: U1 });
     assert.equal(mobile.status, 200, mobile.text);
-    const mobileFields = ((mobile.body.data?.['__type'] as { fields: { name: string }[] }).fields).map((f) => f.name);
+    const mobileFields = (mobile.body.data?.['__type'] as { fields: { name: string }[] }).fields.map((f) => f.name);
     assert.ok(mobileFields.includes('priceCents'), mobileFields.join(','));
     assert.ok(!mobileFields.includes('description'), mobileFields.join(','));
     assert.ok(!mobileFields.includes('reviews'), mobileFields.join(','));
@@ -111,8 +144,11 @@ describe('per-client schemas', () => {
     assert.equal(mobile.body.data?.['review'], null);
 
     const web = await stack.gql('web', q, { headers: U1 });
-    const webFields = ((web.body.data?.['__type'] as { fields: { name: string }[] }).fields).map((f) => f.name);
-    assert.ok(webFields.includes('description') && webFields.includes('reviews') && webFields.includes('stock'), webFields.join(','));
+    const webFields = (web.body.data?.['__type'] as { fields: { name: string }[] }).fields.map((f) => f.name);
+    assert.ok(
+      webFields.includes('description') && webFields.includes('reviews') && webFields.includes('stock'),
+      webFields.join(','),
+    );
     assert.deepEqual(web.body.data?.['mutation'], { name: 'Mutation' });
   });
 
@@ -120,7 +156,10 @@ describe('per-client schemas', () => {
     const res = await stack.gql('partner', `{ home { me { id } } }`, { headers: asPartner() });
     assert.equal(res.status, 400, res.text);
     assert.ok(res.body.errors?.length);
-    assert.ok(res.body.errors.every((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED'), res.text);
+    assert.ok(
+      res.body.errors.every((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED'),
+      res.text,
+    );
     const mobile = await stack.gql('mobile', `{ home { me { id } } }`, { headers: U1 });
     assert.deepEqual(mobile.body.data, { home: { me: { id: 'u1' } } });
   });
@@ -171,7 +210,11 @@ describe('per-client schemas', () => {
   });
 
   it('an unknown path is a 404 with code NOT_FOUND', async () => {
-    const res = await fetch(`${stack.url}/desktop/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    const res = await fetch(`${stack.url}/desktop/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ __typename }"}',
+    });
     assert.equal(res.status, 404);
     const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
     assert.equal(body.errors[0]?.extensions.code, 'NOT_FOUND');
@@ -194,18 +237,41 @@ describe('per-client schemas', () => {
 
   it('web placeOrder creates an order for the signed-in user and returns its total', async () => {
     const u2 = await asUser('u2');
-    const items = [{ productId: 'p1', quantity: 2 }, { productId: 'p7', quantity: 1 }];
-    const res = await stack.gql('web', `mutation($items: [OrderItemInput!]!) {
+    const items = [
+      { productId: 'p1', quantity: 2 },
+      { productId: 'p7', quantity: 1 },
+    ];
+    const res = await stack.gql(
+      'web',
+      `mutation($items: [OrderItemInput!]!) {
       placeOrder(items: $items) { id status totalCents items { quantity unitPriceCents product { id name } } }
-    }`, { headers: u2, variables: { items } });
+    }`,
+      { headers: u2, variables: { items } },
+    );
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.errors, undefined, res.text);
     assert.equal(stack.demo.orders.calls.count('CreateOrder'), 1);
-    const order = res.body.data?.['placeOrder'] as { id: string; status: string; totalCents: number; items: { quantity: number; unitPriceCents: number; product: { id: string; name: string } }[] };
-    const expectedItems = items.map((it) => ({ product_id: it.productId, quantity: it.quantity, unit_price_cents: product(it.productId).price_cents }));
+    const order = res.body.data?.['placeOrder'] as {
+      id: string;
+      status: string;
+      totalCents: number;
+      items: { quantity: number; unitPriceCents: number; product: { id: string; name: string } }[];
+    };
+    const expectedItems = items.map((it) => ({
+      product_id: it.productId,
+      quantity: it.quantity,
+      unit_price_cents: product(it.productId).price_cents,
+    }));
     assert.equal(order.totalCents, orderTotal(expectedItems));
     assert.equal(order.status, 'PLACED');
-    assert.deepEqual(order.items, items.map((it) => ({ quantity: it.quantity, unitPriceCents: product(it.productId).price_cents, product: { id: it.productId, name: product(it.productId).name } })));
+    assert.deepEqual(
+      order.items,
+      items.map((it) => ({
+        quantity: it.quantity,
+        unitPriceCents: product(it.productId).price_cents,
+        product: { id: it.productId, name: product(it.productId).name },
+      })),
+    );
 
     // It is u2's newest order now.
     const mine = await stack.gql('web', `{ me { orders(last: 1) { id totalCents } } }`, { headers: u2 });
@@ -215,15 +281,24 @@ describe('per-client schemas', () => {
   it('web placeOrder without credentials is refused with 401 UNAUTHENTICATED and creates nothing', async () => {
     const res = await stack.gql('web', `mutation { placeOrder(items: [{ productId: "p1", quantity: 1 }]) { id } }`);
     assert.equal(res.status, 401, res.text);
-    assert.deepEqual(res.body.errors?.map((e) => e.extensions?.code), ['UNAUTHENTICATED']);
+    assert.deepEqual(
+      res.body.errors?.map((e) => e.extensions?.code),
+      ['UNAUTHENTICATED'],
+    );
     assert.equal(stack.demo.orders.calls.total(), 0);
   });
 
   it('home without credentials: 401 UNAUTHENTICATED and no backend calls', async () => {
-    const res = await stack.gql('mobile', `{ home { me { id name } recentOrders(last: 10) { id } recommended(limit: 10) { product { id } } } }`);
+    const res = await stack.gql(
+      'mobile',
+      `{ home { me { id name } recentOrders(last: 10) { id } recommended(limit: 10) { product { id } } } }`,
+    );
     assert.equal(res.status, 401, res.text);
     assert.equal(res.body.data, undefined);
-    assert.deepEqual(res.body.errors?.map((e) => e.extensions?.code), ['UNAUTHENTICATED']);
+    assert.deepEqual(
+      res.body.errors?.map((e) => e.extensions?.code),
+      ['UNAUTHENTICATED'],
+    );
     assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer /);
     assert.equal(backendCalls(stack.demo), 0);
   });

@@ -6,7 +6,12 @@ import { after, before, describe, it } from 'node:test';
 import { productById } from '../../demo/data.js';
 import { errorsWithCode, startStack, type Stack } from '../helpers/gateway.js';
 import { startStackRecording, type RecordingStack, type UpstreamRecorder } from '../helpers/upstream-recorder.js';
-import { awayFromWindowEdge, createFixtureConfig, uniqueClientName, type FixtureConfig } from '../helpers/fixture-config.js';
+import {
+  awayFromWindowEdge,
+  createFixtureConfig,
+  uniqueClientName,
+  type FixtureConfig,
+} from '../helpers/fixture-config.js';
 import { REDIS_URL, deleteRateLimitKeys, rateLimitKeysWith, skipUnlessRedis } from '../helpers/redis.js';
 import { demoJwtClientYaml, validToken } from '../helpers/tokens.js';
 
@@ -26,7 +31,10 @@ describe('partner searchProducts: @rateLimit(max: 20, window: "1m", by: API_KEY)
 
   it('one request with 25 aliases → 20 answered, 5 RATE_LIMITED with retryAfter, no backend call for the refused ones', async () => {
     await awayFromWindowEdge(MINUTE);
-    const aliases = Array.from({ length: 25 }, (_, i) => `s${i}: searchProducts(query: "term${i}", limit: 1) { total }`);
+    const aliases = Array.from(
+      { length: 25 },
+      (_, i) => `s${i}: searchProducts(query: "term${i}", limit: 1) { total }`,
+    );
     const res = await stack.gql('partner', `{ ${aliases.join(' ')} }`, { headers: PARTNER });
     assert.equal(res.status, 200, res.text);
     const data = res.body.data as Record<string, { total: number } | null>;
@@ -39,7 +47,10 @@ describe('partner searchProducts: @rateLimit(max: 20, window: "1m", by: API_KEY)
     assert.equal(res.body.errors?.length, 5, 'no other errors');
     for (const error of limited) {
       const retryAfter = error.extensions?.['retryAfter'];
-      assert.ok(typeof retryAfter === 'number' && retryAfter > 0 && retryAfter <= 120, `retryAfter ${String(retryAfter)}`);
+      assert.ok(
+        typeof retryAfter === 'number' && retryAfter > 0 && retryAfter <= 120,
+        `retryAfter ${String(retryAfter)}`,
+      );
       assert.equal(error.path?.length, 1);
       assert.equal(data[String(error.path![0])], null, 'the error path is a refused alias');
       assert.match(error.message, /Query\.searchProducts/);
@@ -58,7 +69,9 @@ describe('partner searchProducts: @rateLimit(max: 20, window: "1m", by: API_KEY)
 
   it('once the limit is used up, the field is refused while the rest of the request is answered', async () => {
     stack.demo.resetCounters();
-    const res = await stack.gql('partner', '{ product(id: "p1") { id } searchProducts(query: "x") { total } }', { headers: PARTNER });
+    const res = await stack.gql('partner', '{ product(id: "p1") { id } searchProducts(query: "x") { total } }', {
+      headers: PARTNER,
+    });
     assert.equal(res.status, 200, res.text);
     assert.deepEqual(res.body.data, { product: { id: 'p1' }, searchProducts: null });
     const [error] = errorsWithCode(res.body, 'RATE_LIMITED');
@@ -90,7 +103,9 @@ function limitedClientConfig(client: string, gatewayYaml?: string): FixtureConfi
 const skipRedis = await skipUnlessRedis();
 
 for (const store of ['memory', 'redis'] as const) {
-  describe(`@rateLimit(max: 2, by: CLIENT) under 10 concurrent requests (${store} store)`, { skip: store === 'redis' ? skipRedis : false }, () => {
+  describe(`@rateLimit(max: 2, by: CLIENT) under 10 concurrent requests (${store} store)`, {
+    skip: store === 'redis' ? skipRedis : false,
+  }, () => {
     const client = uniqueClientName('rl');
     let fixture: FixtureConfig;
     let stack: Stack;
@@ -108,7 +123,9 @@ for (const store of ['memory', 'redis'] as const) {
 
     it('exactly 2 answered, 8 RATE_LIMITED, 2 backend calls', async () => {
       await awayFromWindowEdge(MINUTE);
-      const answers = await Promise.all(Array.from({ length: 10 }, () => stack.gql(client, '{ product(id: "p5") { id name } }')));
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () => stack.gql(client, '{ product(id: "p5") { id name } }')),
+      );
       for (const res of answers) assert.equal(res.status, 200, res.text);
       const ok = answers.filter((r) => r.body.data?.['product'] !== null);
       const limited = answers.filter((r) => r.body.data?.['product'] === null);
@@ -133,9 +150,12 @@ for (const store of ['memory', 'redis'] as const) {
     });
 
     if (store === 'redis') {
-      it('the counts live in Redis under the client\'s key', async () => {
+      it("the counts live in Redis under the client's key", async () => {
         const keys = await rateLimitKeysWith(client);
-        assert.ok(keys.some((k) => k.startsWith(`facet:rl:field:${client}:Query.product:`)), JSON.stringify(keys));
+        assert.ok(
+          keys.some((k) => k.startsWith(`facet:rl:field:${client}:Query.product:`)),
+          JSON.stringify(keys),
+        );
       });
     }
   });
@@ -169,7 +189,9 @@ describe('@rateLimit(by: USER) behind @requiresScopes: authorization decides fir
 
   async function ask(sub: string, scope?: string): Promise<string | undefined> {
     const token = await validToken(scope === undefined ? { sub } : { sub, scope });
-    const { body } = await stack.gql('shop', '{ product(id: "p1") { id } }', { headers: { authorization: `Bearer ${token}` } });
+    const { body } = await stack.gql('shop', '{ product(id: "p1") { id } }', {
+      headers: { authorization: `Bearer ${token}` },
+    });
     if (body.data?.['product']) return 'ok';
     return body.errors?.[0]?.extensions?.code;
   }

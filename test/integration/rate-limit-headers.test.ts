@@ -13,7 +13,12 @@ describe('quota 429: Retry-After and RateLimit-Reset', () => {
   before(async () => {
     fixture = createFixtureConfig({
       sources: ['catalog.graphql'],
-      clients: { shop: { yaml: 'quotas:\n  perCaller:\n    - { max: 3, window: 2s }\n', schema: 'type Query { product(id: ID!): Product }\ntype Product { id: ID! }\n' } },
+      clients: {
+        shop: {
+          yaml: 'quotas:\n  perCaller:\n    - { max: 3, window: 2s }\n',
+          schema: 'type Query { product(id: ID!): Product }\ntype Product { id: ID! }\n',
+        },
+      },
     });
     stack = await startStack({ dir: fixture.dir, env: { REDIS_URL: '' } });
   });
@@ -44,7 +49,9 @@ describe('quota 429: Retry-After and RateLimit-Reset', () => {
 
 describe('@rateLimit field refused in the REST facade (partner search: 20 a minute per API key)', () => {
   let stack: Stack;
-  before(async () => { stack = await startStack({ env: { REDIS_URL: '' } }); });
+  before(async () => {
+    stack = await startStack({ env: { REDIS_URL: '' } });
+  });
   after(() => stack?.close());
 
   it('429 carries Retry-After within the window, and no RateLimit-Reset of the request quota that contradicts it', async () => {
@@ -53,13 +60,17 @@ describe('@rateLimit field refused in the REST facade (partner search: 20 a minu
       res = await fetch(`${stack.url}/partner/v2/products/search?q=lamp`, { headers: asPartner() });
       if (i < 20) assert.equal(res.status, 200, await res.text());
     }
-    const body = await res!.json() as { code: string };
+    const body = (await res!.json()) as { code: string };
     assert.equal(res!.status, 429);
     assert.equal(body.code, 'RATE_LIMITED');
     const retryAfter = Number(res!.headers.get('retry-after'));
     assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
     const reset = res!.headers.get('ratelimit-reset');
     assert.ok(reset === null || reset === String(retryAfter), `RateLimit-Reset ${reset} vs Retry-After ${retryAfter}`);
-    assert.notEqual(res!.headers.get('ratelimit-remaining'), '79', 'the request quota (which had room) does not speak for the field limit');
+    assert.notEqual(
+      res!.headers.get('ratelimit-remaining'),
+      '79',
+      'the request quota (which had room) does not speak for the field limit',
+    );
   });
 });

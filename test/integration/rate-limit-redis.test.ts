@@ -4,7 +4,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startGateway, type RunningGateway } from '../../src/server/index.js';
 import { createLogger } from '../../src/observability/index.js';
-import { awayFromWindowEdge, createFixtureConfig, uniqueClientName, type FixtureConfig } from '../helpers/fixture-config.js';
+import {
+  awayFromWindowEdge,
+  createFixtureConfig,
+  uniqueClientName,
+  type FixtureConfig,
+} from '../helpers/fixture-config.js';
 import { REDIS_URL, deleteRateLimitKeys, skipUnlessRedis } from '../helpers/redis.js';
 
 const UNREACHABLE_REDIS = 'redis://127.0.0.1:1';
@@ -24,10 +29,22 @@ function quotaConfig(client: string, gatewayYaml: string): FixtureConfig {
 }
 
 function start(dir: string, redisUrl: string): Promise<RunningGateway> {
-  return startGateway({ dir, port: 0, env: { ...process.env, REDIS_URL: redisUrl }, log: createLogger({ level: 'silent' }), shutdownTimeoutMs: 1000 });
+  return startGateway({
+    dir,
+    port: 0,
+    env: { ...process.env, REDIS_URL: redisUrl },
+    log: createLogger({ level: 'silent' }),
+    shutdownTimeoutMs: 1000,
+  });
 }
 
-interface Answer { status: number; headers: Headers; body: { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }; text: string; ms: number }
+interface Answer {
+  status: number;
+  headers: Headers;
+  body: { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+  text: string;
+  ms: number;
+}
 
 async function post(url: string): Promise<Answer> {
   const started = performance.now();
@@ -38,7 +55,13 @@ async function post(url: string): Promise<Answer> {
     signal: AbortSignal.timeout(10_000),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: JSON.parse(text) as Answer['body'], text, ms: performance.now() - started };
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: JSON.parse(text) as Answer['body'],
+    text,
+    ms: performance.now() - started,
+  };
 }
 
 const skipLive = await skipUnlessRedis();
@@ -71,7 +94,11 @@ describe('a quota shared by two gateway instances through Redis', { skip: skipLi
     assert.equal(ok.length, 50, `statuses: ${JSON.stringify(statuses)}`);
     assert.equal(limited.length, 150);
     // both instances took part in both outcomes
-    for (const [i, url] of urls.entries()) assert.ok(answers.some((r, j) => j % 2 === i && r.status === 200), `instance ${url} answered some`);
+    for (const [i, url] of urls.entries())
+      assert.ok(
+        answers.some((r, j) => j % 2 === i && r.status === 200),
+        `instance ${url} answered some`,
+      );
 
     for (const res of ok) {
       assert.deepEqual(res.body, { data: { __typename: 'Query' } });
@@ -81,11 +108,17 @@ describe('a quota shared by two gateway instances through Redis', { skip: skipLi
     }
     // one atomic counter for both instances: every allowed request saw a different remaining
     const remaining = ok.map((r) => Number(r.headers.get('ratelimit-remaining'))).sort((x, y) => x - y);
-    assert.deepEqual(remaining, Array.from({ length: 50 }, (_, i) => i));
+    assert.deepEqual(
+      remaining,
+      Array.from({ length: 50 }, (_, i) => i),
+    );
 
     for (const res of limited) {
       const retryAfter = Number(res.headers.get('retry-after'));
-      assert.ok(Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 120, `Retry-After ${res.headers.get('retry-after')}`);
+      assert.ok(
+        Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 120,
+        `Retry-After ${res.headers.get('retry-after')}`,
+      );
       assert.equal(res.headers.get('ratelimit-remaining'), '0');
       assert.equal(res.body.data, undefined);
       assert.equal(res.body.errors?.[0]?.extensions?.['code'], 'RATE_LIMITED', res.text);

@@ -29,7 +29,12 @@ quotas:
     basic: [{ max: 40, window: 1h }, { max: 1000, window: 1d }]
 `;
 
-interface Answer { status: number; remaining: number; startedAt: number; ms: number }
+interface Answer {
+  status: number;
+  remaining: number;
+  startedAt: number;
+  ms: number;
+}
 
 async function ask(url: string, key: string): Promise<Answer> {
   const startedAt = performance.now();
@@ -40,7 +45,12 @@ async function ask(url: string, key: string): Promise<Answer> {
     signal: AbortSignal.timeout(10_000),
   });
   await res.arrayBuffer();
-  return { status: res.status, remaining: Number(res.headers.get('ratelimit-remaining')), startedAt, ms: performance.now() - startedAt };
+  return {
+    status: res.status,
+    remaining: Number(res.headers.get('ratelimit-remaining')),
+    startedAt,
+    ms: performance.now() - startedAt,
+  };
 }
 
 /** Requests recorded in Redis for a consumer's hourly rule. */
@@ -71,12 +81,26 @@ describe('Redis killed during partner load (rateLimitStore: onError allow, timeo
     redis = await startPrivateRedis();
     fixture = createFixtureConfig({
       sources: ['catalog.graphql'],
-      clients: { ptr: { yaml: clientYaml, schema: 'type Query { product(id: ID!): Product }\ntype Product { id: ID! }\n' } },
+      clients: {
+        ptr: { yaml: clientYaml, schema: 'type Query { product(id: ID!): Product }\ntype Product { id: ID! }\n' },
+      },
       gatewayYaml: `rateLimitStore: { onError: allow, timeoutMs: ${TIMEOUT_MS}, backoffMs: 500 }\n`,
     });
-    const log = pino({ level: 'info' }, { write: (line: string) => void logLines.push(JSON.parse(line) as { msg: string; level: number }) });
+    const log = pino(
+      { level: 'info' },
+      { write: (line: string) => void logLines.push(JSON.parse(line) as { msg: string; level: number }) },
+    );
     // two instances sharing the one Redis, as in production
-    for (let i = 0; i < 2; i++) gateways.push(await startGateway({ dir: fixture.dir, port: 0, env: { ...process.env, REDIS_URL: redis.url }, log, shutdownTimeoutMs: 1000 }));
+    for (let i = 0; i < 2; i++)
+      gateways.push(
+        await startGateway({
+          dir: fixture.dir,
+          port: 0,
+          env: { ...process.env, REDIS_URL: redis.url },
+          log,
+          shutdownTimeoutMs: 1000,
+        }),
+      );
     urls = gateways.map((g) => `${g.url}/ptr/graphql`);
   });
   after(async () => {
@@ -85,7 +109,9 @@ describe('Redis killed during partner load (rateLimitStore: onError allow, timeo
     fixture?.cleanup();
   });
 
-  it('outage: at most one store timeout per request, then near-zero added latency; logged once', { timeout: 20_000 }, async (t) => {
+  it('outage: at most one store timeout per request, then near-zero added latency; logged once', {
+    timeout: 20_000,
+  }, async (t) => {
     for (const url of urls) for (let i = 0; i < 5; i++) await ask(url, BULK_KEY); // warm-up: first requests compile caches
     const answers: Answer[] = [];
     let running = true;
@@ -97,7 +123,7 @@ describe('Redis killed during partner load (rateLimitStore: onError allow, timeo
       }
     });
     await sleep(1000);
-    assert.ok(await countedInRedis(redis.url, 'bulk-partner') > 0, 'counted in Redis while it runs');
+    assert.ok((await countedInRedis(redis.url, 'bulk-partner')) > 0, 'counted in Redis while it runs');
     const killedAt = performance.now();
     await redis.kill();
     await sleep(2000);
@@ -108,19 +134,44 @@ describe('Redis killed during partner load (rateLimitStore: onError allow, timeo
     const during = answers.filter((a) => a.startedAt >= killedAt);
     const settled = during.filter((a) => a.startedAt >= killedAt + TIMEOUT_MS + 100); // after the first failures
     const ms = during.map((a) => a.ms);
-    t.diagnostic(`Redis up: p50 ${percentile(healthy, 0.5).toFixed(1)} ms, p95 ${percentile(healthy, 0.95).toFixed(1)} ms`);
-    t.diagnostic(`outage: ${during.length} requests in 2 s (${Math.round(during.length / 2)} req/s with 4 workers); first ${Math.round(Math.max(...ms))} ms at most; afterwards p50 ${percentile(settled.map((a) => a.ms), 0.5).toFixed(1)} ms, p95 ${percentile(settled.map((a) => a.ms), 0.95).toFixed(1)} ms`);
-    assert.ok(during.every((a) => a.status === 200), `statuses: ${[...new Set(during.map((a) => a.status))].join(',')}`);
-    assert.ok(Math.max(...ms) < TIMEOUT_MS + 300, `no request waits more than one store timeout (two rules, one round trip): max ${Math.round(Math.max(...ms))} ms`);
+    t.diagnostic(
+      `Redis up: p50 ${percentile(healthy, 0.5).toFixed(1)} ms, p95 ${percentile(healthy, 0.95).toFixed(1)} ms`,
+    );
+    t.diagnostic(
+      `outage: ${during.length} requests in 2 s (${Math.round(during.length / 2)} req/s with 4 workers); first ${Math.round(Math.max(...ms))} ms at most; afterwards p50 ${percentile(
+        settled.map((a) => a.ms),
+        0.5,
+      ).toFixed(1)} ms, p95 ${percentile(
+        settled.map((a) => a.ms),
+        0.95,
+      ).toFixed(1)} ms`,
+    );
+    assert.ok(
+      during.every((a) => a.status === 200),
+      `statuses: ${[...new Set(during.map((a) => a.status))].join(',')}`,
+    );
+    assert.ok(
+      Math.max(...ms) < TIMEOUT_MS + 300,
+      `no request waits more than one store timeout (two rules, one round trip): max ${Math.round(Math.max(...ms))} ms`,
+    );
     // one store timeout per rule and request (the old behaviour) lets 4 workers through ~17 times in 1.7 s
     assert.ok(settled.length > 40, `requests keep flowing: ${settled.length}`);
     // Not asking the store: requests are fast (< 50 ms, or no slower than with Redis up when the
     // machine is busy), and even the slow tail stays far below one store timeout, which every
     // request paid before (two rules: ~410 ms).
-    const p50 = percentile(settled.map((a) => a.ms), 0.5);
-    const p95 = percentile(settled.map((a) => a.ms), 0.95);
+    const p50 = percentile(
+      settled.map((a) => a.ms),
+      0.5,
+    );
+    const p95 = percentile(
+      settled.map((a) => a.ms),
+      0.95,
+    );
     const healthyP50 = percentile(healthy, 0.5);
-    assert.ok(p50 < Math.max(50, healthyP50), `while in back-off the store is not asked: p50 ${p50.toFixed(1)} ms (Redis up: ${healthyP50.toFixed(1)} ms)`);
+    assert.ok(
+      p50 < Math.max(50, healthyP50),
+      `while in back-off the store is not asked: p50 ${p50.toFixed(1)} ms (Redis up: ${healthyP50.toFixed(1)} ms)`,
+    );
     assert.ok(p95 < Math.max(TIMEOUT_MS / 2, percentile(healthy, 0.95)), `p95 ${p95.toFixed(1)} ms`);
     const down = logLines.filter((l) => l.msg.startsWith('rate-limit store down'));
     assert.equal(down.length, 2, `one line per instance, not per request: ${down.map((l) => l.msg).join(' | ')}`);
@@ -129,13 +180,19 @@ describe('Redis killed during partner load (rateLimitStore: onError allow, timeo
   it('onError allow keeps an approximate limit meanwhile: the 40-an-hour plan refuses the 41st request of one instance', async () => {
     const answers: Answer[] = [];
     for (let i = 0; i < 41; i++) answers.push(await ask(urls[0]!, SMALL_KEY));
-    assert.deepEqual(answers.slice(0, 40).map((a) => a.remaining), Array.from({ length: 40 }, (_, i) => 39 - i), 'counted by this instance');
+    assert.deepEqual(
+      answers.slice(0, 40).map((a) => a.remaining),
+      Array.from({ length: 40 }, (_, i) => 39 - i),
+      'counted by this instance',
+    );
     assert.equal(answers[40]!.status, 429);
     // the other instance counts on its own: the limit is per instance during the outage
     assert.equal((await ask(urls[1]!, SMALL_KEY)).status, 200);
   });
 
-  it('Redis back on the same port: both instances return to it, and counting is exact and shared again', { timeout: 20_000 }, async () => {
+  it('Redis back on the same port: both instances return to it, and counting is exact and shared again', {
+    timeout: 20_000,
+  }, async () => {
     redis = await startPrivateRedis(redis.port); // empty: no persistence
     // wait until each instance records in Redis again (back-off, then one probe)
     const deadline = Date.now() + 10_000;
@@ -148,7 +205,11 @@ describe('Redis killed during partner load (rateLimitStore: onError allow, timeo
         await sleep(100);
       }
     }
-    assert.equal(logLines.filter((l) => l.msg.startsWith('rate-limit store up again')).length, 2, 'recovery logged once per instance');
+    assert.equal(
+      logLines.filter((l) => l.msg.startsWith('rate-limit store up again')).length,
+      2,
+      'recovery logged once per instance',
+    );
 
     // The small plan's local counts of the outage are gone; Redis starts from zero: 40 an hour,
     // shared. 60 concurrent requests over both instances → exactly 40 answered.
@@ -157,7 +218,11 @@ describe('Redis killed during partner load (rateLimitStore: onError allow, timeo
     const ok = answers.filter((a) => a.status === 200);
     assert.equal(ok.length, 40, `statuses: ${answers.map((a) => a.status).join(',')}`);
     assert.equal(answers.filter((a) => a.status === 429).length, 20);
-    assert.deepEqual(ok.map((a) => a.remaining).sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => i), 'one shared atomic counter');
+    assert.deepEqual(
+      ok.map((a) => a.remaining).sort((a, b) => a - b),
+      Array.from({ length: 40 }, (_, i) => i),
+      'one shared atomic counter',
+    );
     assert.equal(await countedInRedis(redis.url, 'small-partner'), 40);
   });
 });

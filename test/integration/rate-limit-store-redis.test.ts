@@ -58,9 +58,19 @@ describe('redis rate-limit store (live Redis)', { skip: skipLive }, () => {
     const decisions = await Promise.all(calls);
     assert.equal(decisions.filter((d) => d.allowed).length, 50);
     const denied = decisions.filter((d) => !d.allowed);
-    assert.ok(denied.every((d) => d.remaining === 0 && d.retryAfterMs > 0), 'denials carry a retry hint');
-    const remaining = decisions.filter((d) => d.allowed).map((d) => d.remaining).sort((x, y) => x - y);
-    assert.deepEqual(remaining, Array.from({ length: 50 }, (_, i) => i), 'each allowed hit saw a distinct remaining');
+    assert.ok(
+      denied.every((d) => d.remaining === 0 && d.retryAfterMs > 0),
+      'denials carry a retry hint',
+    );
+    const remaining = decisions
+      .filter((d) => d.allowed)
+      .map((d) => d.remaining)
+      .sort((x, y) => x - y);
+    assert.deepEqual(
+      remaining,
+      Array.from({ length: 50 }, (_, i) => i),
+      'each allowed hit saw a distinct remaining',
+    );
   });
 
   it('records hits under <prefix><key>:<windowIndex> with an expiry of two windows', async () => {
@@ -84,7 +94,7 @@ describe('redis rate-limit store (live Redis)', { skip: skipLive }, () => {
     // Pick a moment 5%..80% into a window (by Redis' clock), so the expected weight is well away from 0 and 1.
     let now = await redisNow();
     const into = (now % windowMs) / windowMs;
-    if (into < 0.05 || into > 0.8) await sleep((((1.05 - into) % 1) * windowMs) + 10);
+    if (into < 0.05 || into > 0.8) await sleep(((1.05 - into) % 1) * windowMs + 10);
     now = await redisNow();
     const index = Math.floor(now / windowMs);
     const fraction = (now - index * windowMs) / windowMs;
@@ -93,7 +103,10 @@ describe('redis rate-limit store (live Redis)', { skip: skipLive }, () => {
     const decision = await store(prefix).consume('edge', 100, windowMs);
     assert.equal(decision.allowed, true);
     const expected = Math.floor(100 * fraction) - 1; // limit - weighted prev - this hit
-    assert.ok(decision.remaining >= expected && decision.remaining <= expected + 2, `remaining ${decision.remaining}, expected ~${expected}`);
+    assert.ok(
+      decision.remaining >= expected && decision.remaining <= expected + 2,
+      `remaining ${decision.remaining}, expected ~${expected}`,
+    );
   });
 
   it('uses a client passed in without closing it', async () => {
@@ -157,10 +170,17 @@ describe('redis rate-limit store (Redis unreachable)', () => {
     const started = performance.now();
     const [allow, deny] = await Promise.all([open.consume('k', 10, 1000), closed.consume('k', 10, 1000)]);
     assert.ok(performance.now() - started < 1500);
-    assert.deepEqual({ allowed: allow.allowed, limit: allow.limit, remaining: allow.remaining }, { allowed: true, limit: 10, remaining: 9 }, 'counted locally meanwhile');
+    assert.deepEqual(
+      { allowed: allow.allowed, limit: allow.limit, remaining: allow.remaining },
+      { allowed: true, limit: 10, remaining: 9 },
+      'counted locally meanwhile',
+    );
     assert.equal(deny.allowed, false);
     assert.equal(deny.unavailable, true);
-    assert.ok(deny.retryAfterMs > 0 && deny.retryAfterMs <= 2000, `retry when the store is probed again: ${deny.retryAfterMs}`);
+    assert.ok(
+      deny.retryAfterMs > 0 && deny.retryAfterMs <= 2000,
+      `retry when the store is probed again: ${deny.retryAfterMs}`,
+    );
     assert.equal(logged.length, 2);
     assert.ok(logged.every((e) => e instanceof RateLimitStoreError));
   });

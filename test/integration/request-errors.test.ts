@@ -31,8 +31,17 @@ describe('request errors', () => {
     bodies.push({ what, text });
     return { status: res.status, headers: res.headers, text };
   }
-  function post(what: string, body: string, headers: Record<string, string> = {}, client = 'mobile'): Promise<RawResponse> {
-    return send(what, `/${client}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...credentials[client], ...headers }, body });
+  function post(
+    what: string,
+    body: string,
+    headers: Record<string, string> = {},
+    client = 'mobile',
+  ): Promise<RawResponse> {
+    return send(what, `/${client}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...credentials[client], ...headers },
+      body,
+    });
   }
   const query = (q: string) => JSON.stringify({ query: q });
 
@@ -73,7 +82,9 @@ describe('request errors', () => {
   }
 
   it('syntax error in a GET ?query= → 400 GRAPHQL_PARSE_FAILED', async () => {
-    const res = await send('GET syntax error', `/mobile/graphql?query=${encodeURIComponent('{ product(id: ')}`, { headers: { accept: 'application/json', 'x-facet-csrf': '1', ...credentials['mobile'] } });
+    const res = await send('GET syntax error', `/mobile/graphql?query=${encodeURIComponent('{ product(id: ')}`, {
+      headers: { accept: 'application/json', 'x-facet-csrf': '1', ...credentials['mobile'] },
+    });
     assert.equal(res.status, 400, res.text);
     assert.deepEqual(codesOf(res.text), ['GRAPHQL_PARSE_FAILED']);
   });
@@ -122,16 +133,22 @@ describe('request errors', () => {
 
   it('POST without Content-Length (chunked) → 411 LENGTH_REQUIRED', async () => {
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = http.request(`${stack.url}/mobile/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
-      }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => { body += chunk; });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: body }));
-        res.on('error', reject);
-      });
+      const req = http.request(
+        `${stack.url}/mobile/graphql`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            body += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: body }));
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
       req.write(query('{ __typename }'));
@@ -143,7 +160,11 @@ describe('request errors', () => {
   });
 
   it('PUT → 405 METHOD_NOT_ALLOWED with an Allow header', async () => {
-    const res = await send('PUT', '/mobile/graphql', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: query('{ __typename }') });
+    const res = await send('PUT', '/mobile/graphql', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: query('{ __typename }'),
+    });
     assert.equal(res.status, 405, res.text);
     assert.deepEqual(codesOf(res.text), ['METHOD_NOT_ALLOWED']);
     assert.match(res.headers.get('allow') ?? '', /POST/);

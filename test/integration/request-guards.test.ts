@@ -24,9 +24,12 @@ describe('request guards', () => {
     const body = JSON.parse(text) as { errors?: { extensions?: { code?: string } }[] };
     return { status: res.status, text, codes: (body.errors ?? []).map((e) => e.extensions?.code ?? '(none)') };
   }
-  const post = (body: string) => send('/mobile/graphql', { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body });
+  const post = (body: string) =>
+    send('/mobile/graphql', { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body });
   const get = (search: Record<string, string>) =>
-    send(`/mobile/graphql?${new URLSearchParams(search)}`, { headers: { accept: 'application/json', 'x-facet-csrf': '1', ...auth } });
+    send(`/mobile/graphql?${new URLSearchParams(search)}`, {
+      headers: { accept: 'application/json', 'x-facet-csrf': '1', ...auth },
+    });
 
   before(async () => {
     const log = pino({ level: 'warn' }, { write: (line: string) => void logged.push(line) });
@@ -52,7 +55,8 @@ describe('request guards', () => {
       const res = await post(JSON.stringify({ query, variables }));
       assert.equal(res.status, 400, res.text);
       assert.deepEqual(res.codes, ['BAD_USER_INPUT']);
-      const error = (JSON.parse(res.text) as { errors: { message: string; extensions: { variable?: string } }[] }).errors[0]!;
+      const error = (JSON.parse(res.text) as { errors: { message: string; extensions: { variable?: string } }[] })
+        .errors[0]!;
       assert.match(error.message, new RegExp(`\\$${name}\\b`));
       assert.equal(error.extensions.variable, name);
       assert.equal(backendCalls(stack.demo), 0);
@@ -77,7 +81,9 @@ describe('request guards', () => {
   });
 
   it('nested list literals in an argument count as nesting too', async () => {
-    const res = await post(JSON.stringify({ query: `{ product(id: ${'['.repeat(3000)}"p1"${']'.repeat(3000)}) { id } }` }));
+    const res = await post(
+      JSON.stringify({ query: `{ product(id: ${'['.repeat(3000)}"p1"${']'.repeat(3000)}) { id } }` }),
+    );
     assert.equal(res.status, 400, res.text);
     assert.deepEqual(res.codes, ['QUERY_TOO_COMPLEX']);
   });
@@ -107,7 +113,9 @@ describe('request guards', () => {
     const res = await post('{"query": "{ secretMarker }"');
     assert.equal(res.status, 400, res.text);
     assert.deepEqual(res.codes, ['BAD_REQUEST']);
-    assert.deepEqual(JSON.parse(res.text), { errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+    assert.deepEqual(JSON.parse(res.text), {
+      errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+    });
   });
 
   it('invalid JSON in GET variables is 400 BAD_REQUEST with a fixed message', async () => {

@@ -48,14 +48,32 @@ describe('{root.…} naming a field the parent does not declare', () => {
     assert.match(result.stdout, /^OK: 1 sources/m);
     const warnings = result.stderr.split('\n').filter((l) => l.startsWith('warning: '));
     assert.equal(warnings.length, 2, result.stderr);
-    assert.ok(warnings[0]!.startsWith(`warning: schema/library.graphql:${lineOf('books: [Book!]')} (Author.books): {root.authorId} names "authorId", which Author has no field for`), warnings[0]);
-    assert.ok(warnings[1]!.startsWith(`warning: schema/library.graphql:${lineOf('writer: Author')} (Book.writer): {root.writerId}`), warnings[1]);
+    assert.ok(
+      warnings[0]!.startsWith(
+        `warning: schema/library.graphql:${lineOf('books: [Book!]')} (Author.books): {root.authorId} names "authorId", which Author has no field for`,
+      ),
+      warnings[0],
+    );
+    assert.ok(
+      warnings[1]!.startsWith(
+        `warning: schema/library.graphql:${lineOf('writer: Author')} (Book.writer): {root.writerId}`,
+      ),
+      warnings[1],
+    );
     assert.match(warnings[1]!, /Book\.writerId reads "writer_id" \(@map\): write \{root\.writer_id\}/);
   });
 
   it('start-up logs the warning and serves', async () => {
     const { log, lines } = captureLog('warn');
-    const gateway = await startGateway({ dir: fixture.dir, port: 0, host: '127.0.0.1', env: { ...process.env, REDIS_URL: undefined }, log, watch: false, shutdownTimeoutMs: 1_000 });
+    const gateway = await startGateway({
+      dir: fixture.dir,
+      port: 0,
+      host: '127.0.0.1',
+      env: { ...process.env, REDIS_URL: undefined },
+      log,
+      watch: false,
+      shutdownTimeoutMs: 1_000,
+    });
     try {
       const logged = lines.filter((l) => String(l['msg']).startsWith('configuration warning: '));
       assert.equal(logged.length, 2, JSON.stringify(lines));
@@ -85,8 +103,14 @@ describe('{root.…} in a gRPC source', () => {
     try {
       const built = buildGateway(fixture.dir, {});
       await built.close();
-      assert.deepEqual(built.warnings.map((w) => [w.file, w.path]), [['schema/orders.graphql', 'OrderItem.product']]);
-      assert.match(built.warnings[0]?.message ?? '', /\{root\.productID\} names "productID", which OrderItem has no field for/);
+      assert.deepEqual(
+        built.warnings.map((w) => [w.file, w.path]),
+        [['schema/orders.graphql', 'OrderItem.product']],
+      );
+      assert.match(
+        built.warnings[0]?.message ?? '',
+        /\{root\.productID\} names "productID", which OrderItem has no field for/,
+      );
     } finally {
       fixture.cleanup();
     }

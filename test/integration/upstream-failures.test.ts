@@ -27,10 +27,17 @@ function assertNoLeak(stack: Stack, res: GqlResponse): void {
   const text = res.text;
   const forbidden = [
     ...BACKENDS.map((b) => INTERNAL_ERROR_DETAILS(b)),
-    '10.0.0.7', '/srv/internal', 'stack', 'connection reset', 'ECONNREFUSED', 'internal server error', 'service unavailable',
+    '10.0.0.7',
+    '/srv/internal',
+    'stack',
+    'connection reset',
+    'ECONNREFUSED',
+    'internal server error',
+    'service unavailable',
     ...Object.values(stack.demo.env).flatMap((address) => [address, address.replace(/^https?:\/\//, '')]),
   ];
-  for (const needle of forbidden) assert.ok(!text.includes(needle), `response leaks ${JSON.stringify(needle)}: ${text}`);
+  for (const needle of forbidden)
+    assert.ok(!text.includes(needle), `response leaks ${JSON.stringify(needle)}: ${text}`);
   assert.doesNotMatch(text, /\bat .*\.(?:[cm]?js|ts):\d+/, 'response contains a stack frame');
 }
 
@@ -67,13 +74,19 @@ describe('catalog (REST) failing', () => {
 
       const home = await stack.gql('mobile', HOME_QUERY, { headers: U1 });
       assertUpstreamError(home, code, 'catalog');
-      assert.ok(home.body.errors?.some((e) => e.path?.includes('product')), home.text);
+      assert.ok(
+        home.body.errors?.some((e) => e.path?.includes('product')),
+        home.text,
+      );
       assertNoLeak(stack, home);
 
       const web = await stack.gql('web', WEB_ME_AND_PRODUCT, { headers: U1 });
       assertUpstreamError(web, code, 'catalog');
       assert.deepEqual(web.body.data, { me: { name: userById('u1')?.name }, product: null });
-      assert.deepEqual(web.body.errors?.map((e) => e.path), [['product']]);
+      assert.deepEqual(
+        web.body.errors?.map((e) => e.path),
+        [['product']],
+      );
       assertNoLeak(stack, web);
 
       stack.demo.catalog.setFault(null);
@@ -97,7 +110,14 @@ describe('catalog (REST) failing', () => {
     const meOnly = await stack.gql('mobile', `{ home { me { name } recentOrders(last: 2) { id } } }`, { headers: U1 });
     assert.equal(meOnly.status, 200);
     assert.equal(meOnly.body.errors, undefined, meOnly.text);
-    assert.deepEqual(meOnly.body.data, { home: { me: { name: userById('u1')?.name }, recentOrders: ordersOfUser('u1').slice(0, 2).map((o) => ({ id: o.id })) } });
+    assert.deepEqual(meOnly.body.data, {
+      home: {
+        me: { name: userById('u1')?.name },
+        recentOrders: ordersOfUser('u1')
+          .slice(0, 2)
+          .map((o) => ({ id: o.id })),
+      },
+    });
     assert.equal((await fetch(`${stack.url}/healthz`)).status, 200);
   });
 
@@ -122,19 +142,28 @@ describe('catalog (REST) failing', () => {
     stack.demo.catalog.setFault('error');
     const home = await stack.gql('mobile', HOME_QUERY, { headers: U1 });
     assertUpstreamError(home, 'UPSTREAM_ERROR', 'catalog');
-    assert.equal((home.body.data as { home?: { me?: { name?: string } } } | null)?.home?.me?.name, userById('u1')?.name);
+    assert.equal(
+      (home.body.data as { home?: { me?: { name?: string } } } | null)?.home?.me?.name,
+      userById('u1')?.name,
+    );
   });
 });
 
 describe('orders (gRPC) failing', () => {
-  for (const [fault, code] of [['error', 'UPSTREAM_ERROR'], ['unavailable', 'UPSTREAM_UNAVAILABLE']] as [Fault, string][]) {
+  for (const [fault, code] of [
+    ['error', 'UPSTREAM_ERROR'],
+    ['unavailable', 'UPSTREAM_UNAVAILABLE'],
+  ] as [Fault, string][]) {
     it(`fault ${fault}: ${code} from source orders, other data intact, nothing leaked, then recovers`, async (t) => {
       const stack = await stackFor(t);
       stack.demo.orders.setFault(fault);
 
       const home = await stack.gql('mobile', HOME_QUERY, { headers: U1 });
       assertUpstreamError(home, code, 'orders');
-      assert.deepEqual(home.body.errors?.map((e) => e.path), [['home', 'recentOrders']]);
+      assert.deepEqual(
+        home.body.errors?.map((e) => e.path),
+        [['home', 'recentOrders']],
+      );
       const data = home.body.data as { home: { me: { name: string }; recentOrders: unknown; recommended: unknown[] } };
       assert.equal(data.home.me.name, userById('u1')?.name);
       assert.equal(data.home.recentOrders, null);
@@ -162,7 +191,9 @@ describe('retries', () => {
     assert.deepEqual(read.body.data, { me: { name: userById('u2')?.name, orders: null } });
     assert.equal(stack.demo.orders.calls.count('ListOrdersByUser'), 2, 'retries: 1 → two attempts');
 
-    const write = await stack.gql('web', `mutation { placeOrder(items: [{ productId: "p1", quantity: 1 }]) { id } }`, { headers: u2 });
+    const write = await stack.gql('web', `mutation { placeOrder(items: [{ productId: "p1", quantity: 1 }]) { id } }`, {
+      headers: u2,
+    });
     assertUpstreamError(write, 'UPSTREAM_UNAVAILABLE', 'orders');
     assert.equal(stack.demo.orders.calls.count('CreateOrder'), 1, 'a mutation must not be sent twice');
     assertNoLeak(stack, write);
@@ -181,10 +212,20 @@ describe('partial data on the home screen', () => {
     const res = await stack.gql('mobile', HOME_QUERY, { headers: U1 });
     assertUpstreamError(res, 'UPSTREAM_ERROR', 'users');
     assertNoLeak(stack, res);
-    const home = (res.body.data as { home: { me: unknown; recentOrders: { id: string }[]; recommended: { product: { id: string; name: string } }[] } }).home;
+    const home = (
+      res.body.data as {
+        home: { me: unknown; recentOrders: { id: string }[]; recommended: { product: { id: string; name: string } }[] };
+      }
+    ).home;
     assert.equal(home.me, null);
-    assert.deepEqual(home.recentOrders.map((o) => o.id), ordersOfUser('u1').map((o) => o.id));
-    assert.deepEqual(home.recommended.map((r) => r.product), recommendationsFor('u1', 10).map((r) => ({ id: r.product_id, name: productById(r.product_id)?.name })));
+    assert.deepEqual(
+      home.recentOrders.map((o) => o.id),
+      ordersOfUser('u1').map((o) => o.id),
+    );
+    assert.deepEqual(
+      home.recommended.map((r) => r.product),
+      recommendationsFor('u1', 10).map((r) => ({ id: r.product_id, name: productById(r.product_id)?.name })),
+    );
   });
 });
 

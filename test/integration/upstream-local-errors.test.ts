@@ -20,13 +20,18 @@ const HOSTILE_SUBJECTS = ['josé\r\n', '用户1', 'a\u0000b', 'x%41'];
 
 describe('callers with non-ASCII or control characters in their identity', () => {
   let stack: Stack;
-  before(async () => { stack = await startStack(); });
+  before(async () => {
+    stack = await startStack();
+  });
   after(() => stack.close());
 
   it('50 home requests with sub "josé\\r\\n" get a clear answer and leave every circuit closed for other users', async () => {
     const hostile = await asUser('josé\r\n');
     const answers = [];
-    for (let wave = 0; wave < 5; wave++) answers.push(...await Promise.all(Array.from({ length: 10 }, () => stack.gql('mobile', HOME_QUERY, { headers: hostile }))));
+    for (let wave = 0; wave < 5; wave++)
+      answers.push(
+        ...(await Promise.all(Array.from({ length: 10 }, () => stack.gql('mobile', HOME_QUERY, { headers: hostile })))),
+      );
     for (const res of answers) {
       assert.equal(res.status, 200, res.text);
       // an unknown user: no profile, no orders; never a backend or circuit error
@@ -52,7 +57,9 @@ describe('callers with non-ASCII or control characters in their identity', () =>
 
 describe('forwarded identity headers', () => {
   let stack: RecordingStack;
-  before(async () => { stack = await startStackRecording('users'); });
+  before(async () => {
+    stack = await startStackRecording('users');
+  });
   after(() => stack.close());
 
   it('are percent-encoded (UTF-8) when they hold anything but visible ASCII, so decodeURIComponent restores them', async () => {
@@ -80,13 +87,21 @@ describe('a request the gateway cannot build', () => {
   before(async () => {
     fixture = createFixtureConfig({
       sources: [],
-      clients: { shop: { schema: 'type Query { productIn(id: ID!, locale: String!): LocalizedProduct }\ntype LocalizedProduct { id: ID! name: String! }' } },
+      clients: {
+        shop: {
+          schema:
+            'type Query { productIn(id: ID!, locale: String!): LocalizedProduct }\ntype LocalizedProduct { id: ID! name: String! }',
+        },
+      },
     });
-    writeFileSync(join(fixture.dir, 'schema', 'localized.graphql'), [
-      'extend schema @source(name: "localized", protocol: REST, url: "${CATALOG_URL}")',
-      'type LocalizedProduct { id: ID! name: String! }',
-      'type Query { productIn(id: ID!, locale: String!): LocalizedProduct @http(GET: "/products/{args.id}", headers: { accept_language: "{args.locale}" }) }',
-    ].join('\n'));
+    writeFileSync(
+      join(fixture.dir, 'schema', 'localized.graphql'),
+      [
+        'extend schema @source(name: "localized", protocol: REST, url: "${CATALOG_URL}")',
+        'type LocalizedProduct { id: ID! name: String! }',
+        'type Query { productIn(id: ID!, locale: String!): LocalizedProduct @http(GET: "/products/{args.id}", headers: { accept_language: "{args.locale}" }) }',
+      ].join('\n'),
+    );
     stack = await startStack({ dir: fixture.dir });
   });
   after(async () => {
@@ -118,16 +133,26 @@ describe('errors raised before a call leaves the gateway', () => {
     const base = { timeoutMs: 2000, retries: 1, connections: 1, maxResponseBytes: 1 << 20 };
     const rest = createHttpClient({ ...base, name: 'users', url: demo.users.address } as SourceDefinition);
     t.after(() => rest.close());
-    const restError = await rest.request({ method: 'GET', path: '/users/u1', headers: { 'x-user-id': '用户1' } }).catch((e: unknown) => e);
+    const restError = await rest
+      .request({ method: 'GET', path: '/users/u1', headers: { 'x-user-id': '用户1' } })
+      .catch((e: unknown) => e);
     assert.ok(restError instanceof LocalCallError, String(restError));
 
     const Service = loadService(join(repoRoot, 'schema', 'orders.proto'), 'shop.orders.v1.OrderService');
-    const grpc = createGrpcClient({ ...base, name: 'orders', url: demo.orders.address, service: 'shop.orders.v1.OrderService' } as SourceDefinition, Service, { nonIdempotentMethods: new Set() });
+    const grpc = createGrpcClient(
+      { ...base, name: 'orders', url: demo.orders.address, service: 'shop.orders.v1.OrderService' } as SourceDefinition,
+      Service,
+      { nonIdempotentMethods: new Set() },
+    );
     t.after(() => grpc.close());
-    const grpcError = await grpc.call('ListOrdersByUser', { userId: 'u1' }, { 'x-user-id': 'josé' }).catch((e: unknown) => e);
+    const grpcError = await grpc
+      .call('ListOrdersByUser', { userId: 'u1' }, { 'x-user-id': 'josé' })
+      .catch((e: unknown) => e);
     assert.ok(grpcError instanceof LocalCallError, String(grpcError));
     // a request message protobuf cannot serialize (a string where a list of messages goes)
-    const serializeError = await grpc.call('CreateOrder', { userId: 'u1', items: 'not a list' }, {}).catch((e: unknown) => e);
+    const serializeError = await grpc
+      .call('CreateOrder', { userId: 'u1', items: 'not a list' }, {})
+      .catch((e: unknown) => e);
     assert.ok(serializeError instanceof LocalCallError, String(serializeError));
     assert.equal(isBackendFailure(serializeError), false);
 

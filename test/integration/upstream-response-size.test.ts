@@ -23,7 +23,11 @@ function withLimit(file: string, limit: number): string {
 }
 
 /** A backend whose answers are too large: a lying Content-Length, or an endless chunked body. */
-interface BulkyBackend { url: string; closedEarly: () => number; close: () => Promise<void> }
+interface BulkyBackend {
+  url: string;
+  closedEarly: () => number;
+  close: () => Promise<void>;
+}
 async function startBulkyBackend(): Promise<BulkyBackend> {
   let closedEarly = 0;
   const open = new Set<ServerResponse>();
@@ -42,7 +46,9 @@ async function startBulkyBackend(): Promise<BulkyBackend> {
       res.writeHead(200, { 'content-type': 'application/json' });
       const chunk = Buffer.alloc(64 * 1024, 0x20);
       res.write('{"size":1,"pad":"');
-      const timer = setInterval(() => { if (!res.destroyed) res.write(chunk); }, 1);
+      const timer = setInterval(() => {
+        if (!res.destroyed) res.write(chunk);
+      }, 1);
       res.on('close', () => clearInterval(timer));
       return;
     }
@@ -52,11 +58,12 @@ async function startBulkyBackend(): Promise<BulkyBackend> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     closedEarly: () => closedEarly,
-    close: () => new Promise<void>((resolve) => {
-      for (const res of open) res.destroy();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of open) res.destroy();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -88,11 +95,14 @@ describe('@source(maxResponseBytes:)', () => {
     writeFileSync(join(fixture.dir, 'schema', 'catalog.graphql'), withLimit('catalog.graphql', LIMIT));
     writeFileSync(join(fixture.dir, 'schema', 'orders.graphql'), withLimit('orders.graphql', GRPC_LIMIT));
     // default limit (1 MiB), a long timeout (a timeout would be slow) and no retries
-    writeFileSync(join(fixture.dir, 'schema', 'bulky.graphql'), [
-      'extend schema @source(name: "bulky", protocol: REST, url: "${BULKY_URL}", timeoutMs: 10000, retries: 0)',
-      'type Blob { size: Int }',
-      'type Query { blob(mode: String!): Blob @http(GET: "/blob/{args.mode}") }',
-    ].join('\n'));
+    writeFileSync(
+      join(fixture.dir, 'schema', 'bulky.graphql'),
+      [
+        'extend schema @source(name: "bulky", protocol: REST, url: "${BULKY_URL}", timeoutMs: 10000, retries: 0)',
+        'type Blob { size: Int }',
+        'type Query { blob(mode: String!): Blob @http(GET: "/blob/{args.mode}") }',
+      ].join('\n'),
+    );
     stack = await startStack({ dir: fixture.dir, env: { BULKY_URL: bulky.url } });
   });
   after(async () => {
@@ -105,7 +115,10 @@ describe('@source(maxResponseBytes:)', () => {
     const small = await stack.gql('shop', '{ product(id: "p1") { id } }');
     assert.equal(small.body.errors, undefined, small.text);
     const ids = Array.from({ length: 40 }, (_, i) => `p${i + 1}`);
-    const big = await stack.gql('shop', '{ products(ids: $ids) { id description } }'.replace('$ids', JSON.stringify(ids)));
+    const big = await stack.gql(
+      'shop',
+      '{ products(ids: $ids) { id description } }'.replace('$ids', JSON.stringify(ids)),
+    );
     assert.equal(big.status, 200, big.text);
     const [error] = errorsWithCode(big.body, 'UPSTREAM_BAD_RESPONSE');
     assert.equal(error?.extensions?.source, 'catalog', big.text);

@@ -1,7 +1,11 @@
 // The per-source circuit breaker (src/resilience/circuit-breaker.ts), driven by a fake clock.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CircuitBreaker, CircuitOpenError, defaultCircuitBreakerOptions } from '../../src/resilience/circuit-breaker.js';
+import {
+  CircuitBreaker,
+  CircuitOpenError,
+  defaultCircuitBreakerOptions,
+} from '../../src/resilience/circuit-breaker.js';
 
 class FakeClock {
   ms = 1_000_000;
@@ -19,8 +23,16 @@ function setup(options: { failureThreshold?: number; cooldownMs?: number } = {})
   const clock = new FakeClock();
   const breaker = new CircuitBreaker({ failureThreshold: 3, cooldownMs: 1_000, ...options, now: clock.now });
   let calls = 0;
-  const ok = () => breaker.run(async () => { calls++; return 'ok'; }, isFailure);
-  const fail = (error: Error = backendDown) => breaker.run(async () => { calls++; throw error; }, isFailure);
+  const ok = () =>
+    breaker.run(async () => {
+      calls++;
+      return 'ok';
+    }, isFailure);
+  const fail = (error: Error = backendDown) =>
+    breaker.run(async () => {
+      calls++;
+      throw error;
+    }, isFailure);
   return { clock, breaker, ok, fail, calls: () => calls };
 }
 
@@ -33,7 +45,10 @@ describe('CircuitBreaker', () => {
     assert.deepEqual(defaultCircuitBreakerOptions, { failureThreshold: 5, cooldownMs: 10_000 });
     const clock = new FakeClock();
     const breaker = new CircuitBreaker({ now: clock.now });
-    const fail = () => breaker.run(async () => { throw backendDown; }, isFailure);
+    const fail = () =>
+      breaker.run(async () => {
+        throw backendDown;
+      }, isFailure);
     await failTimes(fail, 4);
     assert.equal(breaker.state, 'closed');
     await failTimes(fail, 1);
@@ -122,8 +137,19 @@ describe('CircuitBreaker', () => {
     clock.advance(1_000);
     let release!: (v: string) => void;
     let probes = 0;
-    const probe = breaker.run(() => { probes++; return new Promise<string>((resolve) => { release = resolve; }); }, isFailure);
-    await assert.rejects(breaker.run(async () => { probes++; return 'second'; }, isFailure), CircuitOpenError);
+    const probe = breaker.run(() => {
+      probes++;
+      return new Promise<string>((resolve) => {
+        release = resolve;
+      });
+    }, isFailure);
+    await assert.rejects(
+      breaker.run(async () => {
+        probes++;
+        return 'second';
+      }, isFailure),
+      CircuitOpenError,
+    );
     assert.equal(probes, 1);
     release('probe ok');
     assert.equal(await probe, 'probe ok');
@@ -143,7 +169,12 @@ describe('CircuitBreaker', () => {
     const { breaker, clock, fail, ok } = setup();
     await failTimes(fail, 3);
     clock.advance(1_000);
-    await assert.rejects(breaker.run(() => { throw backendDown; }, isFailure), backendDown);
+    await assert.rejects(
+      breaker.run(() => {
+        throw backendDown;
+      }, isFailure),
+      backendDown,
+    );
     assert.equal(breaker.state, 'open');
     clock.advance(1_000);
     assert.equal(await ok(), 'ok');
@@ -152,7 +183,13 @@ describe('CircuitBreaker', () => {
   it('a slow call that started before the circuit opened does not close it early when it succeeds', async () => {
     const { breaker, fail } = setup();
     let release!: (v: string) => void;
-    const slow = breaker.run(() => new Promise<string>((resolve) => { release = resolve; }), isFailure);
+    const slow = breaker.run(
+      () =>
+        new Promise<string>((resolve) => {
+          release = resolve;
+        }),
+      isFailure,
+    );
     await failTimes(fail, 3);
     assert.equal(breaker.state, 'open');
     release('late');
@@ -163,8 +200,16 @@ describe('CircuitBreaker', () => {
   it('reports each state change once (opened, half-open probe, closed; a failed probe re-opens), never a rejected call', async () => {
     const clock = new FakeClock();
     const changes: string[] = [];
-    const breaker = new CircuitBreaker({ failureThreshold: 3, cooldownMs: 1_000, now: clock.now, onStateChange: (state) => changes.push(state) });
-    const fail = () => breaker.run(async () => { throw backendDown; }, isFailure);
+    const breaker = new CircuitBreaker({
+      failureThreshold: 3,
+      cooldownMs: 1_000,
+      now: clock.now,
+      onStateChange: (state) => changes.push(state),
+    });
+    const fail = () =>
+      breaker.run(async () => {
+        throw backendDown;
+      }, isFailure);
     const ok = () => breaker.run(async () => 'ok', isFailure);
     await failTimes(fail, 3);
     for (let i = 0; i < 20; i++) await assert.rejects(ok(), CircuitOpenError);

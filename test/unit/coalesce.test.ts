@@ -6,10 +6,13 @@ import { coalescingSchedule, maxCoalesceWaitMs, trackCall } from '../../src/sour
 
 function batchingLoader(context: object) {
   const batches: string[][] = [];
-  const loader = new DataLoader<string, string>(async (keys) => {
-    batches.push([...keys]);
-    return keys.map((k) => k.toUpperCase());
-  }, { batchScheduleFn: coalescingSchedule(context) });
+  const loader = new DataLoader<string, string>(
+    async (keys) => {
+      batches.push([...keys]);
+      return keys.map((k) => k.toUpperCase());
+    },
+    { batchScheduleFn: coalescingSchedule(context) },
+  );
   return { loader, batches };
 }
 
@@ -17,7 +20,13 @@ test('keys that arrive while a sibling call of the request is in flight go out i
   const context = {};
   const { loader, batches } = batchingLoader(context);
   let finishSibling!: () => void;
-  const sibling = trackCall(context, () => new Promise<void>((resolve) => { finishSibling = resolve; }));
+  const sibling = trackCall(
+    context,
+    () =>
+      new Promise<void>((resolve) => {
+        finishSibling = resolve;
+      }),
+  );
   const first = loader.load('a');
   await sleep(5);
   const second = loader.load('b'); // a later arrival, e.g. the other list's products

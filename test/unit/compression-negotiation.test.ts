@@ -13,8 +13,16 @@ test('brotli is preferred, gzip otherwise, q=0 refuses, nothing without Accept-E
 });
 
 test('JSON, HTML, scripts and styles are compressible; images and streams are not', () => {
-  for (const type of ['application/json; charset=utf-8', 'application/graphql-response+json', 'text/html', 'application/javascript; charset=utf-8', 'text/css']) assert.equal(isCompressibleType(type), true, type);
-  for (const type of ['image/png', 'text/event-stream', 'multipart/mixed; boundary="-"', undefined]) assert.equal(isCompressibleType(type), false, String(type));
+  for (const type of [
+    'application/json; charset=utf-8',
+    'application/graphql-response+json',
+    'text/html',
+    'application/javascript; charset=utf-8',
+    'text/css',
+  ])
+    assert.equal(isCompressibleType(type), true, type);
+  for (const type of ['image/png', 'text/event-stream', 'multipart/mixed; boundary="-"', undefined])
+    assert.equal(isCompressibleType(type), false, String(type));
 });
 
 test('Vary gains Accept-Encoding once', () => {

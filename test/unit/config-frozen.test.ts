@@ -16,18 +16,30 @@ describe('loaded configuration is frozen', () => {
   it('assigning to the config, a client option or a source throws', () => {
     const mobile = config.clients.find((c) => c.name === 'mobile');
     assert.ok(mobile);
-    assert.throws(() => { (config as { dir: string }).dir = '/elsewhere'; }, TypeError);
-    assert.throws(() => { (mobile.options.limits as { maxDepth: number }).maxDepth = 1000; }, TypeError);
-    assert.throws(() => { (config.gateway.rateLimitStore as { onError: string }).onError = 'deny'; }, TypeError);
-    assert.throws(() => { (config.sources[0] as { url: string }).url = 'http://evil.example'; }, TypeError);
+    assert.throws(() => {
+      (config as { dir: string }).dir = '/elsewhere';
+    }, TypeError);
+    assert.throws(() => {
+      (mobile.options.limits as { maxDepth: number }).maxDepth = 1000;
+    }, TypeError);
+    assert.throws(() => {
+      (config.gateway.rateLimitStore as { onError: string }).onError = 'deny';
+    }, TypeError);
+    assert.throws(() => {
+      (config.sources[0] as { url: string }).url = 'http://evil.example';
+    }, TypeError);
   });
 
   it('lists and the values of maps are frozen too', () => {
     const mobile = config.clients.find((c) => c.name === 'mobile')!;
-    assert.throws(() => { config.sources.push(config.sources[0]!); }, TypeError);
+    assert.throws(() => {
+      config.sources.push(config.sources[0]!);
+    }, TypeError);
     const from = mobile.from.get('Home.me');
     assert.ok(from);
-    assert.throws(() => { (from as { fieldName: string }).fieldName = 'users'; }, TypeError);
+    assert.throws(() => {
+      (from as { fieldName: string }).fieldName = 'users';
+    }, TypeError);
     assert.ok(Object.isFrozen(mobile.document));
   });
 });

@@ -10,7 +10,15 @@ test('a Content-Type a page cannot send without preflight proves the preflight',
 });
 
 test('no Content-Type, a form/text type or an unparseable one needs a non-empty required header', () => {
-  for (const contentType of [undefined, 'text/plain', 'TEXT/PLAIN;charset=utf-8', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'json', '']) {
+  for (const contentType of [
+    undefined,
+    'text/plain',
+    'TEXT/PLAIN;charset=utf-8',
+    'multipart/form-data; boundary=x',
+    'application/x-www-form-urlencoded',
+    'json',
+    '',
+  ]) {
     const headers = contentType === undefined ? {} : { 'content-type': contentType };
     assert.equal(isPreflighted(headers, required), false, String(contentType));
     assert.equal(isPreflighted({ ...headers, 'apollo-require-preflight': '' }, required), false, String(contentType));

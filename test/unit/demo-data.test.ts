@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import {
-  ORDERS, PRODUCTS, USERS, distinctProductsOfUser, ordersOfUser, productById, recommendationsFor, userById,
+  ORDERS,
+  PRODUCTS,
+  USERS,
+  distinctProductsOfUser,
+  ordersOfUser,
+  productById,
+  recommendationsFor,
+  userById,
 } from '../../demo/data.js';
 import { EPHEMERAL_PORTS, startDemo, type Demo } from '../../demo/index.js';
 import { loadServiceClient } from '../../demo/grpc/grpc-server.js';
@@ -42,7 +49,10 @@ describe('demo data', () => {
     assert.equal(productById('p200')?.currency, 'EUR');
     assert.equal(new Set(ORDERS.map((o) => o.id)).size, ORDERS.length);
     for (const o of ORDERS) {
-      assert.equal(o.total_cents, o.items.reduce((s, i) => s + i.quantity * i.unit_price_cents, 0));
+      assert.equal(
+        o.total_cents,
+        o.items.reduce((s, i) => s + i.quantity * i.unit_price_cents, 0),
+      );
       assert.match(o.created_at, /^2026-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
       for (const i of o.items) assert.equal(i.unit_price_cents, productById(i.product_id)?.price_cents);
     }
@@ -94,7 +104,10 @@ describe('demo backends (smoke)', () => {
     const ids = ['p1', 'p2', 'p3', 'p999', 'p2'];
     const batch = await fetch(`${demo.catalog.address}/products?ids=${ids.join(',')}`);
     const body = (await batch.json()) as { items: { id: string }[] };
-    assert.deepEqual(body.items.map((p) => p.id), ['p3', 'p2', 'p1']);
+    assert.deepEqual(
+      body.items.map((p) => p.id),
+      ['p3', 'p2', 'p1'],
+    );
 
     const missing = await fetch(`${demo.users.address}/users/u999`);
     assert.equal(missing.status, 404);
@@ -115,12 +128,21 @@ describe('demo backends (smoke)', () => {
     demo.resetCounters();
     const u1 = ordersOfUser('u1');
     const page1 = await call<{ orders: { id: string }[]; next_cursor: string; total_count: number }>(
-      orders, 'ListOrdersByUser', { user_id: 'u1', limit: 4 });
-    assert.deepEqual(page1.orders.map((o) => o.id), u1.slice(0, 4).map((o) => o.id));
+      orders,
+      'ListOrdersByUser',
+      { user_id: 'u1', limit: 4 },
+    );
+    assert.deepEqual(
+      page1.orders.map((o) => o.id),
+      u1.slice(0, 4).map((o) => o.id),
+    );
     assert.equal(page1.total_count, 10);
     assert.notEqual(page1.next_cursor, '');
-    const rest = await call<{ orders: { id: string }[]; next_cursor: string }>(
-      orders, 'ListOrdersByUser', { user_id: 'u1', limit: 100, cursor: page1.next_cursor });
+    const rest = await call<{ orders: { id: string }[]; next_cursor: string }>(orders, 'ListOrdersByUser', {
+      user_id: 'u1',
+      limit: 100,
+      cursor: page1.next_cursor,
+    });
     assert.equal(rest.orders.length, 6);
     assert.equal(rest.next_cursor, '');
 
@@ -131,7 +153,10 @@ describe('demo backends (smoke)', () => {
     await call(orders, 'BatchGetOrders', { ids: ['o1', 'o2'] });
 
     const r = await call<{ items: { product_id: string }[] }>(recs, 'RecommendForUser', { user_id: 'u1', limit: 10 });
-    assert.deepEqual(r.items.map((i) => i.product_id), recommendationsFor('u1', 10).map((i) => i.product_id));
+    assert.deepEqual(
+      r.items.map((i) => i.product_id),
+      recommendationsFor('u1', 10).map((i) => i.product_id),
+    );
 
     assert.equal(demo.orders.calls.count('ListOrdersByUser'), 2);
     assert.equal(demo.orders.calls.count('GetOrder'), 2);
@@ -141,10 +166,13 @@ describe('demo backends (smoke)', () => {
   });
 
   it('CreateOrder validates and appends', async () => {
-    await assert.rejects(call(orders, 'CreateOrder', { user_id: 'u999', items: [{ product_id: 'p1', quantity: 1 }] }),
-      { code: grpc.status.INVALID_ARGUMENT });
-    const created = await call<{ id: string; total_cents: number }>(orders, 'CreateOrder',
-      { user_id: 'u2', items: [{ product_id: 'p1', quantity: 2 }] });
+    await assert.rejects(call(orders, 'CreateOrder', { user_id: 'u999', items: [{ product_id: 'p1', quantity: 1 }] }), {
+      code: grpc.status.INVALID_ARGUMENT,
+    });
+    const created = await call<{ id: string; total_cents: number }>(orders, 'CreateOrder', {
+      user_id: 'u2',
+      items: [{ product_id: 'p1', quantity: 2 }],
+    });
     assert.equal(created.total_cents, 2 * (productById('p1')?.price_cents ?? NaN));
     const list = await call<{ orders: { id: string }[] }>(orders, 'ListOrdersByUser', { user_id: 'u2', limit: 1 });
     assert.equal(list.orders[0]?.id, created.id);
@@ -192,9 +220,16 @@ describe('hang fault: close() finishes promptly', () => {
     const client = new Orders(demo.orders.address, grpc.credentials.createInsecure());
     demo.users.setFault('hang');
     demo.orders.setFault('hang');
-    const rest = fetch(`${demo.users.address}/users/u1`).then(() => 'answered', () => 'failed');
-    const rpc = call(client, 'GetOrder', { id: 'o1' }).then(() => 'answered', () => 'failed');
-    while (demo.users.calls.total() === 0 || demo.orders.calls.total() === 0) await new Promise((r) => setTimeout(r, 10));
+    const rest = fetch(`${demo.users.address}/users/u1`).then(
+      () => 'answered',
+      () => 'failed',
+    );
+    const rpc = call(client, 'GetOrder', { id: 'o1' }).then(
+      () => 'answered',
+      () => 'failed',
+    );
+    while (demo.users.calls.total() === 0 || demo.orders.calls.total() === 0)
+      await new Promise((r) => setTimeout(r, 10));
     const t0 = performance.now();
     await demo.close();
     assert.ok(performance.now() - t0 < 2000, 'close took too long');

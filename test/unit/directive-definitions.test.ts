@@ -10,19 +10,26 @@ import { rateLimitDirectiveSdl } from '../../src/directives/rate-limit/sdl.js';
 import { directiveDefinitions } from '../../src/cli/directives.js';
 import { restMethods, restOptionArguments } from '../../src/facade/rest-directive.js';
 
-const definitions = (sdl: string) => parse(sdl).definitions.filter((d): d is DirectiveDefinitionNode => d.kind === Kind.DIRECTIVE_DEFINITION);
+const definitions = (sdl: string) =>
+  parse(sdl).definitions.filter((d): d is DirectiveDefinitionNode => d.kind === Kind.DIRECTIVE_DEFINITION);
 
 test('the printed source directives are exactly those parse-source accepts, with the same arguments', () => {
   const printed = definitions(sourceDirectivesSdl);
   assert.deepEqual(printed.map((d) => d.name.value).sort(), Object.keys(directiveArguments).sort());
   for (const d of printed) {
     const spec = directiveArguments[d.name.value]!;
-    assert.deepEqual((d.arguments ?? []).map((a) => a.name.value).sort(), [...spec.required, ...spec.optional].sort(), `@${d.name.value}`);
+    assert.deepEqual(
+      (d.arguments ?? []).map((a) => a.name.value).sort(),
+      [...spec.required, ...spec.optional].sort(),
+      `@${d.name.value}`,
+    );
   }
 });
 
 test('the printed client directives are exactly those parse-client accepts', () => {
-  const printed = [clientDirectivesSdl, authDirectivesSdl, rateLimitDirectiveSdl].flatMap(definitions).map((d) => d.name.value);
+  const printed = [clientDirectivesSdl, authDirectivesSdl, rateLimitDirectiveSdl]
+    .flatMap(definitions)
+    .map((d) => d.name.value);
   assert.deepEqual(printed.sort(), [...clientDirectiveNames].sort());
 });
 
@@ -33,6 +40,9 @@ test('`facet directives` prints valid SDL', () => {
 test('`facet directives` prints @rest, the REST facade operation directive, with the arguments load-facade accepts', () => {
   const rest = definitions(directiveDefinitions()).find((d) => d.name.value === 'rest');
   assert.ok(rest, '@rest is printed');
-  assert.deepEqual((rest.arguments ?? []).map((a) => a.name.value).sort(), [...restMethods, ...restOptionArguments].sort());
+  assert.deepEqual(
+    (rest.arguments ?? []).map((a) => a.name.value).sort(),
+    [...restMethods, ...restOptionArguments].sort(),
+  );
   assert.deepEqual(rest.locations.map((l) => l.value).sort(), ['MUTATION', 'QUERY']);
 });

@@ -5,12 +5,18 @@ import { interpolateEnv } from '../../src/config/env.js';
 
 describe('interpolateEnv', () => {
   it('replaces ${NAME} with the environment value', () => {
-    assert.deepEqual(interpolateEnv('${CATALOG_URL}', { CATALOG_URL: 'http://10.1.2.3:8080' }), { value: 'http://10.1.2.3:8080', missing: [] });
+    assert.deepEqual(interpolateEnv('${CATALOG_URL}', { CATALOG_URL: 'http://10.1.2.3:8080' }), {
+      value: 'http://10.1.2.3:8080',
+      missing: [],
+    });
   });
 
   it('prefers the environment over the default, and uses the default when unset', () => {
     const text = '${CATALOG_URL:-http://127.0.0.1:4102}';
-    assert.deepEqual(interpolateEnv(text, { CATALOG_URL: 'http://catalog:80' }), { value: 'http://catalog:80', missing: [] });
+    assert.deepEqual(interpolateEnv(text, { CATALOG_URL: 'http://catalog:80' }), {
+      value: 'http://catalog:80',
+      missing: [],
+    });
     assert.deepEqual(interpolateEnv(text, {}), { value: 'http://127.0.0.1:4102', missing: [] });
   });
 
@@ -30,7 +36,10 @@ describe('interpolateEnv', () => {
   });
 
   it('interpolates several placeholders mixed with text', () => {
-    assert.deepEqual(interpolateEnv('${HOST:-127.0.0.1}:${PORT}', { PORT: '4201' }), { value: '127.0.0.1:4201', missing: [] });
+    assert.deepEqual(interpolateEnv('${HOST:-127.0.0.1}:${PORT}', { PORT: '4201' }), {
+      value: '127.0.0.1:4201',
+      missing: [],
+    });
   });
 
   it('inserts values literally: no second pass, no $-patterns of String.replace', () => {

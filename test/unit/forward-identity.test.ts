@@ -10,20 +10,25 @@ const safeForHeadersAndMetadata = /^(?:[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)?
 
 describe('encodeHeaderValue', () => {
   it('turns any well-formed string into printable ASCII that decodeURIComponent restores', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary' }), (value) => {
-      const encoded = encodeHeaderValue(value);
-      assert.match(encoded, safeForHeadersAndMetadata);
-      assert.equal(decodeURIComponent(encoded), value);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (value) => {
+        const encoded = encodeHeaderValue(value);
+        assert.match(encoded, safeForHeadersAndMetadata);
+        assert.equal(decodeURIComponent(encoded), value);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('never lets CR, LF or NUL through, even with a lone surrogate (encoded as U+FFFD)', () => {
-    for (const value of ['josé\r\n', 'a\u0000b', '\ud800x\r\nEvil: 1']) assert.doesNotMatch(encodeHeaderValue(value), /[\r\n\0]/);
+    for (const value of ['josé\r\n', 'a\u0000b', '\ud800x\r\nEvil: 1'])
+      assert.doesNotMatch(encodeHeaderValue(value), /[\r\n\0]/);
     assert.equal(decodeURIComponent(encodeHeaderValue('\ud800')), '\ufffd');
   });
 
   it('keeps visible ASCII without "%" as it is, so existing backends see no change', () => {
-    for (const value of ['u1', 'orders:read orders:write', 'acme', 'a@b.c']) assert.equal(encodeHeaderValue(value), value);
+    for (const value of ['u1', 'orders:read orders:write', 'acme', 'a@b.c'])
+      assert.equal(encodeHeaderValue(value), value);
     assert.equal(encodeHeaderValue('100%'), '100%25');
     assert.equal(encodeHeaderValue(' u1'), '%20u1');
     assert.equal(encodeHeaderValue('josé'), 'jos%C3%A9');
@@ -32,7 +37,14 @@ describe('encodeHeaderValue', () => {
 
 describe('identityHeaders', () => {
   it('encodes the user, consumer and scopes under the configured names', () => {
-    const headers = identityHeaders({ userId: '用户1', consumer: 'acme', scopes: ['orders:read', 'é'], method: 'jwt' }, { user: 'X-User-ID', scopes: 'X-Scopes', consumer: 'X-Consumer' });
-    assert.deepEqual(headers, { 'x-user-id': '%E7%94%A8%E6%88%B71', 'x-consumer': 'acme', 'x-scopes': 'orders%3Aread%20%C3%A9' });
+    const headers = identityHeaders(
+      { userId: '用户1', consumer: 'acme', scopes: ['orders:read', 'é'], method: 'jwt' },
+      { user: 'X-User-ID', scopes: 'X-Scopes', consumer: 'X-Consumer' },
+    );
+    assert.deepEqual(headers, {
+      'x-user-id': '%E7%94%A8%E6%88%B71',
+      'x-consumer': 'acme',
+      'x-scopes': 'orders%3Aread%20%C3%A9',
+    });
   });
 });

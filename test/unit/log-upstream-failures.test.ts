@@ -7,7 +7,14 @@ import { logUpstreamFailures } from '../../src/observability/index.js';
 import { publishCircuitState, publishUpstreamCall, type UpstreamCallEvent } from '../../src/sources/upstream-events.js';
 import { captureLog } from '../helpers/captured-log.js';
 
-const call = (source: string, outcome: string): UpstreamCallEvent => ({ source, operation: 'Query.x', durationMs: 1, outcome, batchSize: 0, requestId: 'r1' });
+const call = (source: string, outcome: string): UpstreamCallEvent => ({
+  source,
+  operation: 'Query.x',
+  durationMs: 1,
+  outcome,
+  batchSize: 0,
+  requestId: 'r1',
+});
 
 describe('logUpstreamFailures', () => {
   it('logs N calls rejected by an open circuit as one summary line per source, not N lines', async () => {
@@ -20,7 +27,10 @@ describe('logUpstreamFailures', () => {
       assert.equal(lines.length, 1, 'only the state change so far');
       await sleep(80);
       const summaries = lines.filter((l) => typeof l['rejected'] === 'number');
-      assert.deepEqual(summaries.map((l) => [l['source'], l['rejected']]).sort(), [['catalog', 1000], ['orders', 10]]);
+      assert.deepEqual(summaries.map((l) => [l['source'], l['rejected']]).sort(), [
+        ['catalog', 1000],
+        ['orders', 10],
+      ]);
       assert.equal(lines.length, 3);
     } finally {
       stop();
@@ -35,7 +45,15 @@ describe('logUpstreamFailures', () => {
       for (let i = 0; i < 7; i++) publishUpstreamCall(call('users', 'CIRCUIT_OPEN'));
       publishCircuitState({ source: 'users', state: 'half-open' });
       publishCircuitState({ source: 'users', state: 'closed' });
-      assert.deepEqual(lines.map((l) => [l['source'], l['circuit'] ?? l['rejected']]), [['users', 'open'], ['users', 7], ['users', 'half-open'], ['users', 'closed']]);
+      assert.deepEqual(
+        lines.map((l) => [l['source'], l['circuit'] ?? l['rejected']]),
+        [
+          ['users', 'open'],
+          ['users', 7],
+          ['users', 'half-open'],
+          ['users', 'closed'],
+        ],
+      );
       assert.match(String(lines[1]?.['msg']), /7 calls to users rejected while the circuit is open/);
     } finally {
       stop();
@@ -50,6 +68,9 @@ describe('logUpstreamFailures', () => {
     publishUpstreamCall(call('catalog', 'CIRCUIT_OPEN'));
     publishUpstreamCall(call('catalog', 'ok'));
     stop();
-    assert.deepEqual(lines.map((l) => l['msg']), ['upstream call failed', 'upstream call failed', '1 call to catalog rejected while the circuit is open']);
+    assert.deepEqual(
+      lines.map((l) => l['msg']),
+      ['upstream call failed', 'upstream call failed', '1 call to catalog rejected while the circuit is open'],
+    );
   });
 });

@@ -25,11 +25,18 @@ describe('nearest', () => {
   });
 
   it('editDistance is a distance: zero only for equal strings, symmetric, triangle inequality', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 }), (a, b, c) => {
-      assert.equal(editDistance(a, b) === 0, a === b);
-      assert.equal(editDistance(a, b), editDistance(b, a));
-      assert.ok(editDistance(a, c) <= editDistance(a, b) + editDistance(b, c));
-      assert.ok(editDistance(a, b) <= Math.max(a.length, b.length));
-    }));
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 12 }),
+        fc.string({ maxLength: 12 }),
+        fc.string({ maxLength: 12 }),
+        (a, b, c) => {
+          assert.equal(editDistance(a, b) === 0, a === b);
+          assert.equal(editDistance(a, b), editDistance(b, a));
+          assert.ok(editDistance(a, c) <= editDistance(a, b) + editDistance(b, c));
+          assert.ok(editDistance(a, b) <= Math.max(a.length, b.length));
+        },
+      ),
+    );
   });
 });

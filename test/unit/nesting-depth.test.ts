@@ -11,9 +11,12 @@ function depthOf(value: unknown): number {
 }
 
 test('the JSON scan agrees with the real nesting of any JSON value, brackets inside strings included', () => {
-  fc.assert(fc.property(fc.jsonValue({ maxDepth: 8 }), fc.integer({ min: 0, max: 10 }), (value, max) => {
-    assert.equal(jsonNestsDeeperThan(JSON.stringify(value), max), depthOf(value) > max);
-  }), { numRuns: 500 });
+  fc.assert(
+    fc.property(fc.jsonValue({ maxDepth: 8 }), fc.integer({ min: 0, max: 10 }), (value, max) => {
+      assert.equal(jsonNestsDeeperThan(JSON.stringify(value), max), depthOf(value) > max);
+    }),
+    { numRuns: 500 },
+  );
 });
 
 test('the document scan counts selection sets and list/object literals', () => {

@@ -51,8 +51,15 @@ describe('withFailPolicy: a breaker on the store, then the onError policy', () =
     const store = withFailPolicy(inner, { onError: 'allow', log: (err) => logged.push(err) });
     const decisions = [];
     for (let i = 0; i < 4; i++) decisions.push(await store.consumeAll([check(2)]));
-    assert.deepEqual(decisions.map(([d]) => d!.allowed), [true, true, false, false], 'limit 2 still holds, counted in this instance');
-    assert.ok(decisions.every(([d]) => !d!.unavailable), 'local refusals are real limits (RATE_LIMITED), not outages');
+    assert.deepEqual(
+      decisions.map(([d]) => d!.allowed),
+      [true, true, false, false],
+      'limit 2 still holds, counted in this instance',
+    );
+    assert.ok(
+      decisions.every(([d]) => !d!.unavailable),
+      'local refusals are real limits (RATE_LIMITED), not outages',
+    );
     assert.equal(logged.length, 1, 'one log line per outage, not per request');
     assert.ok(logged[0] instanceof RateLimitStoreError);
     assert.equal(inner.calls, 1, 'the store is asked once, then left alone during the back-off');
@@ -63,7 +70,14 @@ describe('withFailPolicy: a breaker on the store, then the onError policy', () =
     let now = 1_000_000;
     const store = withFailPolicy(switchableStore(), { onError: 'deny', backoffMs: 3000, now: () => now });
     const [first] = await store.consumeAll([check(7)]);
-    assert.deepEqual(first, { allowed: false, limit: 7, remaining: 0, retryAfterMs: 3000, resetMs: 3000, unavailable: true });
+    assert.deepEqual(first, {
+      allowed: false,
+      limit: 7,
+      remaining: 0,
+      retryAfterMs: 3000,
+      resetMs: 3000,
+      unavailable: true,
+    });
     now += 1000;
     const [later] = await store.consumeEach([check(7)]);
     assert.equal(later!.retryAfterMs, 2000);
@@ -74,14 +88,23 @@ describe('withFailPolicy: a breaker on the store, then the onError policy', () =
     let now = 0;
     const recovered: number[] = [];
     const inner = switchableStore();
-    const store = withFailPolicy(inner, { onError: 'deny', backoffMs: 2000, now: () => now, onRecover: (ms) => recovered.push(ms) });
+    const store = withFailPolicy(inner, {
+      onError: 'deny',
+      backoffMs: 2000,
+      now: () => now,
+      onRecover: (ms) => recovered.push(ms),
+    });
     await store.consumeAll([check(5)]); // trips the breaker
     now = 1999;
     await store.consumeAll([check(5)]);
     assert.equal(inner.pings, 0, 'no probe during the back-off');
 
     now = 2000; // probe fails: another back-off
-    assert.equal((await store.consumeAll([check(5)]))[0]!.unavailable, true, 'the request that starts a probe does not wait for it');
+    assert.equal(
+      (await store.consumeAll([check(5)]))[0]!.unavailable,
+      true,
+      'the request that starts a probe does not wait for it',
+    );
     await tick();
     assert.equal(inner.pings, 1);
     await Promise.all([store.consumeAll([check(5)]), store.consumeAll([check(5)])]);
@@ -93,18 +116,30 @@ describe('withFailPolicy: a breaker on the store, then the onError policy', () =
     await store.consumeAll([check(5)]);
     await tick();
     assert.equal(inner.pings, 2);
-    assert.deepEqual(recovered, [4000], "down from the first failure (0) to the probe that answered (4000)");
+    assert.deepEqual(recovered, [4000], 'down from the first failure (0) to the probe that answered (4000)');
     const callsBefore = inner.calls;
     const [decision] = await store.consumeAll([check(5)]);
     assert.equal(inner.calls, callsBefore + 1, 'the store decides again');
-    assert.deepEqual({ allowed: decision!.allowed, remaining: decision!.remaining, unavailable: decision!.unavailable }, { allowed: true, remaining: 4, unavailable: undefined });
+    assert.deepEqual(
+      { allowed: decision!.allowed, remaining: decision!.remaining, unavailable: decision!.unavailable },
+      { allowed: true, remaining: 4, unavailable: undefined },
+    );
   });
 
   it('never throws: not from a throwing logger, not from invalid arguments, not from close', async () => {
     const inner = switchableStore();
-    const store = withFailPolicy(inner, { onError: 'allow', log: () => { throw new Error('logger broke'); } });
+    const store = withFailPolicy(inner, {
+      onError: 'allow',
+      log: () => {
+        throw new Error('logger broke');
+      },
+    });
     assert.equal((await store.consume('k', 1, 1000)).allowed, true);
-    assert.equal((await store.consume('k', -1, 1000)).allowed, true, 'a programming error is logged, the request not punished');
+    assert.equal(
+      (await store.consume('k', -1, 1000)).allowed,
+      true,
+      'a programming error is logged, the request not punished',
+    );
     await store.close();
     assert.equal(inner.closed, 1);
   });

@@ -2,7 +2,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse, type FieldNode, type OperationDefinitionNode } from 'graphql';
 import type { Identity } from '../../src/auth/index.js';
-import { createMemoryStore, withFailPolicy, RateLimitStoreError, type RateLimitStore } from '../../src/directives/rate-limit/index.js';
+import {
+  createMemoryStore,
+  withFailPolicy,
+  RateLimitStoreError,
+  type RateLimitStore,
+} from '../../src/directives/rate-limit/index.js';
 import { createQuotaChecker } from '../../src/directives/rate-limit/quotas.js';
 import { createFieldRateLimitDecider } from '../../src/directives/rate-limit/field-limits.js';
 import { quotasSchema } from '../../src/directives/rate-limit/limit-rule.js';
@@ -16,9 +21,18 @@ function counting(store: RateLimitStore): RateLimitStore & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
-    consume: (...args) => { calls.push('consume'); return store.consume(...args); },
-    consumeAll: (checks) => { calls.push(`consumeAll(${checks.length})`); return store.consumeAll(checks); },
-    consumeEach: (checks) => { calls.push(`consumeEach(${checks.length})`); return store.consumeEach(checks); },
+    consume: (...args) => {
+      calls.push('consume');
+      return store.consume(...args);
+    },
+    consumeAll: (checks) => {
+      calls.push(`consumeAll(${checks.length})`);
+      return store.consumeAll(checks);
+    },
+    consumeEach: (checks) => {
+      calls.push(`consumeEach(${checks.length})`);
+      return store.consumeEach(checks);
+    },
     ping: () => store.ping(),
     close: () => store.close(),
   };
@@ -35,13 +49,29 @@ const down: RateLimitStore = {
 describe('request quotas', () => {
   it('checks every rule of a request in one store call', async () => {
     const store = counting(createMemoryStore());
-    const check = createQuotaChecker('c', quotasSchema.parse({ total: [{ max: 100, window: '1m' }], perCaller: [{ max: 10, window: '1m' }, { max: 50, window: '1h' }] }), quotasSchema.parse({ total: [{ max: 1000, window: '1m' }] }).total, store)!;
+    const check = createQuotaChecker(
+      'c',
+      quotasSchema.parse({
+        total: [{ max: 100, window: '1m' }],
+        perCaller: [
+          { max: 10, window: '1m' },
+          { max: 50, window: '1h' },
+        ],
+      }),
+      quotasSchema.parse({ total: [{ max: 1000, window: '1m' }] }).total,
+      store,
+    )!;
     await check(user('a'), '10.0.0.1');
     assert.deepEqual(store.calls, ['consumeAll(4)']);
   });
 
   it('a refused request spends nothing on the other rules (all or nothing)', async () => {
-    const check = createQuotaChecker('c', quotasSchema.parse({ total: [{ max: 5, window: '1m' }], perCaller: [{ max: 3, window: '1m' }] }), [], createMemoryStore())!;
+    const check = createQuotaChecker(
+      'c',
+      quotasSchema.parse({ total: [{ max: 5, window: '1m' }], perCaller: [{ max: 3, window: '1m' }] }),
+      [],
+      createMemoryStore(),
+    )!;
     const a = [];
     for (let i = 0; i < 6; i++) a.push((await check(user('a'), 'ip')).allowed);
     assert.deepEqual(a, [true, true, true, false, false, false], 'a: its own 3');
@@ -52,8 +82,16 @@ describe('request quotas', () => {
 
   it('429: Retry-After and RateLimit-Reset give the same wait, never beyond the window', async () => {
     let now = 1_000_000_000_000; // a window start for 10 s windows
-    const check = createQuotaChecker('c', quotasSchema.parse({ perCaller: [{ max: 3, window: '10s' }] }), [], createMemoryStore({ now: () => now }))!;
-    for (const [into, expected] of [[100, 10], [6000, 8]] as const) {
+    const check = createQuotaChecker(
+      'c',
+      quotasSchema.parse({ perCaller: [{ max: 3, window: '10s' }] }),
+      [],
+      createMemoryStore({ now: () => now }),
+    )!;
+    for (const [into, expected] of [
+      [100, 10],
+      [6000, 8],
+    ] as const) {
       now = Math.floor(now / 10_000) * 10_000 + 20_000 + into; // a fresh pair of windows, `into` ms in
       for (let i = 0; i < 3; i++) {
         const ok = await check(user(`u${into}`), 'ip');
@@ -72,17 +110,33 @@ describe('request quotas', () => {
   });
 
   it('with the store down and onError deny: refused as unavailable, with a retry hint and no quota headers', async () => {
-    const check = createQuotaChecker('c', quotasSchema.parse({ perCaller: [{ max: 3, window: '1m' }] }), [], withFailPolicy(down, { onError: 'deny', backoffMs: 1500 }))!;
+    const check = createQuotaChecker(
+      'c',
+      quotasSchema.parse({ perCaller: [{ max: 3, window: '1m' }] }),
+      [],
+      withFailPolicy(down, { onError: 'deny', backoffMs: 1500 }),
+    )!;
     const result = await check(user('a'), 'ip');
-    assert.deepEqual(result, { allowed: false, unavailable: true, headers: { 'retry-after': '2' }, retryAfterSeconds: 2 });
+    assert.deepEqual(result, {
+      allowed: false,
+      unavailable: true,
+      headers: { 'retry-after': '2' },
+      retryAfterSeconds: 2,
+    });
   });
 });
 
 describe('@rateLimit field decisions', () => {
   const spec: RateLimitSpec = { max: 2, window: '10s', windowMs: 10_000, by: 'CLIENT' };
-  const operation = parse('{ a: product(id: "1") { id } b: product(id: "2") { id } c: product(id: "3") { id } }').definitions[0] as OperationDefinitionNode;
+  const operation = parse('{ a: product(id: "1") { id } b: product(id: "2") { id } c: product(id: "3") { id } }')
+    .definitions[0] as OperationDefinitionNode;
   const occurrences = operation.selectionSet.selections.map((node) => ({
-    node: node as FieldNode, path: [(node as FieldNode).alias!.value], nullable: [true], policy: spec, fieldName: 'product', typeName: 'Query',
+    node: node as FieldNode,
+    path: [(node as FieldNode).alias!.value],
+    nullable: [true],
+    policy: spec,
+    fieldName: 'product',
+    typeName: 'Query',
   }));
   const context = { ip: '127.0.0.1', identity: null } as unknown as GatewayContext;
 
@@ -92,14 +146,21 @@ describe('@rateLimit field decisions', () => {
     const decider = createFieldRateLimitDecider('c', new Map([['Query.product', spec]]), store)!;
     const refused = await decider.decide(occurrences, context, undefined);
     assert.deepEqual(store.calls, ['consumeEach(3)']);
-    assert.deepEqual(refused.map((r) => r.occurrence.path[0]), ['c']);
+    assert.deepEqual(
+      refused.map((r) => r.occurrence.path[0]),
+      ['c'],
+    );
     const error = refused[0]!.error(['c']);
     assert.equal(error.extensions['code'], 'RATE_LIMITED');
     assert.equal(error.extensions['retryAfter'], 10);
   });
 
   it('with the store down and onError deny: RATE_LIMIT_UNAVAILABLE, not a limit it did not check', async () => {
-    const decider = createFieldRateLimitDecider('c', new Map([['Query.product', spec]]), withFailPolicy(down, { onError: 'deny' }))!;
+    const decider = createFieldRateLimitDecider(
+      'c',
+      new Map([['Query.product', spec]]),
+      withFailPolicy(down, { onError: 'deny' }),
+    )!;
     const refused = await decider.decide(occurrences, context, undefined);
     assert.equal(refused.length, 3);
     const error = refused[0]!.error(['a']);

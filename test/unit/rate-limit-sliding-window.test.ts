@@ -54,10 +54,26 @@ describe('sliding window arithmetic', () => {
 
   it('retryAfterMs within the same window when the previous window is what blocks', () => {
     // prev=10 (full), curr=0, limit 10, at 100 ms into the window: estimate 9 -> 9 + 1 fits? yes (10 <= 10).
-    const fits = decideSlidingWindow({ prev: 10, curr: 0, now: 1100, windowStart: 1000, windowMs: 1000, limit: 10, cost: 1 });
+    const fits = decideSlidingWindow({
+      prev: 10,
+      curr: 0,
+      now: 1100,
+      windowStart: 1000,
+      windowMs: 1000,
+      limit: 10,
+      cost: 1,
+    });
     assert.equal(fits.decision.allowed, true);
     // cost 2 needs the estimate at <= 8, i.e. 200 ms into the window: 100 ms from now.
-    const wait = decideSlidingWindow({ prev: 10, curr: 0, now: 1100, windowStart: 1000, windowMs: 1000, limit: 10, cost: 2 });
+    const wait = decideSlidingWindow({
+      prev: 10,
+      curr: 0,
+      now: 1100,
+      windowStart: 1000,
+      windowMs: 1000,
+      limit: 10,
+      cost: 2,
+    });
     assert.equal(wait.decision.allowed, false);
     assert.equal(wait.decision.retryAfterMs, 100);
     assert.equal(wait.curr, 0);

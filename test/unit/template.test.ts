@@ -2,13 +2,24 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  TemplateSyntaxError, compileTemplate, compileValue, parseReference, readPath, readReference, referencesIn, splitPath,
+  TemplateSyntaxError,
+  compileTemplate,
+  compileValue,
+  parseReference,
+  readPath,
+  readReference,
+  referencesIn,
+  splitPath,
   type TemplateScope,
 } from '../../src/sources/template.js';
 import { compileHttpCall } from '../../src/sources/rest/compile-http-call.js';
 import type { HttpClient, HttpRequest } from '../../src/sources/rest/http-client.js';
 
-const scope = (args: Record<string, unknown> = {}, root: unknown = null, identity: unknown = null): TemplateScope => ({ args, root, identity });
+const scope = (args: Record<string, unknown> = {}, root: unknown = null, identity: unknown = null): TemplateScope => ({
+  args,
+  root,
+  identity,
+});
 
 describe('compileTemplate: a template that is exactly one {expr}', () => {
   it('keeps the value and its type (list, number, object, boolean)', () => {
@@ -75,7 +86,10 @@ describe('parseReference and syntax errors', () => {
     assert.throws(() => parseReference('parent.id'), TemplateSyntaxError);
     assert.throws(() => parseReference('args..id'), TemplateSyntaxError);
     assert.throws(() => parseReference('args.id.'), TemplateSyntaxError);
-    assert.throws(() => compileTemplate('/x/{user.id}'), (e: unknown) => e instanceof TemplateSyntaxError && /must start with one of args, root, identity/.test(e.message));
+    assert.throws(
+      () => compileTemplate('/x/{user.id}'),
+      (e: unknown) => e instanceof TemplateSyntaxError && /must start with one of args, root, identity/.test(e.message),
+    );
     assert.throws(() => compileTemplate('{ctx.id}'), TemplateSyntaxError);
   });
 
@@ -87,17 +101,35 @@ describe('parseReference and syntax errors', () => {
 
 describe('compileValue: nested values with template leaves', () => {
   it('compiles objects and arrays, keeping the types of whole-expression leaves', () => {
-    const compiled = compileValue({ userId: '{identity.userId}', limit: '{args.last}', items: '{args.items}', tag: 'v-{args.v}', fixed: 3, on: true, nested: ['{root.id}', 'x'] });
+    const compiled = compileValue({
+      userId: '{identity.userId}',
+      limit: '{args.last}',
+      items: '{args.items}',
+      tag: 'v-{args.v}',
+      fixed: 3,
+      on: true,
+      nested: ['{root.id}', 'x'],
+    });
     const items = [{ productId: 'p1', quantity: 2 }];
     assert.deepEqual(compiled(scope({ last: 5, items, v: 2 }, { id: 'r1' }, { userId: 'u1' })), {
-      userId: 'u1', limit: 5, items, tag: 'v-2', fixed: 3, on: true, nested: ['r1', 'x'],
+      userId: 'u1',
+      limit: 5,
+      items,
+      tag: 'v-2',
+      fixed: 3,
+      on: true,
+      nested: ['r1', 'x'],
     });
   });
 
   it('drops keys whose value is undefined (optional arguments) and keeps null', () => {
     const compiled = compileValue({ userId: '{root.id}', cursor: '{args.after}', limit: '{args.first}' });
     assert.deepEqual(compiled(scope({ first: 3 }, { id: 'u1' })), { userId: 'u1', limit: 3 });
-    assert.deepEqual(compiled(scope({ first: 3, after: null }, { id: 'u1' })), { userId: 'u1', cursor: null, limit: 3 });
+    assert.deepEqual(compiled(scope({ first: 3, after: null }, { id: 'u1' })), {
+      userId: 'u1',
+      cursor: null,
+      limit: 3,
+    });
   });
 
   it('returns non-string scalars as they are', () => {
@@ -110,7 +142,10 @@ describe('referencesIn', () => {
   it('lists every reference of a nested value', () => {
     const refs = referencesIn(['/u/{args.id}/{root.x}', { a: '{identity.userId}', b: ['{args.items}', 'plain'] }, 4]);
     assert.deepEqual(refs, [
-      { root: 'args', path: ['id'] }, { root: 'root', path: ['x'] }, { root: 'identity', path: ['userId'] }, { root: 'args', path: ['items'] },
+      { root: 'args', path: ['id'] },
+      { root: 'root', path: ['x'] },
+      { root: 'identity', path: ['userId'] },
+      { root: 'args', path: ['items'] },
     ]);
   });
 
@@ -140,16 +175,28 @@ describe('readPath and splitPath', () => {
 describe('path templates as used for REST calls (compileHttpCall)', () => {
   function pathFor(template: string, args: Record<string, unknown>): Promise<string> {
     let sent: HttpRequest | undefined;
-    const client = { request: async (req: HttpRequest) => { sent = req; return { status: 200, json: {} }; }, close: async () => {} } as unknown as HttpClient;
+    const client = {
+      request: async (req: HttpRequest) => {
+        sent = req;
+        return { status: 200, json: {} };
+      },
+      close: async () => {},
+    } as unknown as HttpClient;
     const call = compileHttpCall({ kind: 'http', method: 'GET', path: template, result: [] }, client);
-    return call.prepare(scope(args), {}).send().then(() => {
-      assert.ok(sent);
-      return sent.path;
-    });
+    return call
+      .prepare(scope(args), {})
+      .send()
+      .then(() => {
+        assert.ok(sent);
+        return sent.path;
+      });
   }
 
   it('keeps slashes, spaces and query characters of a value inside its segment', async () => {
-    assert.equal(await pathFor('/products/{args.id}/stock', { id: '../users/u1?x=1#f' }), '/products/..%2Fusers%2Fu1%3Fx%3D1%23f/stock');
+    assert.equal(
+      await pathFor('/products/{args.id}/stock', { id: '../users/u1?x=1#f' }),
+      '/products/..%2Fusers%2Fu1%3Fx%3D1%23f/stock',
+    );
   });
 
   it('keeps "." and ".." values inside their segment (no dot-segment traversal to another route)', async () => {

@@ -20,7 +20,13 @@ it('sees rename-saves in a client folder created after it started, and ignores f
   mkdirSync(join(dir, 'schema'));
   mkdirSync(join(dir, 'clients'));
   let changes = 0;
-  const watcher = watchConfigFolder(dir, () => { changes++; }, { debounceMs: 30 });
+  const watcher = watchConfigFolder(
+    dir,
+    () => {
+      changes++;
+    },
+    { debounceMs: 30 },
+  );
   try {
     mkdirSync(join(dir, 'clients', 'kiosk'));
     await until(() => changes === 1);

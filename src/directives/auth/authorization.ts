@@ -9,7 +9,8 @@ type Verdict = 'ok' | 'UNAUTHENTICATED' | 'FORBIDDEN';
 /** Whether an identity satisfies one policy. No identity fails every policy as UNAUTHENTICATED. */
 export function checkPolicy(policy: AuthPolicy, identity: Identity | null): Verdict {
   if (!identity) return 'UNAUTHENTICATED';
-  if (policy.scopes && !policy.scopes.some((all) => all.every((scope) => identity.scopes.includes(scope)))) return 'FORBIDDEN';
+  if (policy.scopes && !policy.scopes.some((all) => all.every((scope) => identity.scopes.includes(scope))))
+    return 'FORBIDDEN';
   if (policy.roles && !policy.roles.some((role) => identity.roles?.includes(role))) return 'FORBIDDEN';
   return 'ok';
 }
@@ -18,7 +19,9 @@ export function checkPolicy(policy: AuthPolicy, identity: Identity | null): Verd
  * The authorization decider of one client: a field is guarded by its own policy and by the
  * policies of the type it returns (and that type's interfaces). All must pass.
  */
-export function createAuthorizationDecider(policies: ReadonlyMap<string, AuthPolicy>): FieldDecider<AuthPolicy[]> | undefined {
+export function createAuthorizationDecider(
+  policies: ReadonlyMap<string, AuthPolicy>,
+): FieldDecider<AuthPolicy[]> | undefined {
   if (policies.size === 0) return undefined;
   const policyOf = (parent: GraphQLNamedType, field: GraphQLField<unknown, unknown>): AuthPolicy[] | undefined => {
     const found: AuthPolicy[] = [];
@@ -27,7 +30,11 @@ export function createAuthorizationDecider(policies: ReadonlyMap<string, AuthPol
     const returned = getNamedType(field.type);
     const ofType = policies.get(returned.name);
     if (ofType) found.push(ofType);
-    if (isObjectType(returned)) for (const iface of returned.getInterfaces()) { const p = policies.get(iface.name); if (p) found.push(p); }
+    if (isObjectType(returned))
+      for (const iface of returned.getInterfaces()) {
+        const p = policies.get(iface.name);
+        if (p) found.push(p);
+      }
     return found.length ? found : undefined;
   };
   return {
@@ -42,8 +49,14 @@ export function createAuthorizationDecider(policies: ReadonlyMap<string, AuthPol
         }
         if (verdict === 'ok') continue;
         const coordinate = `${occurrence.typeName}.${occurrence.fieldName}`;
-        const message = verdict === 'UNAUTHENTICATED' ? `${coordinate} needs an authenticated caller` : `${coordinate} needs scopes or roles the caller does not have`;
-        refused.push({ occurrence, error: (path: (string | number)[]) => createGatewayError(verdict as 'FORBIDDEN', { message, path }) });
+        const message =
+          verdict === 'UNAUTHENTICATED'
+            ? `${coordinate} needs an authenticated caller`
+            : `${coordinate} needs scopes or roles the caller does not have`;
+        refused.push({
+          occurrence,
+          error: (path: (string | number)[]) => createGatewayError(verdict as 'FORBIDDEN', { message, path }),
+        });
       }
       return refused;
     },

@@ -1,7 +1,19 @@
 import {
-  Kind, getNamedType, isNonNullType, isObjectType, isInterfaceType, typeFromAST,
-  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLField,
-  type GraphQLNamedType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
+  Kind,
+  getNamedType,
+  isNonNullType,
+  isObjectType,
+  isInterfaceType,
+  typeFromAST,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
 } from 'graphql';
 
 /** One place a gated field is selected: its response path and whether each step may be null. */
@@ -23,16 +35,32 @@ export type PolicyLookup<P> = (parent: GraphQLNamedType, field: GraphQLField<unk
  * Lists the selections of an operation that carry a policy, following fragments. Pure and
  * cacheable per (schema, document, operation): per request only the decisions run.
  */
-export function collectOccurrences<P>(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, policyOf: PolicyLookup<P>): Occurrence<P>[] {
+export function collectOccurrences<P>(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  policyOf: PolicyLookup<P>,
+): Occurrence<P>[] {
   const operation = findOperation(document, operationName);
   if (!operation) return [];
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  const root =
+    operation.operation === 'mutation'
+      ? schema.getMutationType()
+      : operation.operation === 'subscription'
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   if (!root) return [];
   const found: Occurrence<P>[] = [];
 
-  const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, path: string[], nullable: boolean[], seen: Set<string>) => {
+  const walk = (
+    selectionSet: SelectionSetNode,
+    parent: GraphQLCompositeType,
+    path: string[],
+    nullable: boolean[],
+    seen: Set<string>,
+  ) => {
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
         if (selection.name.value.startsWith('__') || !(isObjectType(parent) || isInterfaceType(parent))) continue;
@@ -42,13 +70,26 @@ export function collectOccurrences<P>(schema: GraphQLSchema, document: DocumentN
         const here = [...path, key];
         const hereNullable = [...nullable, !isNonNullType(field.type)];
         const policy = policyOf(parent, field);
-        if (policy !== undefined) found.push({ node: selection, path: here, nullable: hereNullable, policy, fieldName: field.name, typeName: parent.name });
+        if (policy !== undefined)
+          found.push({
+            node: selection,
+            path: here,
+            nullable: hereNullable,
+            policy,
+            fieldName: field.name,
+            typeName: parent.name,
+          });
         const named = getNamedType(field.type);
-        if (selection.selectionSet && (isObjectType(named) || isInterfaceType(named) || named.constructor.name === 'GraphQLUnionType')) {
+        if (
+          selection.selectionSet &&
+          (isObjectType(named) || isInterfaceType(named) || named.constructor.name === 'GraphQLUnionType')
+        ) {
           walk(selection.selectionSet, named as GraphQLCompositeType, here, hereNullable, seen);
         }
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = selection.typeCondition ? (typeFromAST(schema, selection.typeCondition) as GraphQLCompositeType | undefined) : parent;
+        const type = selection.typeCondition
+          ? (typeFromAST(schema, selection.typeCondition) as GraphQLCompositeType | undefined)
+          : parent;
         if (type) walk(selection.selectionSet, type, path, nullable, seen);
       } else {
         const fragment = fragments.get(selection.name.value);
@@ -62,7 +103,16 @@ export function collectOccurrences<P>(schema: GraphQLSchema, document: DocumentN
   return found;
 }
 
-export function findOperation(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | undefined {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  return operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+export function findOperation(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+): OperationDefinitionNode | undefined {
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  return operationName
+    ? operations.find((o) => o.name?.value === operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
 }

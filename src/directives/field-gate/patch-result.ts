@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { placeholderKey } from './remove-fields.js';
 
 export interface Refusal {
@@ -14,7 +14,11 @@ type Data = Record<string, unknown>;
  * (through lists), bubbling to the nearest nullable parent for non-null fields, with one error
  * per concrete path. Removes the placeholders left by removeFields.
  */
-export function patchResult(data: Data | null | undefined, refusals: Refusal[], errors: GraphQLError[]): Data | null | undefined {
+export function patchResult(
+  data: Data | null | undefined,
+  refusals: Refusal[],
+  errors: GraphQLError[],
+): Data | null | undefined {
   if (!data) return data;
   let root: Data | null = data;
   for (const refusal of refusals) {
@@ -23,7 +27,10 @@ export function patchResult(data: Data | null | undefined, refusals: Refusal[], 
     while (nullAt >= 0 && !refusal.nullable[nullAt]) nullAt--;
     const visitAll = (value: unknown, depth: number, concrete: (string | number)[]) => {
       if (value === null || value === undefined) return;
-      if (Array.isArray(value)) { value.forEach((item, i) => visitAll(item, depth, [...concrete, i])); return; }
+      if (Array.isArray(value)) {
+        value.forEach((item, i) => visitAll(item, depth, [...concrete, i]));
+        return;
+      }
       const key = refusal.path[depth]!;
       if (depth === refusal.path.length - 1) {
         errors.push(refusal.error([...concrete, key]));
@@ -45,7 +52,10 @@ export function patchResult(data: Data | null | undefined, refusals: Refusal[], 
 }
 
 function stripPlaceholders(value: unknown): void {
-  if (Array.isArray(value)) { for (const item of value) stripPlaceholders(item); return; }
+  if (Array.isArray(value)) {
+    for (const item of value) stripPlaceholders(item);
+    return;
+  }
   if (value === null || typeof value !== 'object') return;
   const record = value as Data;
   if (placeholderKey in record) delete record[placeholderKey];

@@ -14,7 +14,11 @@ export function removeFields(document: DocumentNode, remove: ReadonlySet<FieldNo
     SelectionSet: {
       leave(node) {
         if (node.selections.length > 0) return undefined;
-        const placeholder: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: placeholderKey }, name: { kind: Kind.NAME, value: '__typename' } };
+        const placeholder: FieldNode = {
+          kind: Kind.FIELD,
+          alias: { kind: Kind.NAME, value: placeholderKey },
+          name: { kind: Kind.NAME, value: '__typename' },
+        };
         return { ...node, selections: [placeholder] };
       },
     },

@@ -9,7 +9,13 @@ import { patchResult, type Refusal } from './patch-result.js';
 export interface FieldDecider<P> {
   policyOf: PolicyLookup<P>;
   /** Returns the refused occurrences with their error; must not throw for a refusal. */
-  decide(occurrences: Occurrence<P>[], context: GatewayContext, variables: Record<string, unknown> | undefined): Promise<Array<{ occurrence: Occurrence<P>; error: (path: (string | number)[]) => GraphQLError }>> | Array<{ occurrence: Occurrence<P>; error: (path: (string | number)[]) => GraphQLError }>;
+  decide(
+    occurrences: Occurrence<P>[],
+    context: GatewayContext,
+    variables: Record<string, unknown> | undefined,
+  ):
+    | Promise<Array<{ occurrence: Occurrence<P>; error: (path: (string | number)[]) => GraphQLError }>>
+    | Array<{ occurrence: Occurrence<P>; error: (path: (string | number)[]) => GraphQLError }>;
 }
 
 type AnyDecider = FieldDecider<unknown>;
@@ -29,7 +35,11 @@ export function useFieldGate(deciders: AnyDecider[]): Plugin {
     if (!byDocument) bySchema.set(document, (byDocument = new Map()));
     const key = operationName ?? '';
     let lists = byDocument.get(key);
-    if (!lists) byDocument.set(key, (lists = deciders.map((d) => collectOccurrences(schema, document, operationName, d.policyOf))));
+    if (!lists)
+      byDocument.set(
+        key,
+        (lists = deciders.map((d) => collectOccurrences(schema, document, operationName, d.policyOf))),
+      );
     return lists;
   };
 
@@ -44,13 +54,20 @@ export function useFieldGate(deciders: AnyDecider[]): Plugin {
         for (const [i, decider] of deciders.entries()) {
           const pending = lists[i]!.filter((o) => !refused.has(o.node));
           if (pending.length === 0) continue;
-          for (const { occurrence, error } of await decider.decide(pending, context, execArgs.variableValues as Record<string, unknown> | undefined)) {
+          for (const { occurrence, error } of await decider.decide(
+            pending,
+            context,
+            execArgs.variableValues as Record<string, unknown> | undefined,
+          )) {
             refused.add(occurrence.node);
             refusals.push({ path: occurrence.path, nullable: occurrence.nullable, error });
           }
         }
         if (refusals.length === 0) return executeFn(execArgs);
-        const result = (await executeFn({ ...execArgs, document: removeFields(execArgs.document, refused) })) as ExecutionResult;
+        const result = (await executeFn({
+          ...execArgs,
+          document: removeFields(execArgs.document, refused),
+        })) as ExecutionResult;
         const errors = [...(result.errors ?? [])];
         const data = patchResult(result.data as Record<string, unknown> | null | undefined, refusals, errors);
         return { ...result, data, errors };

@@ -40,7 +40,8 @@ export function withFailPolicy(store: RateLimitStore, options: FailPolicyOptions
   const { onError, log, onRecover } = options;
   const backoffMs = options.backoffMs ?? DEFAULT_STORE_BACKOFF_MS;
   const now = options.now ?? Date.now;
-  if (onError !== 'allow' && onError !== 'deny') throw new TypeError(`rate limit: onError must be 'allow' or 'deny', got ${String(onError)}`);
+  if (onError !== 'allow' && onError !== 'deny')
+    throw new TypeError(`rate limit: onError must be 'allow' or 'deny', got ${String(onError)}`);
 
   let downSince: number | undefined; // undefined while the store is up
   let probeAt = 0;
@@ -64,23 +65,41 @@ export function withFailPolicy(store: RateLimitStore, options: FailPolicyOptions
 
   const probe = (): void => {
     probing = true;
-    store.ping().then(
-      () => {
-        if (downSince === undefined) return;
-        const downFor = now() - downSince;
-        downSince = undefined;
-        void local?.close(); // the next outage starts counting afresh
-        local = undefined;
-        try { onRecover?.(downFor); } catch { /* see report */ }
-      },
-      () => { probeAt = now() + backoffMs; },
-    ).finally(() => { probing = false; });
+    store
+      .ping()
+      .then(
+        () => {
+          if (downSince === undefined) return;
+          const downFor = now() - downSince;
+          downSince = undefined;
+          void local?.close(); // the next outage starts counting afresh
+          local = undefined;
+          try {
+            onRecover?.(downFor);
+          } catch {
+            /* see report */
+          }
+        },
+        () => {
+          probeAt = now() + backoffMs;
+        },
+      )
+      .finally(() => {
+        probing = false;
+      });
   };
 
   const fallback = async (checks: readonly RateLimitCheck[], mode: Mode): Promise<RateLimitDecision[]> => {
     if (onError === 'deny') {
       const retryAfterMs = Math.max(1, probeAt - now());
-      return checks.map(({ limit }) => ({ allowed: false, limit, remaining: 0, retryAfterMs, resetMs: retryAfterMs, unavailable: true }));
+      return checks.map(({ limit }) => ({
+        allowed: false,
+        limit,
+        remaining: 0,
+        retryAfterMs,
+        resetMs: retryAfterMs,
+        unavailable: true,
+      }));
     }
     local ??= createMemoryStore({ now });
     try {

@@ -2,10 +2,12 @@ import { z } from 'zod';
 import { parseDuration } from '../../config/duration.js';
 
 /** `{ max: 100, window: 1m }` in YAML: at most max requests per sliding window. */
-export const limitRuleSchema = z.strictObject({
-  max: z.number().int().min(1).max(10_000_000),
-  window: z.string().refine((w) => parseDuration(w) !== undefined, 'window must look like 10s, 1m, 1h or 1d'),
-}).transform((rule) => ({ ...rule, windowMs: parseDuration(rule.window)! }));
+export const limitRuleSchema = z
+  .strictObject({
+    max: z.number().int().min(1).max(10_000_000),
+    window: z.string().refine((w) => parseDuration(w) !== undefined, 'window must look like 10s, 1m, 1h or 1d'),
+  })
+  .transform((rule) => ({ ...rule, windowMs: parseDuration(rule.window)! }));
 
 export type LimitRule = z.output<typeof limitRuleSchema>;
 

@@ -45,7 +45,8 @@ const SWEEP_INTERVAL_MS = 60_000;
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryRateLimitStore {
   const now = options.now ?? Date.now;
   const maxKeys = options.maxKeys ?? 100_000;
-  if (!Number.isSafeInteger(maxKeys) || maxKeys < 1) throw new RangeError(`rate limit: maxKeys must be an integer >= 1, got ${maxKeys}`);
+  if (!Number.isSafeInteger(maxKeys) || maxKeys < 1)
+    throw new RangeError(`rate limit: maxKeys must be an integer >= 1, got ${maxKeys}`);
 
   // Map iteration order is insertion order; entries are re-inserted on each use, so the first entry
   // is always the least recently used one.
@@ -82,7 +83,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryRateL
 
   const write = (key: string, counters: Counters): void => {
     entries.delete(key); // re-insert at the most-recently-used end
-    entries.set(key, { windowMs: counters.windowMs, windowStart: counters.windowStart, prev: counters.prev, curr: counters.curr });
+    entries.set(key, {
+      windowMs: counters.windowMs,
+      windowStart: counters.windowStart,
+      prev: counters.prev,
+      curr: counters.curr,
+    });
     while (entries.size > maxKeys) {
       const oldest = entries.keys().next();
       if (oldest.done) break;

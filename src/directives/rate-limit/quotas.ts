@@ -36,12 +36,19 @@ export function createQuotaChecker(client: string, quotas: Quotas, global: Limit
   return async (identity: Identity | null, ip: string): Promise<QuotaResult> => {
     const callerRules = (identity?.plan ? quotas.plans[identity.plan] : undefined) ?? quotas.perCaller;
     const caller = callerRules.length ? callerKey({ identity, ip }) : '';
-    const checks = callerRules.length ? [...shared, ...callerRules.map((r) => checkOf(`${callerPrefix}${caller}:${r.window}`, r))] : shared;
+    const checks = callerRules.length
+      ? [...shared, ...callerRules.map((r) => checkOf(`${callerPrefix}${caller}:${r.window}`, r))]
+      : shared;
     const decisions = await store.consumeAll(checks);
 
     if (decisions.some((d) => d.unavailable)) {
       const retryAfter = waitSeconds(Math.max(...decisions.map((d) => d.retryAfterMs)), Number.MAX_SAFE_INTEGER);
-      return { allowed: false, unavailable: true, headers: { 'retry-after': String(retryAfter) }, retryAfterSeconds: retryAfter };
+      return {
+        allowed: false,
+        unavailable: true,
+        headers: { 'retry-after': String(retryAfter) },
+        retryAfterSeconds: retryAfter,
+      };
     }
     // Refused: the request fits again only when every refusing rule has room, so the longest wait.
     let refusing: { decision: RateLimitDecision; rule: LimitRule } | undefined;
@@ -50,16 +57,28 @@ export function createQuotaChecker(client: string, quotas: Quotas, global: Limit
       const { rule } = checks[i]!;
       if (!decision.allowed) {
         if (!refusing || decision.retryAfterMs > refusing.decision.retryAfterMs) refusing = { decision, rule };
-      } else if (!tightest || decision.remaining / decision.limit < tightest.decision.remaining / tightest.decision.limit) {
+      } else if (
+        !tightest ||
+        decision.remaining / decision.limit < tightest.decision.remaining / tightest.decision.limit
+      ) {
         tightest = { decision, rule };
       }
     }
     if (refusing) {
       const retryAfter = waitSeconds(refusing.decision.retryAfterMs, refusing.rule.windowMs);
       // RateLimit-Reset says the same wait as Retry-After: when this request would fit again.
-      return { allowed: false, headers: { ...headersOf(refusing.decision, refusing.rule, retryAfter), 'retry-after': String(retryAfter) }, retryAfterSeconds: retryAfter };
+      return {
+        allowed: false,
+        headers: { ...headersOf(refusing.decision, refusing.rule, retryAfter), 'retry-after': String(retryAfter) },
+        retryAfterSeconds: retryAfter,
+      };
     }
-    return { allowed: true, headers: tightest ? headersOf(tightest.decision, tightest.rule, waitSeconds(tightest.decision.resetMs, tightest.rule.windowMs)) : {} };
+    return {
+      allowed: true,
+      headers: tightest
+        ? headersOf(tightest.decision, tightest.rule, waitSeconds(tightest.decision.resetMs, tightest.rule.windowMs))
+        : {},
+    };
   };
 }
 

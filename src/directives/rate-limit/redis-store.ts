@@ -14,7 +14,13 @@
  * allow or deny is decided by the caller (see fail-policy.ts).
  */
 import { Redis } from 'ioredis';
-import { normalizeChecks, RateLimitStoreError, type RateLimitCheck, type RateLimitDecision, type RateLimitStore } from './store.js';
+import {
+  normalizeChecks,
+  RateLimitStoreError,
+  type RateLimitCheck,
+  type RateLimitDecision,
+  type RateLimitStore,
+} from './store.js';
 import { decideSlidingWindow } from './sliding-window.js';
 
 export interface RedisStoreOptions {
@@ -89,15 +95,20 @@ export function createRedisStore(options: RedisStoreOptions = {}): RateLimitStor
   const timeoutMs = options.timeoutMs ?? 200;
   const owned = options.client === undefined;
   let lastError: unknown;
-  const client = options.client ?? new Redis(options.url ?? 'redis://127.0.0.1:6379', {
-    lazyConnect: true, // connect on first use; `consume` waits for it within its time budget
-    enableOfflineQueue: false, // never queue commands while disconnected: fail now, not later
-    commandTimeout: timeoutMs,
-    maxRetriesPerRequest: 1,
-    disconnectTimeout: timeoutMs, // close() destroys a socket that does not close by then (default 2 s keeps the process alive)
-    // connectTimeout stays at its default: a slow handshake should still end up connected for later calls.
-  });
-  if (owned) client.on('error', (err: unknown) => { lastError = err; }); // reported via consume's error; avoids "Unhandled error event"
+  const client =
+    options.client ??
+    new Redis(options.url ?? 'redis://127.0.0.1:6379', {
+      lazyConnect: true, // connect on first use; `consume` waits for it within its time budget
+      enableOfflineQueue: false, // never queue commands while disconnected: fail now, not later
+      commandTimeout: timeoutMs,
+      maxRetriesPerRequest: 1,
+      disconnectTimeout: timeoutMs, // close() destroys a socket that does not close by then (default 2 s keeps the process alive)
+      // connectTimeout stays at its default: a slow handshake should still end up connected for later calls.
+    });
+  if (owned)
+    client.on('error', (err: unknown) => {
+      lastError = err;
+    }); // reported via consume's error; avoids "Unhandled error event"
   client.defineCommand(COMMAND, { lua: CONSUME_SCRIPT }); // numberOfKeys passed per call
 
   // One shared promise per connection attempt, so a burst of calls adds two listeners, not hundreds.
@@ -107,9 +118,19 @@ export function createRedisStore(options: RedisStoreOptions = {}): RateLimitStor
     if (client.status === 'end') return Promise.reject(new Error('the Redis connection is closed'));
     if (client.status === 'wait') client.connect().catch(() => {}); // failures surface as a timeout below
     ready ??= new Promise<void>((resolve, reject) => {
-      const settle = (): void => { client.off('ready', onReady); client.off('end', onEnd); ready = undefined; };
-      const onReady = (): void => { settle(); resolve(); };
-      const onEnd = (): void => { settle(); reject(new Error('the Redis connection is closed')); };
+      const settle = (): void => {
+        client.off('ready', onReady);
+        client.off('end', onEnd);
+        ready = undefined;
+      };
+      const onReady = (): void => {
+        settle();
+        resolve();
+      };
+      const onEnd = (): void => {
+        settle();
+        reject(new Error('the Redis connection is closed'));
+      };
       client.on('ready', onReady);
       client.on('end', onEnd);
     });
@@ -121,13 +142,17 @@ export function createRedisStore(options: RedisStoreOptions = {}): RateLimitStor
     let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => { timedOut = true; reject(new Error(`no answer within ${timeoutMs} ms`)); }, timeoutMs);
+      timer = setTimeout(() => {
+        timedOut = true;
+        reject(new Error(`no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
     });
     try {
       return await Promise.race([whenReady().then(() => work(() => timedOut)), deadline]);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      const last = lastError instanceof Error && client.status !== 'ready' ? ` (last connection error: ${lastError.message})` : '';
+      const last =
+        lastError instanceof Error && client.status !== 'ready' ? ` (last connection error: ${lastError.message})` : '';
       throw new RateLimitStoreError(`rate-limit store unavailable: ${reason}${last}`, { cause: error });
     } finally {
       clearTimeout(timer);
@@ -139,14 +164,28 @@ export function createRedisStore(options: RedisStoreOptions = {}): RateLimitStor
     if (normalized.length === 0) return [];
     return bounded(async (gaveUp) => {
       if (gaveUp()) throw new Error('gave up before sending'); // never record hits for a call that already failed
-      const args = [normalized.length, ...normalized.map((c) => keyPrefix + c.key), mode, ...normalized.flatMap((c) => [c.limit, c.windowMs, c.cost])];
+      const args = [
+        normalized.length,
+        ...normalized.map((c) => keyPrefix + c.key),
+        mode,
+        ...normalized.flatMap((c) => [c.limit, c.windowMs, c.cost]),
+      ];
       const reply = await (client as ScriptClient)[COMMAND](...args);
-      if (!Array.isArray(reply) || reply.length !== 1 + 4 * normalized.length || !reply.every((n) => typeof n === 'number')) {
+      if (
+        !Array.isArray(reply) ||
+        reply.length !== 1 + 4 * normalized.length ||
+        !reply.every((n) => typeof n === 'number')
+      ) {
         throw new Error(`unexpected reply from the rate-limit script: ${JSON.stringify(reply)}`);
       }
       const now = reply[0] as number;
       return normalized.map(({ limit, windowMs, cost }, i) => {
-        const [verdict, prev, curr, windowStart] = (reply as number[]).slice(1 + 4 * i, 5 + 4 * i) as [number, number, number, number];
+        const [verdict, prev, curr, windowStart] = (reply as number[]).slice(1 + 4 * i, 5 + 4 * i) as [
+          number,
+          number,
+          number,
+          number,
+        ];
         const { decision } = decideSlidingWindow({ prev, curr, now, windowStart, windowMs, limit, cost });
         // Both sides evaluate the same expression on the same numbers, so they agree; should they
         // ever not, the script's verdict wins because it is what was recorded.

@@ -73,15 +73,24 @@ export function decideSlidingWindow(input: SlidingWindowInput): SlidingWindowRes
  * becomes the next window's `prev` at full weight) and is 0 after two windows, so a binary search
  * over the same predicate the decision uses gives the exact answer, free of rounding surprises.
  */
-function msUntilFits(prev: number, curr: number, elapsed: number, windowMs: number, limit: number, cost: number): number {
+function msUntilFits(
+  prev: number,
+  curr: number,
+  elapsed: number,
+  windowMs: number,
+  limit: number,
+  cost: number,
+): number {
   if (cost > limit) return windowMs; // can never fit: no meaningful retry time
 
   const fitsAfter = (wait: number): boolean => {
     const t = elapsed + wait; // time since the start of the current window
     const estimate =
-      t < windowMs ? estimateHits(prev, curr, t, windowMs)
-      : t < 2 * windowMs ? estimateHits(curr, 0, t - windowMs, windowMs) // next window: curr is now prev
-      : 0;
+      t < windowMs
+        ? estimateHits(prev, curr, t, windowMs)
+        : t < 2 * windowMs
+          ? estimateHits(curr, 0, t - windowMs, windowMs) // next window: curr is now prev
+          : 0;
     return estimate + cost <= limit;
   };
 

@@ -91,9 +91,12 @@ export class RateLimitStoreError extends Error {
 
 /** Checks the numeric arguments of `consume`; shared by the stores so they reject the same input. */
 export function assertConsumeArgs(limit: number, windowMs: number, cost: number): void {
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`rate limit: limit must be an integer >= 0, got ${limit}`);
-  if (!Number.isSafeInteger(windowMs) || windowMs < 1) throw new RangeError(`rate limit: windowMs must be an integer >= 1, got ${windowMs}`);
-  if (!Number.isSafeInteger(cost) || cost < 1) throw new RangeError(`rate limit: cost must be an integer >= 1, got ${cost}`);
+  if (!Number.isSafeInteger(limit) || limit < 0)
+    throw new RangeError(`rate limit: limit must be an integer >= 0, got ${limit}`);
+  if (!Number.isSafeInteger(windowMs) || windowMs < 1)
+    throw new RangeError(`rate limit: windowMs must be an integer >= 1, got ${windowMs}`);
+  if (!Number.isSafeInteger(cost) || cost < 1)
+    throw new RangeError(`rate limit: cost must be an integer >= 1, got ${cost}`);
 }
 
 /** Checks every check's arguments (see `assertConsumeArgs`) and fills in the default cost. */

@@ -3,7 +3,12 @@ import type { SourceDefinition } from '../model.js';
 import type { ServiceConstructor } from './load-proto.js';
 import { LocalCallError, ResponseTooLargeError } from '../upstream-errors.js';
 
-type UnaryMethod = (req: unknown, md: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: unknown) => void) => void;
+type UnaryMethod = (
+  req: unknown,
+  md: grpc.Metadata,
+  opts: grpc.CallOptions,
+  cb: (err: grpc.ServiceError | null, res: unknown) => void,
+) => void;
 
 export interface GrpcClientOptions {
   /** Methods that change state (bound on Mutation fields): never retried. */
@@ -25,7 +30,13 @@ export function createGrpcClient(source: SourceDefinition, Service: ServiceConst
   if (source.retries > 0) {
     methodConfig.push({
       name: [{ service: serviceName }],
-      retryPolicy: { maxAttempts: source.retries + 1, initialBackoff: '0.05s', maxBackoff: '1s', backoffMultiplier: 2, retryableStatusCodes: ['UNAVAILABLE'] },
+      retryPolicy: {
+        maxAttempts: source.retries + 1,
+        initialBackoff: '0.05s',
+        maxBackoff: '1s',
+        backoffMultiplier: 2,
+        retryableStatusCodes: ['UNAVAILABLE'],
+      },
     });
     const writes = [...options.nonIdempotentMethods].map((method) => ({ service: serviceName, method }));
     if (writes.length) methodConfig.push({ name: writes });
@@ -46,7 +57,9 @@ export function createGrpcClient(source: SourceDefinition, Service: ServiceConst
       for (const [key, value] of Object.entries(headers)) metadata.set(key.toLowerCase(), value);
     } catch (error) {
       // grpc-js refuses metadata values outside printable ASCII: nothing was sent
-      return Promise.reject(new LocalCallError(`call to ${source.name} not sent: ${(error as Error).message}`, { cause: error }));
+      return Promise.reject(
+        new LocalCallError(`call to ${source.name} not sent: ${(error as Error).message}`, { cause: error }),
+      );
     }
     return new Promise((resolve, reject) => {
       fn.call(client, request, metadata, { deadline: Date.now() + source.timeoutMs }, (error, response) => {

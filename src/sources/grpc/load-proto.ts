@@ -7,7 +7,14 @@ import { dirname } from 'node:path';
  * `userId`), so SDL fields match payload names without renames; 64-bit integers become strings
  * (ids and money can exceed 2^53); enums are their names.
  */
-export const protoLoaderOptions: protoLoader.Options = { keepCase: false, longs: String, enums: String, defaults: true, arrays: true, oneofs: true };
+export const protoLoaderOptions: protoLoader.Options = {
+  keepCase: false,
+  longs: String,
+  enums: String,
+  defaults: true,
+  arrays: true,
+  oneofs: true,
+};
 
 export type ServiceConstructor = grpc.ServiceClientConstructor;
 
@@ -18,7 +25,9 @@ export function loadService(protoFile: string, serviceName: string): ServiceCons
   let node: unknown = loaded;
   for (const part of serviceName.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
   if (typeof node !== 'function' || !('service' in node)) {
-    const services = Object.entries(definition).filter(([, v]) => 'format' in v === false && typeof v === 'object' && v !== null && !('type' in v)).map(([k]) => k);
+    const services = Object.entries(definition)
+      .filter(([, v]) => 'format' in v === false && typeof v === 'object' && v !== null && !('type' in v))
+      .map(([k]) => k);
     throw new ProtoServiceNotFoundError(serviceName, services);
   }
   return node as ServiceConstructor;
@@ -26,8 +35,13 @@ export function loadService(protoFile: string, serviceName: string): ServiceCons
 
 /** The proto loaded, but has no such service: the mistake is in `@source(service:)`, not in the proto. */
 export class ProtoServiceNotFoundError extends Error {
-  constructor(readonly serviceName: string, readonly services: string[]) {
-    super(`service "${serviceName}" is not defined in the proto${services.length ? ` (services: ${services.join(', ')})` : ''}`);
+  constructor(
+    readonly serviceName: string,
+    readonly services: string[],
+  ) {
+    super(
+      `service "${serviceName}" is not defined in the proto${services.length ? ` (services: ${services.join(', ')})` : ''}`,
+    );
   }
 }
 

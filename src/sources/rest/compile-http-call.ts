@@ -32,8 +32,14 @@ export interface PreparedCall {
  * before any I/O, so it never counts against the source's circuit breaker.
  */
 export class EmptyPathSegmentError extends LocalCallError {
-  constructor(readonly method: string, readonly template: string, readonly segment: string) {
-    super(`${method} ${template}: ${segment} is empty, so the URL path would have an empty segment; the call was not sent`);
+  constructor(
+    readonly method: string,
+    readonly template: string,
+    readonly segment: string,
+  ) {
+    super(
+      `${method} ${template}: ${segment} is empty, so the URL path would have an empty segment; the call was not sent`,
+    );
   }
 }
 
@@ -46,7 +52,10 @@ function queryString(query: Record<string, unknown>): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === null) continue;
-    params.append(key, Array.isArray(value) ? value.join(',') : typeof value === 'object' ? JSON.stringify(value) : String(value));
+    params.append(
+      key,
+      Array.isArray(value) ? value.join(',') : typeof value === 'object' ? JSON.stringify(value) : String(value),
+    );
   }
   const text = params.toString();
   return text ? `?${text}` : '';
@@ -80,7 +89,11 @@ export function compileHttpCall(call: HttpCall, client: HttpClient): CompiledCal
       // cheap test first: an empty value-only segment always leaves "//" or a trailing "/"
       if (emptiable.length && (urlPath.includes('//') || urlPath.endsWith('/'))) checkSegments(urlPath);
       const target = urlPath + (query ? queryString(query(scope) as Record<string, unknown>) : '');
-      const request: HttpRequest = { method, path: target, headers: { accept: 'application/json', ...upstreamHeaders } };
+      const request: HttpRequest = {
+        method,
+        path: target,
+        headers: { accept: 'application/json', ...upstreamHeaders },
+      };
       if (headers) Object.assign(request.headers, headers(scope) as Record<string, string>);
       if (body) {
         request.body = JSON.stringify(body(scope));
@@ -88,7 +101,9 @@ export function compileHttpCall(call: HttpCall, client: HttpClient): CompiledCal
       }
       // call-specific headers can change the answer (accept-language…); the per-request ones are the same for every call
       return {
-        signature: headers ? `${method} ${target} ${request.body ?? ''} ${stableStringify(request.headers)}` : `${method} ${target} ${request.body ?? ''}`,
+        signature: headers
+          ? `${method} ${target} ${request.body ?? ''} ${stableStringify(request.headers)}`
+          : `${method} ${target} ${request.body ?? ''}`,
         send: async () => {
           const result = await client.request(request);
           return result.status === 404 ? null : result.json;

@@ -1,6 +1,11 @@
 import { Pool, interceptors, type Dispatcher } from 'undici';
 import type { SourceDefinition } from '../model.js';
-import { LocalCallError, ResponseTooLargeError, UpstreamBadResponseError, UpstreamStatusError } from '../upstream-errors.js';
+import {
+  LocalCallError,
+  ResponseTooLargeError,
+  UpstreamBadResponseError,
+  UpstreamStatusError,
+} from '../upstream-errors.js';
 import { readLimitedBody } from './read-limited-body.js';
 
 export interface HttpRequest {
@@ -38,29 +43,46 @@ export function createHttpClient(source: SourceDefinition) {
     // undici's own cap on the bytes read from the socket, behind readLimitedBody's
     maxResponseSize: source.maxResponseBytes,
   });
-  const dispatcher = source.retries > 0
-    ? pool.compose(interceptors.retry({
-      maxRetries: source.retries, minTimeout: 50, maxTimeout: 1_000, timeoutFactor: 2,
-      methods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'], statusCodes: retryableStatuses, errorCodes: retryableErrorCodes,
-    }))
-    : pool;
+  const dispatcher =
+    source.retries > 0
+      ? pool.compose(
+          interceptors.retry({
+            maxRetries: source.retries,
+            minTimeout: 50,
+            maxTimeout: 1_000,
+            timeoutFactor: 2,
+            methods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'],
+            statusCodes: retryableStatuses,
+            errorCodes: retryableErrorCodes,
+          }),
+        )
+      : pool;
 
   async function request(req: HttpRequest): Promise<HttpResult> {
     let response: Dispatcher.ResponseData;
     let text: string | undefined;
     try {
-      response = await dispatcher.request({ origin: source.url, method: req.method, path: req.path, headers: req.headers, body: req.body });
+      response = await dispatcher.request({
+        origin: source.url,
+        method: req.method,
+        path: req.path,
+        headers: req.headers,
+        body: req.body,
+      });
       text = await readLimitedBody(response, source.maxResponseBytes);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       // undici refuses a request it cannot send (e.g. a header value with CR/LF) before any I/O
-      if (code === 'UND_ERR_INVALID_ARG') throw new LocalCallError(`request to ${source.name} not sent: ${(error as Error).message}`, { cause: error });
-      if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') throw new ResponseTooLargeError(source.name, source.maxResponseBytes);
+      if (code === 'UND_ERR_INVALID_ARG')
+        throw new LocalCallError(`request to ${source.name} not sent: ${(error as Error).message}`, { cause: error });
+      if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE')
+        throw new ResponseTooLargeError(source.name, source.maxResponseBytes);
       throw error;
     }
     if (text === undefined) throw new ResponseTooLargeError(source.name, source.maxResponseBytes);
     if (response.statusCode === 404) return { status: 404, json: undefined };
-    if (response.statusCode < 200 || response.statusCode >= 300) throw new UpstreamStatusError(response.statusCode, text.slice(0, 200));
+    if (response.statusCode < 200 || response.statusCode >= 300)
+      throw new UpstreamStatusError(response.statusCode, text.slice(0, 200));
     if (text === '') return { status: response.statusCode, json: null };
     try {
       return { status: response.statusCode, json: JSON.parse(text) };
