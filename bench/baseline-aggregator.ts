@@ -13,8 +13,37 @@ type Unary = (
   req: unknown,
   md: grpc.Metadata,
   opts: grpc.CallOptions,
-  cb: (e: grpc.ServiceError | null, r: any) => void,
+  cb: (e: grpc.ServiceError | null, r: unknown) => void,
 ) => void;
+
+/** The upstream shapes the baseline reads (gRPC messages via proto-loader's camelCase, REST JSON as served). */
+interface OrderItem {
+  productId: string;
+  quantity: number;
+}
+interface Order {
+  id: string;
+  status: string;
+  createdAt: string;
+  totalCents: number;
+  currency: string;
+  items: OrderItem[];
+}
+interface Recommendation {
+  productId: string;
+  reason: string;
+}
+interface User {
+  id: string;
+  name: string;
+  tier: string;
+}
+interface CatalogProduct {
+  id: string;
+  name: string;
+  price_cents: number;
+  currency: string;
+}
 
 export async function startBaseline(
   env: Record<string, string>,
@@ -26,31 +55,31 @@ export async function startBaseline(
   const Recs = loadService(`${root}/schema/recommendations.proto`, 'shop.recommendations.v1.RecommendationService');
   const orders = new Orders(env['ORDERS_ADDR']!, grpc.credentials.createInsecure());
   const recs = new Recs(env['RECOMMENDATIONS_ADDR']!, grpc.credentials.createInsecure());
-  const call = (client: grpc.Client, method: string, req: unknown) =>
-    new Promise<any>((resolve, reject) =>
+  const call = <T>(client: grpc.Client, method: string, req: unknown) =>
+    new Promise<T>((resolve, reject) =>
       (client as unknown as Record<string, Unary>)[method]!.call(
         client,
         req,
         new grpc.Metadata(),
         { deadline: Date.now() + 2000 },
-        (e, r) => (e ? reject(e) : resolve(r)),
+        (e, r) => (e ? reject(e) : resolve(r as T)),
       ),
     );
-  const json = async (pool: Pool, path: string) =>
-    (await (await pool.request({ method: 'GET', path })).body.json()) as any;
+  const json = async <T>(pool: Pool, path: string) =>
+    (await (await pool.request({ method: 'GET', path })).body.json()) as T;
 
   const server: Server = createServer(async (req, res) => {
     const userId = String(req.headers['x-user-id'] ?? 'u1');
     try {
       const [me, orderList, recList] = await Promise.all([
-        json(users, `/users/${encodeURIComponent(userId)}`),
-        call(orders, 'ListOrdersByUser', { userId, limit: 10 }),
-        call(recs, 'RecommendForUser', { userId, limit: 10 }),
+        json<User>(users, `/users/${encodeURIComponent(userId)}`),
+        call<{ orders: Order[] }>(orders, 'ListOrdersByUser', { userId, limit: 10 }),
+        call<{ items: Recommendation[] }>(recs, 'RecommendForUser', { userId, limit: 10 }),
       ]);
       const ids = new Set<string>();
       for (const o of orderList.orders) for (const i of o.items) ids.add(i.productId);
       for (const r of recList.items) ids.add(r.productId);
-      const products = (await json(catalog, `/products?ids=${[...ids].join(',')}`)).items as any[];
+      const products = (await json<{ items: CatalogProduct[] }>(catalog, `/products?ids=${[...ids].join(',')}`)).items;
       const byId = new Map(
         products.map((p) => [p.id, { id: p.id, name: p.name, priceCents: p.price_cents, currency: p.currency }]),
       );
@@ -58,15 +87,15 @@ export async function startBaseline(
         data: {
           home: {
             me: { id: me.id, name: me.name, tier: me.tier },
-            recentOrders: orderList.orders.map((o: any) => ({
+            recentOrders: orderList.orders.map((o) => ({
               id: o.id,
               status: o.status,
               createdAt: o.createdAt,
               totalCents: o.totalCents,
               currency: o.currency,
-              items: o.items.map((i: any) => ({ quantity: i.quantity, product: byId.get(i.productId) ?? null })),
+              items: o.items.map((i) => ({ quantity: i.quantity, product: byId.get(i.productId) ?? null })),
             })),
-            recommended: recList.items.map((r: any) => ({ reason: r.reason, product: byId.get(r.productId) ?? null })),
+            recommended: recList.items.map((r) => ({ reason: r.reason, product: byId.get(r.productId) ?? null })),
           },
         },
       });

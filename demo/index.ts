@@ -90,7 +90,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       ORDERS_ADDR: orders.address,
       RECOMMENDATIONS_ADDR: recommendations.address,
     },
-    resetCounters: () => all.forEach((b) => b.calls.reset()),
+    resetCounters: () => {
+      for (const b of all) b.calls.reset();
+    },
     close: async () => {
       await Promise.all(all.map((b) => b.close()));
     },

@@ -56,7 +56,10 @@ class OrderStore {
 
   #userList(userId: string): Order[] {
     let list = this.#byUser.get(userId);
-    if (!list) this.#byUser.set(userId, (list = []));
+    if (!list) {
+      list = [];
+      this.#byUser.set(userId, list);
+    }
     return list;
   }
 

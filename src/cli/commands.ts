@@ -94,7 +94,7 @@ export function isCommand(name: string): name is CommandName {
   return Object.hasOwn(commands, name);
 }
 
-const helpLine = '  -h, --help'.padEnd(28) + 'show this help';
+const helpLine = `${'  -h, --help'.padEnd(28)}show this help`;
 
 export function generalUsage(): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length)) + 3;

@@ -62,7 +62,8 @@ export function buildClientSchema(
           ? groupResolver
           : nestedGroupResolver;
       const onGraphObject = inGraph && spec && type.name !== 'Query' && type.name !== 'Mutation';
-      (resolvers[type.name] ??= {})[field.name] = onGraphObject
+      resolvers[type.name] ??= {};
+      resolvers[type.name]![field.name] = onGraphObject
         ? { selectionSet: parentSelection(spec.args), resolve }
         : resolve;
     }

@@ -38,7 +38,7 @@ export function readYamlFile<T extends z.ZodType>(
         file,
         line: offset !== undefined ? lineCounter.linePos(offset).line : undefined,
         path: path.join('.'),
-        message: `uses ${missing.map((m) => '${' + m + '}').join(', ')} but no such environment variable is set and no default is given`,
+        message: `uses ${missing.map((m) => `\${${m}}`).join(', ')} but no such environment variable is set and no default is given`,
       });
     },
     [],

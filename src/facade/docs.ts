@@ -38,8 +38,10 @@ export function serveDocs(
   if (path === '/docs' || path === '/docs/') {
     const key = `${base} ${versions.join(' ')}`;
     let html = pages.get(key);
-    if (!html)
-      pages.set(key, (html = createStaticAsset('text/html; charset=utf-8', () => Buffer.from(page(base, versions)))));
+    if (!html) {
+      html = createStaticAsset('text/html; charset=utf-8', () => Buffer.from(page(base, versions)));
+      pages.set(key, html);
+    }
     return html.send(req, res);
   }
   const name = path.slice('/docs/'.length);
@@ -49,6 +51,9 @@ export function serveDocs(
     return void res.end('not found');
   }
   let asset = assets.get(name);
-  if (!asset) assets.set(name, (asset = createStaticAsset(type, () => readFileSync(join(assetDir, name)))));
+  if (!asset) {
+    asset = createStaticAsset(type, () => readFileSync(join(assetDir, name)));
+    assets.set(name, asset);
+  }
   return asset.send(req, res, { 'cache-control': 'public, max-age=86400' });
 }

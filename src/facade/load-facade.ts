@@ -8,6 +8,7 @@ import {
   validate,
   visit,
   valueFromASTUntyped,
+  type DocumentNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type GraphQLError,
@@ -147,7 +148,7 @@ function readEndpoint(
   schema: GraphQLSchema,
   problems: ProblemList,
 ): RestEndpoint | undefined {
-  let document;
+  let document: DocumentNode;
   try {
     document = parse(text);
   } catch (error) {

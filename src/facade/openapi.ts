@@ -31,7 +31,8 @@ export function createOpenApiDocument(
       /\{([^}]+)\}/g,
       (_m, p: string) => `{${externalName(p, version.shape.naming)}}`,
     );
-    (paths[openapiPath] ??= {})[endpoint.method.toLowerCase()] = operationObject(endpoint, version, schema);
+    paths[openapiPath] ??= {};
+    paths[openapiPath]![endpoint.method.toLowerCase()] = operationObject(endpoint, version, schema);
   }
   const securitySchemes: Record<string, unknown> = {};
   if (security.apiKeyHeader) securitySchemes['apiKey'] = { type: 'apiKey', in: 'header', name: security.apiKeyHeader };

@@ -78,10 +78,16 @@ function numericIds(
   path: Array<string | number>,
   found: Array<Array<string | number>>,
 ): void {
-  if (isNonNullType(type)) return numericIds(value, type.ofType, path, found);
+  if (isNonNullType(type)) {
+    numericIds(value, type.ofType, path, found);
+    return;
+  }
   if (value === null || value === undefined) return;
   if (isListType(type)) {
-    if (Array.isArray(value)) value.forEach((item, i) => numericIds(item, type.ofType, [...path, i], found));
+    if (Array.isArray(value))
+      value.forEach((item, i) => {
+        numericIds(item, type.ofType, [...path, i], found);
+      });
     else numericIds(value, type.ofType, path, found);
   } else if (isInputObjectType(type)) {
     if (typeof value === 'object')

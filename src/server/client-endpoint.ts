@@ -105,10 +105,9 @@ export function createClientEndpoint(
 const graphiqlPages = new Map<string, StaticAsset>();
 function graphiqlPageFor(title: string): StaticAsset {
   let page = graphiqlPages.get(title);
-  if (!page)
-    graphiqlPages.set(
-      title,
-      (page = createStaticAsset('text/html; charset=utf-8', () => Buffer.from(renderGraphiQL({ title })))),
-    );
+  if (!page) {
+    page = createStaticAsset('text/html; charset=utf-8', () => Buffer.from(renderGraphiQL({ title })));
+    graphiqlPages.set(title, page);
+  }
   return page;
 }

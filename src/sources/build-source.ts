@@ -44,7 +44,7 @@ import {
   type CompiledCall,
   type PreparedCall,
 } from './rest/compile-http-call.js';
-import { loadService, methodNames, ProtoServiceNotFoundError } from './grpc/load-proto.js';
+import { loadService, methodNames, ProtoServiceNotFoundError, type ServiceConstructor } from './grpc/load-proto.js';
 import { didYouMean } from '../config/nearest.js';
 import { createGrpcClient } from './grpc/grpc-client.js';
 import { compileGrpcCall } from './grpc/compile-grpc-call.js';
@@ -110,13 +110,14 @@ export function buildSource(
   let protoMessages: Map<string, Set<string>> | undefined;
   if (def.protocol === 'REST') {
     const client = createHttpClient(def);
-    compile = (b) =>
-      b.call?.kind === 'http'
-        ? compileHttpCall(b.call, client)
-        : (at(b.line, `${b.typeName}.${b.fieldName}`, 'REST sources use @http, not @grpc'), undefined);
+    compile = (b) => {
+      if (b.call?.kind === 'http') return compileHttpCall(b.call, client);
+      at(b.line, `${b.typeName}.${b.fieldName}`, 'REST sources use @http, not @grpc');
+      return undefined;
+    };
     close = () => client.close();
   } else {
-    let Service;
+    let Service: ServiceConstructor;
     try {
       Service = loadService(def.protoFile!, def.service!);
     } catch (error) {
@@ -174,7 +175,8 @@ export function buildSource(
     fieldName: string,
     resolve: GraphQLFieldResolver<unknown, SourceCallContext>,
   ) => {
-    (resolvers[typeName] ??= {})[fieldName] = resolve;
+    resolvers[typeName] ??= {};
+    resolvers[typeName]![fieldName] = resolve;
   };
 
   // this source's entity lookups, by type name: what its own @ref fields resolve through
@@ -277,7 +279,8 @@ function addProto3Presence(schema: GraphQLSchema, resolvers: Resolvers, def: Sou
       const from = splitPath(
         def.bindings.find((b) => b.typeName === type.name && b.fieldName === field.name)?.mapFrom ?? field.name,
       );
-      (resolvers[type.name] ??= {})[field.name] = (parent) => {
+      resolvers[type.name] ??= {};
+      resolvers[type.name]![field.name] = (parent) => {
         const value = readPath(parent, from);
         return value === '' ? null : value;
       };

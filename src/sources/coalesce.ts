@@ -17,7 +17,10 @@ export const maxCoalesceWaitMs = 20;
 
 function stateOf(context: object): RequestCalls {
   let state = callsByContext.get(context);
-  if (!state) callsByContext.set(context, (state = { inFlight: 0, waiting: [] }));
+  if (!state) {
+    state = { inFlight: 0, waiting: [] };
+    callsByContext.set(context, state);
+  }
   return state;
 }
 

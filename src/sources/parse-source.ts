@@ -114,7 +114,7 @@ export function parseSourceFile(
     at(
       sourceNode,
       'schema @source',
-      `url uses ${missing.map((m) => '${' + m + '}').join(', ')} but no such environment variable is set and no default is given`,
+      `url uses ${missing.map((m) => `\${${m}}`).join(', ')} but no such environment variable is set and no default is given`,
     );
   else if (protocol === 'REST') {
     let parsed: URL | undefined;

@@ -74,7 +74,7 @@ describe('authorization directives on the demo clients', () => {
         headers: await bearer({ claims: { scp: ['orders:read'] } }),
       });
       assert.equal(res.body.errors, undefined, res.text);
-      assert.equal((res.body.data?.['home'] as { recentOrders: unknown[] }).recentOrders.length, 1);
+      assert.equal((res.body.data!['home'] as { recentOrders: unknown[] }).recentOrders.length, 1);
     });
 
     it('refused inside a named fragment and under an alias: null at the aliased path, no backend call', async () => {
@@ -177,7 +177,7 @@ describe('authorization directives on the demo clients', () => {
         { headers: PARTNER },
       );
       assert.equal(res.status, 200, res.text);
-      const nodes = (res.body.data?.['user'] as { orderHistory: { nodes: { id: string; buyer: unknown }[] } })
+      const nodes = (res.body.data!['user'] as { orderHistory: { nodes: { id: string; buyer: unknown }[] } })
         .orderHistory.nodes;
       assert.equal(nodes.length, 3, res.text);
       assert.deepEqual(

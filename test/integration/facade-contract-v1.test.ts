@@ -62,8 +62,9 @@ function operationContract(op: Operation): Json {
 
 /** Every object key in a shape or schema-free JSON value, with its path. */
 function keysOf(value: unknown, path = '$', out: Array<[string, string]> = []): Array<[string, string]> {
-  if (Array.isArray(value)) value.forEach((v, i) => keysOf(v, `${path}[${i}]`, out));
-  else if (value && typeof value === 'object') {
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) keysOf(v, `${path}[${i}]`, out);
+  } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
       out.push([`${path}.${k}`, k]);
       keysOf(v, `${path}.${k}`, out);
@@ -76,7 +77,10 @@ function keysOf(value: unknown, path = '$', out: Array<[string, string]> = []): 
 function assertV1Conventions(shape: Json, what: string): void {
   for (const [path, key] of keysOf(shape)) assert.match(key, /^[a-z][a-z0-9_]*$/, `${what}: ${path} is not snake_case`);
   const visit = (node: Json, path: string): void => {
-    if (Array.isArray(node)) return node.forEach((n, i) => visit(n, `${path}[${i}]`));
+    if (Array.isArray(node)) {
+      for (const [i, n] of node.entries()) visit(n, `${path}[${i}]`);
+      return;
+    }
     if (!node || typeof node !== 'object') return;
     for (const [key, value] of Object.entries(node)) {
       if (key.endsWith('_cents'))
@@ -182,7 +186,10 @@ describe('v1 contract (frozen response shapes and documented schemas)', () => {
       ];
       const names: string[] = [];
       const walk = (node: unknown): void => {
-        if (Array.isArray(node)) return node.forEach(walk);
+        if (Array.isArray(node)) {
+          for (const n of node) walk(n);
+          return;
+        }
         if (!node || typeof node !== 'object') return;
         const record = node as Record<string, unknown>;
         if (record['properties'] && typeof record['properties'] === 'object') {

@@ -250,7 +250,10 @@ const requestAjv = new Ajv2020({ strict: false, allErrors: true, validateFormats
 const requestValidators = new Map<Schema, ValidateFunction>();
 function matches(schema: Schema, value: unknown): boolean {
   let validate = requestValidators.get(schema);
-  if (!validate) requestValidators.set(schema, (validate = requestAjv.compile(schema)));
+  if (!validate) {
+    validate = requestAjv.compile(schema);
+    requestValidators.set(schema, validate);
+  }
   return validate(value);
 }
 
@@ -351,8 +354,10 @@ describe('partner REST facade answers only what its OpenAPI documents say (gener
   function validatorFor(version: string, key: string, schema: Schema): ValidateFunction {
     const cacheKey = `${version} ${key}`;
     let validate = validators.get(cacheKey);
-    if (!validate)
-      validators.set(cacheKey, (validate = ajv.compile({ ...schema, components: docs.get(version)!.components })));
+    if (!validate) {
+      validate = ajv.compile({ ...schema, components: docs.get(version)!.components });
+      validators.set(cacheKey, validate);
+    }
     return validate;
   }
 

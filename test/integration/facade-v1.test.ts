@@ -33,6 +33,7 @@ import {
   startFacadeStack,
   REVOKED_KEY,
   type FacadeStack,
+  type RestResponse,
 } from '../helpers/facade.js';
 
 const V = '/partner/v1';
@@ -445,7 +446,7 @@ describe('REST facade v1 (snake_case, integer cents, deprecated)', () => {
       const p = product('p6');
       const path = `${V}/products/${p.id}`;
       stack.demo.catalog.setFault('error');
-      let res;
+      let res: RestResponse;
       try {
         res = await stack.rest('GET', path);
       } finally {

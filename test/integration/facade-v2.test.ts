@@ -36,6 +36,7 @@ import {
   startFacadeStack,
   REVOKED_KEY,
   type FacadeStack,
+  type RestResponse,
 } from '../helpers/facade.js';
 
 const V = '/partner/v2';
@@ -469,7 +470,7 @@ describe('REST facade v2 (camelCase, money objects)', () => {
     it('catalog error → 502 UPSTREAM_ERROR without backend internals', async () => {
       const path = `${V}/products/p10`;
       stack.demo.catalog.setFault('error');
-      let res;
+      let res: RestResponse;
       try {
         res = await stack.rest('GET', path);
       } finally {
@@ -485,7 +486,7 @@ describe('REST facade v2 (camelCase, money objects)', () => {
     it('orders unavailable → 503 UPSTREAM_UNAVAILABLE without backend internals', async () => {
       const path = `${V}/orders/${sampleOrder.id}`;
       stack.demo.orders.setFault('unavailable');
-      let res;
+      let res: RestResponse;
       try {
         res = await stack.rest('GET', path);
       } finally {

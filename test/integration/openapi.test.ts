@@ -141,8 +141,9 @@ function success(operation: Operation): [string, ResponseObject] {
 
 /** Every property name in a schema, recursively. */
 function propertyNames(schema: unknown, out = new Set<string>()): Set<string> {
-  if (Array.isArray(schema)) schema.forEach((s) => propertyNames(s, out));
-  else if (schema && typeof schema === 'object') {
+  if (Array.isArray(schema)) {
+    for (const s of schema) propertyNames(s, out);
+  } else if (schema && typeof schema === 'object') {
     const record = schema as Record<string, unknown>;
     if (record['properties'] && typeof record['properties'] === 'object')
       for (const key of Object.keys(record['properties'])) out.add(key);
@@ -215,7 +216,7 @@ describe('OpenAPI documents and API reference of the partner REST facade', () =>
         assert.ok(result.valid, `invalid OpenAPI: ${JSON.stringify(result.errors, null, 1)}`);
       });
 
-      it('documents exactly the endpoints of clients/partner/rest/' + version, () => {
+      it(`documents exactly the endpoints of clients/partner/rest/${version}`, () => {
         const documented = operations(doc(version))
           .map(([path, method]) => `${method.toUpperCase()} ${path.replace(/\{[^}]+\}/g, '{}')}`)
           .sort();

@@ -102,7 +102,7 @@ describe('per-client schemas', () => {
       assert.equal(res.status, 200, res.text);
       assert.equal(res.body.errors, undefined, res.text);
       const page = (
-        res.body.data?.['me'] as {
+        res.body.data!['me'] as {
           orderHistory: { nodes: { id: string }[]; nextCursor: string | null; totalCount: number };
         }
       ).orderHistory;
@@ -126,7 +126,7 @@ describe('per-client schemas', () => {
       headers: U1,
     });
     assert.equal(res.status, 200, res.text);
-    const page = (res.body.data?.['me'] as { orderHistory: { nodes: unknown[]; nextCursor: string | null } })
+    const page = (res.body.data!['me'] as { orderHistory: { nodes: unknown[]; nextCursor: string | null } })
       .orderHistory;
     assert.equal(page.nodes.length, 10);
     assert.equal(page.nextCursor, null);
@@ -136,7 +136,7 @@ describe('per-client schemas', () => {
     const q = `{ __type(name: "Product") { fields { name } } mutation: __type(name: "Mutation") { name } review: __type(name: "Review") { name } }`;
     const mobile = await stack.gql('mobile', q, { headers: U1 });
     assert.equal(mobile.status, 200, mobile.text);
-    const mobileFields = (mobile.body.data?.['__type'] as { fields: { name: string }[] }).fields.map((f) => f.name);
+    const mobileFields = (mobile.body.data!['__type'] as { fields: { name: string }[] }).fields.map((f) => f.name);
     assert.ok(mobileFields.includes('priceCents'), mobileFields.join(','));
     assert.ok(!mobileFields.includes('description'), mobileFields.join(','));
     assert.ok(!mobileFields.includes('reviews'), mobileFields.join(','));
@@ -144,7 +144,7 @@ describe('per-client schemas', () => {
     assert.equal(mobile.body.data?.['review'], null);
 
     const web = await stack.gql('web', q, { headers: U1 });
-    const webFields = (web.body.data?.['__type'] as { fields: { name: string }[] }).fields.map((f) => f.name);
+    const webFields = (web.body.data!['__type'] as { fields: { name: string }[] }).fields.map((f) => f.name);
     assert.ok(
       webFields.includes('description') && webFields.includes('reviews') && webFields.includes('stock'),
       webFields.join(','),

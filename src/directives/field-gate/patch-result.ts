@@ -28,7 +28,9 @@ export function patchResult(
     const visitAll = (value: unknown, depth: number, concrete: (string | number)[]) => {
       if (value === null || value === undefined) return;
       if (Array.isArray(value)) {
-        value.forEach((item, i) => visitAll(item, depth, [...concrete, i]));
+        value.forEach((item, i) => {
+          visitAll(item, depth, [...concrete, i]);
+        });
         return;
       }
       const key = refusal.path[depth]!;

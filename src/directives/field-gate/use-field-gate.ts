@@ -30,16 +30,21 @@ export function useFieldGate(deciders: AnyDecider[]): Plugin {
   const cache = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, Occurrence<unknown>[][]>>>();
   const occurrencesOf = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined) => {
     let bySchema = cache.get(schema);
-    if (!bySchema) cache.set(schema, (bySchema = new WeakMap()));
+    if (!bySchema) {
+      bySchema = new WeakMap();
+      cache.set(schema, bySchema);
+    }
     let byDocument = bySchema.get(document);
-    if (!byDocument) bySchema.set(document, (byDocument = new Map()));
+    if (!byDocument) {
+      byDocument = new Map();
+      bySchema.set(document, byDocument);
+    }
     const key = operationName ?? '';
     let lists = byDocument.get(key);
-    if (!lists)
-      byDocument.set(
-        key,
-        (lists = deciders.map((d) => collectOccurrences(schema, document, operationName, d.policyOf))),
-      );
+    if (!lists) {
+      lists = deciders.map((d) => collectOccurrences(schema, document, operationName, d.policyOf));
+      byDocument.set(key, lists);
+    }
     return lists;
   };
 
