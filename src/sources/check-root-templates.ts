@@ -1,28 +1,27 @@
 import { GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import type { FieldBinding, SourceDefinition } from './model.js';
 import { referencesIn, splitPath, type TemplateReference } from './template.js';
+import { protocolOfDirective } from './protocols.js';
 
 type Warn = (line: number | undefined, path: string, message: string) => void;
 
 /** The templates of a field that read its parent (`{root.…}`): its call's, or its @ref key. */
 function templatesOf(binding: FieldBinding): unknown[] {
-  const call = binding.call;
-  if (call?.kind === 'http') return [call.path, call.query ?? {}, call.body ?? {}, call.headers ?? {}];
-  if (call?.kind === 'grpc') return [call.request ?? {}];
+  if (binding.call) return protocolOfDirective(binding.call.kind)?.templatesOf(binding.call) ?? [];
   return binding.ref ? [binding.ref] : [];
 }
 
 /**
  * `{root.x}` reads property `x` of the parent's payload. A name the parent type neither declares
- * (as a plain field) nor reads through a @map, nor — for gRPC — has in the proto message of the
- * same name (any message when none has that name), is most likely a typo: at query time it reads
- * nothing. A warning, not an error: a REST payload may hold more than the type declares.
+ * (as a plain field) nor reads through a @map, nor has in the protocol's message of the same name
+ * (gRPC: the proto's; any message when none has that name), is most likely a typo: at query time
+ * it reads nothing. A warning, not an error: a REST payload may hold more than the type declares.
  */
 export function checkRootTemplates(
   def: SourceDefinition,
   schema: GraphQLSchema,
   warn: Warn,
-  protoMessages?: Map<string, Set<string>>,
+  payloadFields?: Map<string, Set<string>>,
 ): void {
   const namesByType = new Map<string, Set<string>>();
   const payloadNames = (typeName: string): Set<string> => {
@@ -35,9 +34,9 @@ export function checkRootTemplates(
       if (bound?.mapFrom) names.add(splitPath(bound.mapFrom)[0] ?? fieldName);
       else if (!bound?.call && !bound?.ref) names.add(fieldName);
     }
-    if (protoMessages) {
-      const message = protoMessages.get(typeName);
-      for (const fields of message ? [message] : protoMessages.values()) for (const name of fields) names.add(name);
+    if (payloadFields) {
+      const message = payloadFields.get(typeName);
+      for (const fields of message ? [message] : payloadFields.values()) for (const name of fields) names.add(name);
     }
     namesByType.set(typeName, names);
     return names;

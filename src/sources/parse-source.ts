@@ -1,5 +1,3 @@
-import { isAbsolute, resolve, dirname } from 'node:path';
-import { existsSync } from 'node:fs';
 import {
   Kind,
   parse,
@@ -16,11 +14,15 @@ import type { ProblemList } from '../config/config-error.js';
 import { interpolateEnv } from '../config/env.js';
 import { directiveArguments, sourceDirectiveNames, sourceIntArguments } from './source-directives.js';
 import { referencesIn, TemplateSyntaxError } from './template.js';
-import type { FieldBinding, HttpMethod, Protocol, SourceCall, SourceDefinition, EntityKey } from './model.js';
-
-const httpMethods: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+import type { FieldBinding, Protocol, SourceDefinition, EntityKey } from './model.js';
+import { protocolNames, protocolOf, protocolOfDirective, protocols } from './protocols.js';
 
 type Args = Record<string, unknown>;
+
+/** The field directives, as the "allowed" list of an unknown one names them. */
+const fieldDirectiveList = [...Object.values(protocols).map((p) => p.directive.name), 'batch', 'lookup', 'map', 'ref']
+  .map((name) => `@${name}`)
+  .join(', ');
 
 function lineOf(node: ASTNode | undefined): number | undefined {
   return node?.loc?.startToken.line;
@@ -106,8 +108,9 @@ export function parseSourceFile(
   if (!/^[a-z][a-z0-9_-]*$/i.test(name))
     at(sourceNode, 'schema @source', `source name "${name}" must be a simple identifier`);
   const protocol = sourceArgs['protocol'] as Protocol;
-  if (protocol !== 'REST' && protocol !== 'GRPC')
-    at(sourceNode, 'schema @source', `protocol must be REST or GRPC, not ${JSON.stringify(protocol)}`);
+  const transport = protocolOf(protocol);
+  if (!transport)
+    at(sourceNode, 'schema @source', `protocol must be ${protocolNames.join(' or ')}, not ${JSON.stringify(protocol)}`);
 
   const { value: url, missing } = interpolateEnv(String(sourceArgs['url'] ?? ''), env);
   if (missing.length)
@@ -116,34 +119,13 @@ export function parseSourceFile(
       'schema @source',
       `url uses ${missing.map((m) => `\${${m}}`).join(', ')} but no such environment variable is set and no default is given`,
     );
-  else if (protocol === 'REST') {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(url);
-    } catch {
-      /* reported below */
-    }
-    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
-      at(sourceNode, 'schema @source', `url "${url}" is not an http(s) URL`);
-    else if (parsed.pathname !== '/' || parsed.search)
-      at(sourceNode, 'schema @source', `url "${url}" must be an origin (scheme://host:port); put paths in @http`);
-  } else if (protocol === 'GRPC' && !/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(url)) {
-    at(sourceNode, 'schema @source', `url "${url}" is not a host:port address for gRPC`);
+  else {
+    const problem = transport?.checkUrl(url);
+    if (problem) at(sourceNode, 'schema @source', problem);
   }
-
-  let protoFile: string | undefined;
-  let service: string | undefined;
-  if (protocol === 'GRPC') {
-    const proto = sourceArgs['proto'];
-    service = typeof sourceArgs['service'] === 'string' ? sourceArgs['service'] : undefined;
-    if (typeof proto !== 'string') at(sourceNode, 'schema @source', 'a GRPC source needs proto: "<file>.proto"');
-    else {
-      protoFile = isAbsolute(proto) ? proto : resolve(dirname(file), proto);
-      if (!existsSync(protoFile))
-        at(sourceNode, 'schema @source', `proto file "${proto}" not found (looked at ${protoFile})`);
-    }
-    if (!service) at(sourceNode, 'schema @source', 'a GRPC source needs service: "<package>.<Service>"');
-  }
+  const protocolArgs = transport?.readSourceArguments?.(sourceArgs, file, (message) =>
+    at(sourceNode, 'schema @source', message),
+  );
   const intArg = (key: keyof typeof sourceIntArguments): number => {
     const { default: fallback, min, max } = sourceIntArguments[key];
     const value = sourceArgs?.[key];
@@ -204,8 +186,7 @@ export function parseSourceFile(
     url,
     file,
     sourceLine: lineOf(sourceNode),
-    protoFile,
-    service,
+    ...protocolArgs,
     timeoutMs,
     retries,
     connections,
@@ -249,50 +230,22 @@ function readFieldBinding(
   for (const directive of field.directives ?? []) {
     const name = directive.name.value;
     if (!sourceDirectiveNames.has(name) || name === 'source' || name === 'key') {
-      at(directive, path, `unknown directive @${name} on a field (allowed: @http, @grpc, @batch, @lookup, @map, @ref)`);
+      at(directive, path, `unknown directive @${name} on a field (allowed: ${fieldDirectiveList})`);
       continue;
     }
     const args = readArgs(directive, path) ?? {};
     used = true;
-    if (name === 'http' || name === 'grpc') declaresCall = true;
-    switch (name) {
-      case 'http': {
-        const methods = httpMethods.filter((m) => args[m] !== undefined);
-        if (methods.length !== 1) {
-          at(directive, path, '@http needs exactly one of GET, POST, PUT, PATCH, DELETE with a path');
-          break;
-        }
-        const method = methods[0]!;
-        const target = String(args[method]);
-        for (const key of ['query', 'headers'] as const) {
-          const value = args[key];
-          if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value)))
-            at(directive, path, `@http ${key} must be an object like { name: "{args.x}" }`);
-        }
-        if (!target.startsWith('/')) at(directive, path, `@http path "${target}" must start with "/"`);
-        const call: SourceCall = {
-          kind: 'http',
-          method,
-          path: target,
-          query: args['query'] as Record<string, unknown> | undefined,
-          body: args['body'],
-          headers: headerNames(args['headers'] as Record<string, string> | undefined),
-          result: typeof args['result'] === 'string' ? args['result'].split('.').filter(Boolean) : [],
-        };
-        checkTemplates(directive, [target, call.query ?? {}, call.body ?? {}, call.headers ?? {}]);
+    const callProtocol = protocolOfDirective(name);
+    if (callProtocol) {
+      declaresCall = true;
+      const call = callProtocol.parseCall(args, (message) => at(directive, path, message));
+      if (call) {
+        checkTemplates(directive, callProtocol.templatesOf(call));
         binding.call = call;
-        break;
       }
-      case 'grpc': {
-        binding.call = {
-          kind: 'grpc',
-          method: String(args['method']),
-          request: args['request'],
-          response: typeof args['response'] === 'string' ? args['response'].split('.').filter(Boolean) : [],
-        };
-        checkTemplates(directive, args['request'] ?? {});
-        break;
-      }
+      continue;
+    }
+    switch (name) {
       case 'batch': {
         const listArgs = (field.arguments ?? []).filter((a) => isListType(a.type)).map((a) => a.name.value);
         const arg = typeof args['arg'] === 'string' ? args['arg'] : listArgs.length === 1 ? listArgs[0] : undefined;
@@ -331,10 +284,7 @@ function readFieldBinding(
     at(field, path, `root field ${path} needs @http or @grpc`);
   if (binding.batch && binding.call) {
     // one call carries the keys of many parents: a parent's own data cannot go into it
-    const templates =
-      binding.call.kind === 'http'
-        ? [binding.call.path, binding.call.query ?? {}, binding.call.body ?? {}, binding.call.headers ?? {}]
-        : [binding.call.request ?? {}];
+    const templates = protocolOfDirective(binding.call.kind)!.templatesOf(binding.call);
     try {
       if (referencesIn(templates).some((ref) => ref.root === 'root'))
         at(field, path, '@batch calls cannot use {root.…}: one call serves many parents');
@@ -343,17 +293,6 @@ function readFieldBinding(
     }
   }
   return used || typeName === 'Query' || typeName === 'Mutation' ? binding : undefined;
-}
-
-/**
- * GraphQL object keys cannot hold hyphens, so header names are written with underscores
- * (`x_api_key`) and sent with hyphens (`x-api-key`).
- */
-function headerNames(headers: Record<string, string> | undefined): Record<string, string> | undefined {
-  if (!headers || typeof headers !== 'object') return undefined;
-  return Object.fromEntries(
-    Object.entries(headers).map(([name, value]) => [name.replace(/_/g, '-').toLowerCase(), value]),
-  );
 }
 
 export function namedReturnType(field: FieldDefinitionNode): string {

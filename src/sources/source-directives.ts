@@ -1,3 +1,5 @@
+import { protocolNames, protocols } from './protocols.js';
+
 /**
  * Largest backend answer read by default: 1 MiB. JSON.parse of an object-heavy 1 MiB body takes
  * about 7 ms on a 2-core machine (4 MiB: about 18–29 ms), time the event loop gives no other request.
@@ -18,18 +20,16 @@ const { timeoutMs, retries, connections, maxResponseBytes } = sourceIntArguments
 
 /**
  * The directives a source file may use, with their arguments. Exported as SDL for the README and
- * editors; the loader checks usages against `directiveArguments` and strips them before building.
+ * editors (each protocol brings its call directive); the loader checks usages against `directiveArguments` and strips them before building.
  */
 export const sourceDirectivesSdl = /* GraphQL */ `
 "A backend. On \`extend schema\` in schema/<name>.graphql."
 directive @source(name: String!, protocol: Protocol!, url: String!, proto: String, service: String,
                   timeoutMs: Int = ${timeoutMs.default}, retries: Int = ${retries.default}, connections: Int = ${connections.default}, maxResponseBytes: Int = ${maxResponseBytes.default}) on SCHEMA
-enum Protocol { REST GRPC }
-"A REST call: exactly one of GET/POST/PUT/PATCH/DELETE with a path template."
-directive @http(GET: String, POST: String, PUT: String, PATCH: String, DELETE: String,
-                query: JSON, body: JSON, headers: JSON, result: String) on FIELD_DEFINITION
-"A gRPC call on the source's service."
-directive @grpc(method: String!, request: JSON, response: String) on FIELD_DEFINITION
+enum Protocol { ${protocolNames.join(' ')} }
+${Object.values(protocols)
+  .map((p) => p.directive.sdl)
+  .join('\n')}
 "Collapse the lookups of one request into one call; results matched back by key."
 directive @batch(key: String!, arg: String, maxSize: Int = 100) on FIELD_DEFINITION
 "Root field that resolves the returned entity by its key (type-merging entry point)."
@@ -47,8 +47,7 @@ export const directiveArguments: Record<string, { required: string[]; optional: 
     required: ['name', 'protocol', 'url'],
     optional: ['proto', 'service', 'timeoutMs', 'retries', 'connections', 'maxResponseBytes'],
   },
-  http: { required: [], optional: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'query', 'body', 'headers', 'result'] },
-  grpc: { required: ['method'], optional: ['request', 'response'] },
+  ...Object.fromEntries(Object.values(protocols).map((p) => [p.directive.name, p.directive.arguments])),
   batch: { required: ['key'], optional: ['arg', 'maxSize'] },
   lookup: { required: [], optional: [] },
   key: { required: ['fields'], optional: [] },

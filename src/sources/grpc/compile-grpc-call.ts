@@ -1,10 +1,9 @@
 import type { GrpcCall } from '../model.js';
 import { compileValue, readPath } from '../template.js';
-import type { CompiledCall } from '../rest/compile-http-call.js';
+import type { CompiledCall } from '../protocol.js';
 import { stableStringify } from '../loaders.js';
 import type { GrpcClient } from './grpc-client.js';
-
-const NOT_FOUND = 5;
+import { grpcStatus } from './grpc-failures.js';
 
 /** Compiles a @grpc call once: request template, response path. NOT_FOUND resolves to null. */
 export function compileGrpcCall(call: GrpcCall, client: GrpcClient): CompiledCall {
@@ -18,7 +17,7 @@ export function compileGrpcCall(call: GrpcCall, client: GrpcClient): CompiledCal
           try {
             return await client.call(call.method, message, headers);
           } catch (error) {
-            if ((error as { code?: unknown }).code === NOT_FOUND) return null;
+            if ((error as { code?: unknown }).code === grpcStatus.NOT_FOUND) return null;
             throw error;
           }
         },

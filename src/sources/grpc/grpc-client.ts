@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { SourceDefinition } from '../model.js';
 import type { ServiceConstructor } from './load-proto.js';
 import { LocalCallError, ResponseTooLargeError } from '../upstream-errors.js';
+import { grpcStatus } from './grpc-failures.js';
 
 type UnaryMethod = (
   req: unknown,
@@ -14,9 +15,6 @@ export interface GrpcClientOptions {
   /** Methods that change state (bound on Mutation fields): never retried. */
   nonIdempotentMethods: Set<string>;
 }
-
-const RESOURCE_EXHAUSTED = 8;
-const INTERNAL = 13;
 
 /**
  * One grpc-js client (one channel) per gRPC source address, created at start-up. Retries use
@@ -71,10 +69,10 @@ export function createGrpcClient(source: SourceDefinition, Service: ServiceConst
 
   /** grpc-js reports its own refusals as statuses; tell them from what the backend said. */
   function classify(error: grpc.ServiceError): Error {
-    if (error.code === INTERNAL && error.details.startsWith('Request message serialization failure')) {
+    if (error.code === grpcStatus.INTERNAL && error.details.startsWith('Request message serialization failure')) {
       return new LocalCallError(`call to ${source.name} not sent: ${error.details}`, { cause: error });
     }
-    if (error.code === RESOURCE_EXHAUSTED && error.details.startsWith('Received message larger than max')) {
+    if (error.code === grpcStatus.RESOURCE_EXHAUSTED && error.details.startsWith('Received message larger than max')) {
       return new ResponseTooLargeError(source.name, source.maxResponseBytes);
     }
     return error;

@@ -1,44 +1,25 @@
 import type { Dispatcher } from 'undici';
 import type { HttpCall } from '../model.js';
-import { compileTemplate, compileValue, readPath, type TemplateScope } from '../template.js';
+import { compileTemplate, compileValue, readPath } from '../template.js';
 import { stableStringify } from '../loaders.js';
-import { LocalCallError } from '../upstream-errors.js';
+import { UnsendableCallError } from '../upstream-errors.js';
+import type { CompiledCall } from '../protocol.js';
 import type { HttpClient, HttpRequest } from './http-client.js';
-
-/**
- * A field's backend call, compiled once. Fields whose requests are identical share one upstream
- * call per GraphQL request (same signature), so the raw answer is shared and each field then
- * reads its own value out of it with `extract` (its own `result` / `response` path).
- */
-export interface CompiledCall {
-  /** Builds the upstream request from the scope: a signature covering all that shapes the answer, and a sender. */
-  prepare(scope: TemplateScope, headers: Record<string, string>): PreparedCall;
-  /** This field's value out of the raw answer; null when the backend said "not found". */
-  extract(answer: unknown): unknown;
-}
-
-export interface PreparedCall {
-  signature: string;
-  /** Sends the request; resolves to the raw answer (null for "not found"). */
-  send: () => Promise<unknown>;
-  /** REST: method and URL path (without the query string, which may carry personal data), for the log. */
-  method?: string;
-  path?: string;
-}
 
 /**
  * A value that fills a whole path segment is empty (null, undefined or ""): the request is not
  * sent — `/authors//books` would reach another route or be normalised away by a proxy. Raised
  * before any I/O, so it never counts against the source's circuit breaker.
  */
-export class EmptyPathSegmentError extends LocalCallError {
+export class EmptyPathSegmentError extends UnsendableCallError {
   constructor(
-    readonly method: string,
+    method: string,
     readonly template: string,
     readonly segment: string,
   ) {
     super(
       `${method} ${template}: ${segment} is empty, so the URL path would have an empty segment; the call was not sent`,
+      method,
     );
   }
 }

@@ -1,11 +1,7 @@
 import { Pool, interceptors, type Dispatcher } from 'undici';
 import type { SourceDefinition } from '../model.js';
-import {
-  LocalCallError,
-  ResponseTooLargeError,
-  UpstreamBadResponseError,
-  UpstreamStatusError,
-} from '../upstream-errors.js';
+import { LocalCallError, ResponseTooLargeError, UpstreamBadResponseError } from '../upstream-errors.js';
+import { UpstreamStatusError } from './rest-failures.js';
 import { readLimitedBody } from './read-limited-body.js';
 
 export interface HttpRequest {

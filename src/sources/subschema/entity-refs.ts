@@ -7,13 +7,12 @@ import {
   type GraphQLField,
   type GraphQLFieldResolver,
   type GraphQLOutputType,
-  type GraphQLResolveInfo,
 } from 'graphql';
-import type DataLoader from 'dataloader';
-import { createGatewayError } from '../errors/index.js';
-import type { SourceCallContext } from './call-context.js';
-import type { EntityKey, FieldBinding, SourceDefinition } from './model.js';
-import { compileTemplate, compileValue } from './template.js';
+import { createGatewayError } from '../../errors/index.js';
+import type { SourceCallContext } from '../call-context.js';
+import type { EntityKey, FieldBinding, SourceDefinition } from '../model.js';
+import { compileTemplate, compileValue } from '../template.js';
+import type { BatchCall, FieldCall } from '../runtime/source-runtime.js';
 
 /**
  * Entity references (`@ref(key: …)`) resolved through the entity's lookup.
@@ -72,17 +71,17 @@ export function batchLookup(
   source: string,
   field: GraphQLField<unknown, unknown>,
   keyArg: string,
-  loaderOf: (context: SourceCallContext, rest: Record<string, unknown>) => DataLoader<unknown, unknown, string>,
+  loaderOf: BatchCall,
 ): EntityLookup {
   const rest = defaultArgs(field, keyArg);
   return { source, load: (key, context) => loaderOf(context, rest).load(key) };
 }
 
-/** A single-key `@lookup` field as an entity lookup: its resolver with the key as its one required argument. */
+/** A single-key `@lookup` field as an entity lookup: its call with the key as its one required argument. */
 export function singleLookup(
   source: string,
   field: GraphQLField<unknown, unknown>,
-  resolve: GraphQLFieldResolver<unknown, SourceCallContext>,
+  call: FieldCall,
 ): EntityLookup | undefined {
   const required = field.args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined);
   if (required.length !== 1) return undefined; // reported with the merge config
@@ -91,7 +90,7 @@ export function singleLookup(
   return {
     source,
     load: async (key, context) =>
-      resolve(undefined, { ...rest, [keyArg]: key }, context, undefined as unknown as GraphQLResolveInfo),
+      call({ root: undefined, args: { ...rest, [keyArg]: key }, identity: context.identity }, context),
   };
 }
 

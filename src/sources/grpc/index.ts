@@ -1,0 +1,1 @@
+export { grpcProtocol } from './grpc-protocol.js';

@@ -1,0 +1,1 @@
+export { restProtocol } from './rest-protocol.js';

@@ -1,0 +1,62 @@
+import DataLoader from 'dataloader';
+import type { SourceCallContext } from '../call-context.js';
+import { coalescingSchedule } from '../coalesce.js';
+import { getLoader, stableStringify } from '../loaders.js';
+import type { BatchSpec } from '../model.js';
+import type { CompiledCall } from '../protocol.js';
+import { UpstreamBadResponseError } from '../upstream-errors.js';
+import type { CallRunner } from './run-call.js';
+
+/** The request's loader of a batch field for its other arguments `rest`; keys in, one payload (or null) per key out. */
+export type BatchCall = (
+  context: SourceCallContext,
+  rest: Record<string, unknown>,
+) => DataLoader<unknown, unknown, string>;
+
+/**
+ * A `@batch` call: the keys asked for across one request go upstream once, deduplicated (at most
+ * `maxSize` per call, coalesced with sibling calls in flight), and are matched back by key.
+ * Batch calls never read {root.…}: one call serves many parents.
+ */
+export function createBatchCall(
+  source: string,
+  operation: string,
+  batch: BatchSpec,
+  compiled: CompiledCall,
+  runner: CallRunner,
+): BatchCall {
+  const { arg, key, maxSize } = batch;
+  const load = async (context: SourceCallContext, rest: Record<string, unknown>, batchKeys: readonly unknown[]) => {
+    const scope = { root: undefined, args: { ...rest, [arg]: batchKeys }, identity: context.identity };
+    const prepared = runner.prepare(operation, compiled, scope, context);
+    const payload = await runner.run(
+      operation,
+      async () => {
+        const items = compiled.extract(await prepared.send());
+        if (items !== null && !Array.isArray(items))
+          throw new UpstreamBadResponseError(`${operation}: expected a list`);
+        return items;
+      },
+      batchKeys.length,
+      context,
+      prepared,
+    );
+    const byKey = new Map<string, unknown>();
+    for (const item of (payload as unknown[] | null) ?? []) {
+      const k = (item as Record<string, unknown> | null)?.[key];
+      if (k !== undefined && k !== null) byKey.set(String(k), item);
+    }
+    return batchKeys.map((k) => byKey.get(String(k)) ?? null);
+  };
+  return (context, rest) =>
+    getLoader(
+      context,
+      `${source}:${operation}:${stableStringify(rest)}`,
+      () =>
+        new DataLoader<unknown, unknown, string>((batchKeys) => load(context, rest, batchKeys), {
+          maxBatchSize: maxSize,
+          cacheKeyFn: (k) => String(k),
+          batchScheduleFn: coalescingSchedule(context),
+        }),
+    );
+}

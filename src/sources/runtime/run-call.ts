@@ -1,0 +1,99 @@
+import type { SelectionSetNode } from 'graphql';
+import { createGatewayError, errorCodeOf } from '../../errors/index.js';
+import type { CircuitBreaker } from '../../resilience/index.js';
+import { chargeUpstreamCall } from '../call-budget.js';
+import type { SourceCallContext } from '../call-context.js';
+import { trackCall } from '../coalesce.js';
+import type { SourceDefinition } from '../model.js';
+import type { CompiledCall, PreparedCall, SourceProtocol } from '../protocol.js';
+import type { TemplateScope } from '../template.js';
+import { isBackendFailure, toUpstreamError, UnsendableCallError } from '../upstream-errors.js';
+import { publishUpstreamCall } from '../upstream-events.js';
+
+/** How every call of one source is prepared and run: the call budget, the breaker, the events, the error mapping. */
+export interface CallRunner {
+  /**
+   * Builds a call's request. One that cannot be built (an empty path value) fails here, before
+   * the breaker, the call budget and any I/O, so it never counts against the source's circuit;
+   * it is logged like a failed call, saying what was empty.
+   */
+  prepare(
+    operation: string,
+    compiled: CompiledCall,
+    scope: TemplateScope,
+    context: SourceCallContext,
+    selection?: SelectionSetNode,
+  ): PreparedCall;
+  /** Runs one logical call (`run` sends it, retries live in the client) and publishes its outcome; failures come out coded. */
+  run(
+    operation: string,
+    run: () => Promise<unknown>,
+    batchSize: number,
+    context: SourceCallContext,
+    request?: PreparedCall,
+  ): Promise<unknown>;
+}
+
+export function createCallRunner(def: SourceDefinition, protocol: SourceProtocol, breaker: CircuitBreaker): CallRunner {
+  const classify = (error: unknown) => protocol.classifyFailure(error);
+  const backendFailure = (error: unknown) => isBackendFailure(error, classify);
+  return {
+    prepare(operation, compiled, scope, context, selection) {
+      try {
+        return compiled.prepare(scope, context.upstreamHeaders, selection);
+      } catch (error) {
+        if (!(error instanceof UnsendableCallError)) throw error;
+        publishUpstreamCall({
+          source: def.name,
+          operation,
+          durationMs: 0,
+          outcome: 'SOURCE_CALL_INVALID',
+          batchSize: 0,
+          requestId: context.requestId,
+          detail: error.message,
+          method: error.method,
+        });
+        throw createGatewayError('SOURCE_CALL_INVALID', { source: def.name });
+      }
+    },
+    async run(operation, run, batchSize, context, request) {
+      chargeUpstreamCall(context, def.name);
+      const started = performance.now();
+      const requestId = context.requestId;
+      try {
+        const result = await trackCall(context, () => breaker.run(run, backendFailure));
+        publishUpstreamCall({
+          source: def.name,
+          operation,
+          durationMs: performance.now() - started,
+          outcome: 'ok',
+          batchSize,
+          requestId,
+        });
+        return result;
+      } catch (error) {
+        const coded = toUpstreamError(def.name, error, classify);
+        publishUpstreamCall({
+          source: def.name,
+          operation,
+          durationMs: performance.now() - started,
+          outcome: errorCodeOf(coded) ?? 'error',
+          batchSize,
+          requestId,
+          detail: describe(error),
+          method: request?.method,
+          path: request?.path,
+          upstreamStatus: coded.extensions['upstreamStatus'] as number | undefined,
+        });
+        throw coded;
+      }
+    },
+  };
+}
+
+/** What the backend or the client library said, for the log line only. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const detail = (error as { detail?: string }).detail;
+  return `${error.name}: ${error.message}${detail ? ` — ${detail}` : ''}`;
+}
