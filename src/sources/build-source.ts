@@ -19,6 +19,7 @@ export interface BuiltSource {
   runtime: SourceRuntime;
   /** The executable subschema stitching merges: resolvers on top of `runtime`. */
   subschema: SubschemaConfig;
+  /** The source's circuit breaker (`runtime.breaker`). */
   breaker: CircuitBreaker;
   close(): Promise<void>;
 }
