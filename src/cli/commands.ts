@@ -52,6 +52,12 @@ export const commands = {
         description:
           'on SIGTERM, answer /readyz 503 this long before closing the listener (default: $FACET_READINESS_DELAY_MS, else 0)',
       },
+      workers: {
+        type: 'string',
+        value: '<n|auto>',
+        description:
+          'worker processes sharing the port; auto = one per core; over 1, quotas and @rateLimit need REDIS_URL (default: $FACET_WORKERS, else 1)',
+      },
     },
   },
   check: {

@@ -54,6 +54,11 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const { ConfigError, formatProblem } = await import('../config/index.js');
+    const { StartRefused } = await import('../cluster/index.js');
+    if (error instanceof StartRefused) {
+      console.error(`facet ${command}: ${error.message}`);
+      return 1;
+    }
     if (error instanceof ConfigError) {
       console.error(`Configuration in ${dir} is invalid:`);
       for (const problem of error.problems) console.error(`  ${formatProblem(problem)}`);
@@ -84,18 +89,25 @@ async function run(command: CommandName, dir: string, { values, positionals }: P
       const delayText = String(values['readiness-delay'] ?? process.env['FACET_READINESS_DELAY_MS'] ?? 0);
       if (!/^\d+$/.test(delayText))
         throw new UsageError(`invalid readiness delay "${delayText}" (milliseconds)`, 'start');
-      const { startGateway } = await import('../server/index.js');
-      const { installShutdownHandlers } = await import('./shutdown.js');
-      const gateway = await startGateway({
-        dir,
-        port,
-        host: String(values['host'] ?? process.env['HOST'] ?? '127.0.0.1'),
-        watch: values['watch'] === true,
-        readinessDelayMs: Number(delayText),
+      const workersText = String(values['workers'] ?? process.env['FACET_WORKERS'] ?? 1);
+      const { serveGateway, parseWorkerCount, maxWorkers } = await import('../cluster/index.js');
+      const workers = parseWorkerCount(workersText);
+      if (workers === undefined)
+        throw new UsageError(`invalid worker count "${workersText}" (1 to ${maxWorkers}, or auto)`, 'start');
+      await serveGateway({
+        workers,
+        gateway: {
+          dir,
+          port,
+          host: String(values['host'] ?? process.env['HOST'] ?? '127.0.0.1'),
+          watch: values['watch'] === true,
+          readinessDelayMs: Number(delayText),
+        },
+        announce(url, clients) {
+          console.log(`Facet listening on ${url}${workers > 1 ? ` (${workers} workers)` : ''}`);
+          for (const client of clients) console.log(`  ${url}${client.endpoint}`);
+        },
       });
-      installShutdownHandlers(() => gateway.close());
-      console.log(`Facet listening on ${gateway.url}`);
-      for (const client of gateway.current().clients) console.log(`  ${gateway.url}${client.definition.endpoint}`);
       return 0;
     }
     case 'token': {

@@ -2,15 +2,21 @@ import { readFileSync } from 'node:fs';
 
 /**
  * Graceful shutdown on SIGINT/SIGTERM: stop accepting, drain in-flight requests, then exit 0.
- * A second signal exits at once (1).
+ * A second signal exits at once (1). Returns `drain(reason)`, the same shutdown for other
+ * triggers (a worker told by its primary); it does nothing once shutting down, so a worker that
+ * gets both the terminal's Ctrl-C and its primary's message drains once and exits 0.
  */
 export function installShutdownHandlers(
   close: () => Promise<void>,
   env: Readonly<Record<string, string | undefined>> = process.env,
-): void {
+): (reason: string) => void {
   let stopping = false;
   const stop = (reason: string) => {
     if (stopping) process.exit(1);
+    drain(reason);
+  };
+  const drain = (reason: string) => {
+    if (stopping) return;
     stopping = true;
     console.log(`${reason}: draining and shutting down`);
     close().then(
@@ -24,6 +30,7 @@ export function installShutdownHandlers(
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   if (env['npm_lifecycle_event']) followNpmLauncher(() => stop('launcher stopped'));
+  return drain;
 }
 
 /** How often a process started by npm checks that its launcher is still there. */

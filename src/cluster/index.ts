@@ -1,0 +1,3 @@
+export { serveGateway, type ServeOptions } from './serve.js';
+export { StartRefused } from './primary.js';
+export { parseWorkerCount, maxWorkers } from './worker-count.js';
