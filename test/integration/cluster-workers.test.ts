@@ -2,6 +2,8 @@
 // workers in one process group), real Redis for the shared quota.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDemo, EPHEMERAL_PORTS } from '../../demo/index.js';
 import { awayFromWindowEdge, createFixtureConfig, uniqueClientName } from '../helpers/fixture-config.js';
@@ -24,6 +26,17 @@ const listeningWorkers = (output: string) =>
   logLines(output)
     .filter((l) => l['msg'] === 'worker listening')
     .map((l) => ({ pid: l['worker'] as number, port: l['port'] as number }));
+
+/** POSTs a query and returns the status once the body is read. */
+async function postQuery(url: string, query: string): Promise<number> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
 
 async function until(condition: () => boolean, timeoutMs: number, what: string, output: () => string) {
   const deadline = Date.now() + timeoutMs;
@@ -59,16 +72,7 @@ describe('several worker processes behind one port (--workers)', { timeout: 60_0
     const url = await server.url;
     await awayFromWindowEdge(60_000);
     const statuses = await Promise.all(
-      Array.from({ length: 200 }, () =>
-        fetch(`${url}/${client}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query: '{ __typename }' }),
-        }).then(async (res) => {
-          await res.arrayBuffer();
-          return res.status;
-        }),
-      ),
+      Array.from({ length: 200 }, () => postQuery(`${url}/${client}/graphql`, '{ __typename }')),
     );
     assert.deepEqual(
       { ok: statuses.filter((s) => s === 200).length, limited: statuses.filter((s) => s === 429).length },
@@ -146,6 +150,35 @@ describe('several worker processes behind one port (--workers)', { timeout: 60_0
     assert.equal(restarted.port, first!.port);
     assert.match(server.output(), /worker exited unexpectedly; restarting it/);
     assert.equal((await fetch(`${url}/healthz`)).status, 200);
+    process.kill(server.child.pid!, 'SIGTERM');
+    assert.deepEqual(await server.exited, { code: 0, signal: null }, server.output());
+  });
+
+  it('with --watch, a configuration change reaches every worker: each reloads, and no worker answers from the old schema', async () => {
+    const config = createFixtureConfig({ sources: ['catalog.graphql'], clients: { shop: { schema: shopSchema } } });
+    // nothing listens there: a field that passes validation answers 200 with an upstream error
+    const server = spawnServer(
+      process.execPath,
+      [facetBin, 'start', '--dir', config.dir, '--port', '0', '--workers', '2', '--watch'],
+      { LOG_LEVEL: 'info', REDIS_URL: undefined, CATALOG_URL: 'http://127.0.0.1:9' },
+    );
+    cleanups.push(config.cleanup, server.kill);
+    const url = await server.url;
+    const askPrice = () => postQuery(`${url}/shop/graphql`, '{ product(id: "p1") { priceCents } }');
+    assert.equal(await askPrice(), 400, 'priceCents is not in the client schema yet');
+    writeFileSync(
+      join(config.dir, 'clients', 'shop', 'schema.graphql'),
+      shopSchema.replace('name: String!', 'name: String! priceCents: Int!'),
+    );
+    const reloadedBy = () =>
+      new Set(
+        logLines(server.output())
+          .filter((l) => l['msg'] === 'configuration reloaded')
+          .map((l) => l['worker']),
+      );
+    await until(() => reloadedBy().size === 2, 15_000, 'both workers did not reload', server.output);
+    const statuses = await Promise.all(Array.from({ length: 20 }, askPrice));
+    assert.deepEqual(new Set(statuses), new Set([200]));
     process.kill(server.child.pid!, 'SIGTERM');
     assert.deepEqual(await server.exited, { code: 0, signal: null }, server.output());
   });
