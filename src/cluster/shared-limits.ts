@@ -26,6 +26,6 @@ export function sharedStoreMissing(workers: number, limits: string[]): string {
     `${workers} workers need REDIS_URL. Rate limits are declared in:`,
     ...limits.map((where) => `  ${where}`),
     `Without Redis each worker counts them in its own memory, so ${workers} workers would let ${workers} times the limits through.`,
-    'Fix: set REDIS_URL (e.g. REDIS_URL=redis://127.0.0.1:6379) so that every worker shares one count, or start one worker (--workers 1).',
+    'Fix: set REDIS_URL (e.g. REDIS_URL=redis://127.0.0.1:6379) so that every worker shares one count, or run one worker (--workers 1, FACET_WORKERS=1).',
   ].join('\n');
 }
