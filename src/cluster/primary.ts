@@ -36,10 +36,12 @@ export async function runPrimary(options: ServeOptions): Promise<void> {
   let stopping = false;
   let failedExits = 0;
   let onStopped = () => {};
-  const live = () => Object.keys(cluster.workers ?? {}).length;
+  // Our own count: cluster.workers drops a worker on exit or on disconnect, whichever comes last.
+  const alive = new Set<Worker>();
+  const live = () => alive.size;
   // Workers ask for the port as given: with --port 0, cluster keys the shared handle by that, so a
   // restarted worker joins the port the others hold (pinning the chosen number would collide with it).
-  const fork = () => cluster.fork(forkEnv);
+  const fork = () => alive.add(cluster.fork(forkEnv));
 
   const port = await new Promise<number>((resolve, reject) => {
     const listening = new Set<number>();
@@ -53,6 +55,7 @@ export async function runPrimary(options: ServeOptions): Promise<void> {
     });
     cluster.on('exit', (worker: Worker, code: number | null, signal: string | null) => {
       const pid = worker.process.pid;
+      alive.delete(worker);
       listening.delete(worker.id);
       if (stopping) {
         if (code !== 0) failedExits++;
@@ -97,9 +100,9 @@ export async function runPrimary(options: ServeOptions): Promise<void> {
       onStopped = resolve;
     });
     if (live() === 0) return Promise.resolve();
-    for (const worker of Object.values(cluster.workers ?? {})) {
+    for (const worker of alive) {
       try {
-        worker?.send(shutdownMessage);
+        worker.send(shutdownMessage);
       } catch {
         // its channel is already closed: it is exiting
       }
@@ -113,6 +116,6 @@ export async function runPrimary(options: ServeOptions): Promise<void> {
     if (failedExits) throw new Error(`${failedExits} worker(s) did not stop cleanly`);
   }, env);
   const url = `http://${gateway.host ?? '127.0.0.1'}:${port}`;
-  log.info({ workers: Object.values(cluster.workers ?? {}).map((w) => w?.process.pid) }, `${workers} workers serving`);
+  log.info({ workers: [...alive].map((w) => w.process.pid) }, `${workers} workers serving`);
   options.announce(url, clients);
 }

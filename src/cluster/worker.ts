@@ -24,7 +24,10 @@ export async function runWorker(options: GatewayOptions): Promise<void> {
   try {
     gateway = await startGateway({ ...options, log });
   } catch (error) {
-    process.off('message', onMessage); // the listener holds the IPC channel open: let a failed worker exit
+    // cluster's own listeners hold the IPC channel (and so the process) open: let a failed worker
+    // exit once its error is printed, and the primary see that exit
+    process.off('message', onMessage);
+    process.channel?.unref();
     throw error;
   }
   drain = installShutdownHandlers(() => gateway.close(), env);

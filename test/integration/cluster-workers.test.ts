@@ -3,6 +3,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDemo, EPHEMERAL_PORTS } from '../../demo/index.js';
@@ -107,6 +108,20 @@ describe('several worker processes behind one port (--workers)', { timeout: 60_0
     assert.match(result.stderr, /clients\/shop\/client\.yaml \(quotas\)/);
     assert.match(result.stderr, /Fix: set REDIS_URL/);
     assert.doesNotMatch(result.stdout, /listening on/);
+  });
+
+  it('workers that cannot listen (the port is taken) stop the start: the error is printed and the primary exits 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const config = createFixtureConfig({ sources: ['catalog.graphql'], clients: { shop: { schema: shopSchema } } });
+    cleanups.push(config.cleanup, () => new Promise((resolve) => taken.close(resolve)));
+    const port = String((taken.address() as AddressInfo).port);
+    const result = await runCli(['start', '--dir', config.dir, '--port', port, '--workers', '2'], {
+      env: { REDIS_URL: undefined },
+    });
+    assert.equal(result.code, 1, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stderr, /EADDRINUSE/);
+    assert.match(result.stderr, /a worker exited \(code 1\) before listening/);
   });
 
   it('SIGTERM to the primary drains every worker (an in-flight request is answered), each exits 0, then the primary exits 0 and the port closes', async () => {
