@@ -43,6 +43,13 @@ export async function runPrimary(options: ServeOptions): Promise<void> {
   // restarted worker joins the port the others hold (pinning the chosen number would collide with it).
   const fork = () => alive.add(cluster.fork(forkEnv));
 
+  // before forking: a signal while the workers start stops them too, instead of orphaning them
+  installShutdownHandlers(async () => {
+    await stopWorkers();
+    await options.afterClose?.();
+    if (failedExits) throw new Error(`${failedExits} worker(s) did not stop cleanly`);
+  }, env);
+
   const port = await new Promise<number>((resolve, reject) => {
     const listening = new Set<number>();
     cluster.on('listening', (worker: Worker, address: AddressInfo) => {
@@ -110,11 +117,6 @@ export async function runPrimary(options: ServeOptions): Promise<void> {
     return stopped;
   }
 
-  installShutdownHandlers(async () => {
-    await stopWorkers();
-    await options.afterClose?.();
-    if (failedExits) throw new Error(`${failedExits} worker(s) did not stop cleanly`);
-  }, env);
   const url = `http://${gateway.host ?? '127.0.0.1'}:${port}`;
   log.info({ workers: [...alive].map((w) => w.process.pid) }, `${workers} workers serving`);
   options.announce(url, clients);
