@@ -17,7 +17,7 @@ describe('facet command line', () => {
 
   it("facet <command> --help prints that command's options and exits 0", async () => {
     const expected: Record<string, string[]> = {
-      start: ['--dir <folder>', '--port <n>', '--host <addr>', '--watch'],
+      start: ['--dir <folder>', '--port <n>', '--host <addr>', '--watch', '--workers <n|auto>'],
       check: ['--dir <folder>'],
       token: ['--sub <user>', '--scopes', '--roles', '--expires-in <duration>', '--client <name>', '--dir <folder>'],
       'hash-key': [],
@@ -46,6 +46,7 @@ describe('facet command line', () => {
       [['start', '--port'], /^facet start: option --port needs a value/],
       [['start', '--watch=yes'], /^facet start: option --watch takes no value/],
       [['start', '--port', 'http'], /^facet start: invalid port "http"/],
+      [['start', '--workers', 'many'], /^facet start: invalid worker count "many" \(1 to \d+, or auto\)/],
       [['token', '--scopes', 'a'], /^facet token: --sub <user id> is required/],
       [['nope'], /^facet: unknown command "nope"\n\nUsage: facet <command>/],
       [[], /^facet: a command is needed\n\nUsage: facet <command>/],
