@@ -1,6 +1,7 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { upstreamCallChannelName, type UpstreamCallEvent } from '../sources/index.js';
+import { plannerFallbackChannelName } from '../planner/index.js';
 
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -49,6 +50,14 @@ export function createMetrics() {
     if (event.batchSize > 0) batchSize.observe({ source: event.source }, event.batchSize);
   };
   subscribe(upstreamCallChannelName, onUpstreamCall);
+  const plannerFallbacks = new Counter({
+    name: 'facet_planner_fallback_total',
+    help: 'Operations the query planner left to delegation (FACET_EXECUTOR=planner), by client and reason',
+    labelNames: ['client', 'reason'] as const,
+    registers: [registry],
+  });
+  const onPlannerFallback = (message: unknown) => plannerFallbacks.inc(message as { client: string; reason: string });
+  subscribe(plannerFallbackChannelName, onPlannerFallback);
 
   return {
     registry,
@@ -58,6 +67,7 @@ export function createMetrics() {
     },
     close() {
       unsubscribe(upstreamCallChannelName, onUpstreamCall);
+      unsubscribe(plannerFallbackChannelName, onPlannerFallback);
     },
   };
 }

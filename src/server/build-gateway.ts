@@ -1,4 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { buildGraphModel, plannerEnabled, usePlanner } from '../planner/index.js';
 import { loadFacade, type RestFacade } from '../facade/index.js';
 import { ProblemList, loadConfigFolder, type ConfigProblem, type GatewayConfig } from '../config/index.js';
 import { buildSource, EntityLookups, type BuiltSource } from '../sources/index.js';
@@ -11,6 +13,8 @@ export interface BuiltClient {
   schema: GraphQLSchema;
   /** The versioned REST facade from clients/<name>/rest/, when the client has one. */
   facade?: RestFacade;
+  /** `FACET_EXECUTOR=planner`: runs the operations the query planner supports without delegation. */
+  planner?: Plugin;
 }
 
 /** Everything built from a configuration folder; replaced whole on reload. */
@@ -46,12 +50,14 @@ export function buildGateway(dir: string, env: Readonly<Record<string, string | 
     const graph = stitchPartialGraph(sources, problems, graphComplete);
     checkClientPaths(config.dir, config.clients, problems);
     const clients: BuiltClient[] = [];
+    const graphModel = plannerEnabled(env) && graph ? buildGraphModel(sources) : undefined;
     for (const definition of graph ? config.clients : []) {
       const clientSdl = checkClientSchema(definition, graph!, problems, graphComplete);
       if (!clientSdl || !graphComplete) continue;
       const schema = buildClientSchema(definition, clientSdl, graph!, sources);
       const facade = loadFacade(definition.name, definition.folder, schema, problems, env);
-      clients.push({ definition, schema, facade });
+      const planner = graphModel && usePlanner(graphModel, definition);
+      clients.push({ definition, schema, facade, ...(planner ? { planner } : {}) });
     }
     problems.throwIfAny();
     return { config, graph: graph!, sources, clients, warnings: problems.warnings, close: closeAll };

@@ -76,7 +76,7 @@ export function createClientEndpoint(
     multipart: false,
     batching: false,
     healthCheckEndpoint: `${endpoint}/__yoga_health`,
-    plugins: clientPlugins(client.definition, deciders, { production }),
+    plugins: clientPlugins(client.definition, deciders, { production, executor: client.planner }),
   });
   const authenticator = createAuthenticator(name, options.auth, client.definition.folder);
   const forward = options.auth.forward;

@@ -19,7 +19,7 @@ import { useResponseCompression } from './use-response-compression.js';
 export function clientPlugins(
   client: ClientDefinition,
   deciders: FieldDecider<never>[],
-  { production }: { production: boolean },
+  { production, executor }: { production: boolean; executor?: Plugin },
 ): Plugin[] {
   const options = client.options;
   return [
@@ -39,6 +39,9 @@ export function clientPlugins(
     useErrorCodes(),
     // response: answers of 1 KiB and more compressed when the client accepts br or gzip
     useResponseCompression(),
+    // execute: the query planner when opted in (FACET_EXECUTOR=planner); before the field gate, so
+    // it plans the document the gate leaves
+    ...(executor ? [executor] : []),
     // execute: refuse fields before they run — authorization first, then field rate limits;
     // refused fields are not fetched and come back as null with an error
     ...(deciders.length ? [useFieldGate(deciders as FieldDecider<unknown>[])] : []),

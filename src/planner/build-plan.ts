@@ -1,0 +1,190 @@
+import {
+  getNamedType,
+  getArgumentValues,
+  GraphQLNonNull,
+  GraphQLString,
+  isLeafType,
+  isEnumType,
+  isObjectType,
+  Kind,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { collectFields, UnsupportedShape } from './collect-fields.js';
+import type { ClientFieldModel, GraphModel } from './graph-model.js';
+import type { Fetch, PlannedField, PlanOutcome } from './plan.js';
+
+/** The payload source of an object in the plan: a source name, a client-only group, or the root. */
+type Origin = string | 'group' | 'root';
+
+interface Planning {
+  schema: GraphQLSchema;
+  model: GraphModel;
+  clientFields: ReadonlyMap<string, ClientFieldModel>;
+  fragments: Record<string, FragmentDefinitionNode>;
+  variables: Record<string, unknown>;
+}
+
+/**
+ * Compiles one operation into a plan, or says why it cannot (the request then runs through
+ * delegation). `variables` only decide `@skip`/`@include`; field arguments holding variables are
+ * coerced per request.
+ */
+export function buildPlan(
+  planning: Omit<Planning, 'fragments'>,
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+): PlanOutcome {
+  if (operation.operation !== 'query') return { unsupported: operation.operation, detail: operation.operation };
+  const rootType = planning.schema.getQueryType();
+  if (!rootType) return { unsupported: 'no-query-type', detail: 'no query type' };
+  try {
+    const fields = planSelection({ ...planning, fragments }, rootType, 'root', [operation.selectionSet]);
+    return { plan: { rootType, fields } };
+  } catch (error) {
+    if (error instanceof UnsupportedShape) return { unsupported: error.reason, detail: error.message };
+    throw error;
+  }
+}
+
+function planSelection(
+  p: Planning,
+  type: GraphQLObjectType,
+  origin: Origin,
+  sets: readonly SelectionSetNode[],
+): PlannedField[] {
+  const planned: PlannedField[] = [];
+  for (const [responseKey, nodes] of collectFields(type, sets, p.fragments, p.variables)) {
+    const node = nodes[0]!;
+    const fieldName = node.name.value;
+    if (fieldName === '__schema' || fieldName === '__type') throw new UnsupportedShape('introspection');
+    const definition =
+      fieldName === '__typename' ? undefined : (type.getFields()[fieldName] as PlannedField['definition'] | undefined);
+    if (fieldName === '__typename' || !definition) {
+      if (fieldName !== '__typename') throw new UnsupportedShape('unknown-field', `${type.name}.${fieldName}`);
+      planned.push(typenameField(responseKey, type, nodes));
+      continue;
+    }
+    const { fetch, childOrigin } = fetchOf(p, type, origin, definition.name, definition.type);
+    const named = getNamedType(definition.type);
+    if (isEnumType(named)) throw new UnsupportedShape('enum', definition.name);
+    let selection: PlannedField[] | undefined;
+    if (!isLeafType(named)) {
+      if (!isObjectType(named)) throw new UnsupportedShape('abstract-type', named.name);
+      const subSets = nodes.map((n) => n.selectionSet).filter((s): s is SelectionSetNode => s !== undefined);
+      selection = planSelection(p, named, childOrigin, subSets);
+    }
+    planned.push({
+      responseKey,
+      fieldName,
+      parentType: type,
+      nodes,
+      definition,
+      type: definition.type,
+      fetch,
+      staticArgs: hasVariables(node) ? undefined : getArgumentValues(definition, node, {}),
+      selection,
+    });
+  }
+  return planned;
+}
+
+const typenameType = new GraphQLNonNull(GraphQLString);
+
+function typenameField(responseKey: string, type: GraphQLObjectType, nodes: FieldNode[]): PlannedField {
+  const definition = type.getFields()['__typename'] ?? ({ name: '__typename', args: [] } as never);
+  return {
+    responseKey,
+    fieldName: '__typename',
+    parentType: type,
+    nodes,
+    definition,
+    type: typenameType,
+    fetch: { kind: 'typename', typeName: type.name },
+    staticArgs: {},
+  };
+}
+
+function hasVariables(node: FieldNode): boolean {
+  const visit = (value: import('graphql').ValueNode): boolean =>
+    value.kind === Kind.VARIABLE ||
+    (value.kind === Kind.LIST && value.values.some(visit)) ||
+    (value.kind === Kind.OBJECT && value.fields.some((f) => visit(f.value)));
+  return (node.arguments ?? []).some((a) => visit(a.value));
+}
+
+/** How a field of `type` is served for a parent of `origin`, and the origin of its value. */
+function fetchOf(
+  p: Planning,
+  type: GraphQLObjectType,
+  origin: Origin,
+  fieldName: string,
+  returnType: import('graphql').GraphQLOutputType,
+): { fetch: Fetch; childOrigin: Origin } {
+  const coordinate = `${type.name}.${fieldName}`;
+  const clientField = p.clientFields.get(coordinate);
+  if (clientField?.kind === 'from') {
+    if (origin !== 'root' && origin !== 'group') throw new UnsupportedShape('from-on-graph-type', coordinate);
+    if (clientField.spec.operation !== 'query') throw new UnsupportedShape('from-mutation', coordinate);
+    const serve = p.model.servesOf(`Query.${clientField.spec.fieldName}`)?.values().next().value;
+    if (serve?.kind !== 'call' && serve?.kind !== 'batch') throw new UnsupportedShape('from-target', coordinate);
+    return {
+      fetch: { kind: 'from', serve, args: clientField.args, needsIdentity: clientField.needsIdentity },
+      childOrigin: serve.source,
+    };
+  }
+  const named = getNamedType(returnType);
+  if (!p.model.hasType(type.name) || !p.model.servesOf(coordinate)) {
+    if (isObjectType(named) && !p.model.hasType(named.name) && (origin === 'root' || origin === 'group'))
+      return { fetch: { kind: 'group', nested: origin === 'group' }, childOrigin: 'group' };
+    throw new UnsupportedShape('client-field', coordinate);
+  }
+  const serves = p.model.servesOf(coordinate)!;
+  const own = serves.get(origin);
+  if (own) {
+    if (own.kind === 'property') {
+      // a value several sources declare may be merged from another: only keys are read as-is
+      if (serves.size > 1 && p.model.entity(type.name)?.key !== fieldName)
+        throw new UnsupportedShape('shared-field', coordinate);
+      return { fetch: { kind: 'property', path: own.path, emptyAsNull: own.emptyAsNull }, childOrigin: origin };
+    }
+    if (own.kind === 'ref') return refFetch(p, coordinate, own);
+    return { fetch: { kind: 'call', serve: own }, childOrigin: own.source };
+  }
+  if (origin === 'root') {
+    const [serve] = serves.values();
+    if (serves.size !== 1 || (serve!.kind !== 'call' && serve!.kind !== 'batch'))
+      throw new UnsupportedShape('root-field', coordinate);
+    return { fetch: { kind: 'call', serve: serve! }, childOrigin: serve!.source };
+  }
+  // another source's field of an entity: called with the `{ key }` stub stitching would pass
+  const entity = p.model.entity(type.name);
+  const from = entity?.payloadKey.get(origin);
+  const remote = [...serves.values()].find((s) => s.kind === 'call');
+  if (!entity || !from || remote?.kind !== 'call' || serves.size !== 1)
+    throw new UnsupportedShape('merged-field', coordinate);
+  const to = entity.payloadKey.get(remote.source);
+  if (!to) throw new UnsupportedShape('merged-field', coordinate);
+  return { fetch: { kind: 'call', serve: remote, stub: { from, to } }, childOrigin: remote.source };
+}
+
+function refFetch(
+  p: Planning,
+  coordinate: string,
+  serve: Extract<import('./graph-model.js').FieldServe, { kind: 'ref' }>,
+): { fetch: Fetch; childOrigin: Origin } {
+  const entity = p.model.entity(serve.target);
+  const stubKey = entity?.payloadKey.get(serve.source);
+  if (!entity || !stubKey) throw new UnsupportedShape('ref', coordinate);
+  const own = entity.lookups.get(serve.source);
+  const [other] = entity.lookups.values();
+  const lookup = own ?? other;
+  return {
+    fetch: { kind: 'ref', serve, coordinate, lookup, own: own !== undefined, stubKey },
+    childOrigin: lookup ? lookup.source : serve.source,
+  };
+}

@@ -1,0 +1,84 @@
+import {
+  getDirectiveValues,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  Kind,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLObjectType,
+  type SelectionSetNode,
+} from 'graphql';
+
+/** Thrown when a selection uses a shape the planner leaves to delegation (abstract fragments). */
+export class UnsupportedShape extends Error {
+  /** A short label (the metric's `reason`), the message saying where. */
+  constructor(
+    readonly reason: string,
+    detail: string = reason,
+  ) {
+    super(detail);
+  }
+}
+
+/**
+ * graphql-js's field collection for one concrete object type: fields by response key in document
+ * order, `@skip`/`@include` applied with the request's variables, fragments spread once each.
+ */
+export function collectFields(
+  type: GraphQLObjectType,
+  selectionSets: readonly SelectionSetNode[],
+  fragments: Record<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+): Map<string, FieldNode[]> {
+  const fields = new Map<string, FieldNode[]>();
+  const visited = new Set<string>();
+  const visit = (set: SelectionSetNode) => {
+    for (const selection of set.selections) {
+      if (!included(selection, variables)) continue;
+      if (selection.kind === Kind.FIELD) {
+        const key = selection.alias?.value ?? selection.name.value;
+        const list = fields.get(key);
+        if (list) list.push(selection);
+        else fields.set(key, [selection]);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const condition = selection.typeCondition?.name.value;
+        if (condition !== undefined && condition !== type.name)
+          throw new UnsupportedShape('abstract-fragment', type.name);
+        visit(selection.selectionSet);
+      } else {
+        const name = selection.name.value;
+        if (visited.has(name)) continue;
+        visited.add(name);
+        const fragment = fragments[name];
+        if (!fragment) continue;
+        if (fragment.typeCondition.name.value !== type.name) throw new UnsupportedShape('abstract-fragment', type.name);
+        visit(fragment.selectionSet);
+      }
+    }
+  };
+  for (const set of selectionSets) visit(set);
+  return fields;
+}
+
+function included(node: Parameters<typeof getDirectiveValues>[1], variables: Record<string, unknown>): boolean {
+  if (!node.directives?.length) return true;
+  if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.['if'] === true) return false;
+  return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.['if'] !== false;
+}
+
+/** The variables `@skip`/`@include` read in a document: the part of a request that changes the plan's shape. */
+export function conditionVariables(selectionSets: Iterable<SelectionSetNode>): string[] {
+  const names = new Set<string>();
+  const visit = (set: SelectionSetNode) => {
+    for (const selection of set.selections) {
+      for (const directive of selection.directives ?? [])
+        if (directive.name.value === 'skip' || directive.name.value === 'include')
+          for (const arg of directive.arguments ?? [])
+            if (arg.value.kind === Kind.VARIABLE) names.add(arg.value.name.value);
+      if (selection.kind !== Kind.FRAGMENT_SPREAD)
+        visit(selection.selectionSet ?? { kind: Kind.SELECTION_SET, selections: [] });
+    }
+  };
+  for (const set of selectionSets) visit(set);
+  return [...names].sort();
+}

@@ -1,0 +1,117 @@
+import {
+  getArgumentValues,
+  GraphQLError,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  locatedError,
+  type ExecutionResult,
+  type GraphQLOutputType,
+} from 'graphql';
+import { createGatewayError } from '../errors/index.js';
+import type { SourceCallContext } from '../sources/index.js';
+import type { Plan, PlannedField } from './plan.js';
+import { fetchField } from './fetch-field.js';
+
+type Path = readonly (string | number)[];
+
+interface Run {
+  context: SourceCallContext;
+  variables: Record<string, unknown>;
+  errors: GraphQLError[];
+}
+
+/**
+ * Runs a plan: every field's fetch starts as soon as its parent's payload is in (siblings in
+ * parallel; lookups of one request batch through the per-request loaders), and the response is
+ * written straight from the payloads with graphql-js's completion rules: scalars through the
+ * schema's `serialize`, null bubbling to the nearest nullable parent, one located error each.
+ */
+export async function executePlan(
+  plan: Plan,
+  context: SourceCallContext,
+  variables: Record<string, unknown>,
+): Promise<ExecutionResult> {
+  const run: Run = { context, variables, errors: [] };
+  let data: Record<string, unknown> | null;
+  try {
+    data = await completeFields(run, plan.fields, undefined, []);
+  } catch (error) {
+    run.errors.push(error as GraphQLError);
+    data = null;
+  }
+  return run.errors.length ? { errors: run.errors, data } : { data };
+}
+
+async function completeFields(
+  run: Run,
+  fields: readonly PlannedField[],
+  parent: unknown,
+  path: Path,
+): Promise<Record<string, unknown>> {
+  const values = await Promise.all(
+    fields.map((field) => completeField(run, field, parent, [...path, field.responseKey])),
+  );
+  const object: Record<string, unknown> = {};
+  for (const [i, field] of fields.entries()) object[field.responseKey] = values[i];
+  return object;
+}
+
+async function completeField(run: Run, field: PlannedField, parent: unknown, path: Path): Promise<unknown> {
+  if (field.fetch.kind === 'typename') return field.fetch.typeName;
+  try {
+    const args = field.staticArgs ?? getArgumentValues(field.definition, field.nodes[0]!, run.variables);
+    const raw = await fetchField(field, parent, args, run.context);
+    return await completeValue(run, field, field.type, raw, path);
+  } catch (error) {
+    return handleFieldError(run, locatedError(error, field.nodes, path), field.type);
+  }
+}
+
+function handleFieldError(run: Run, error: GraphQLError, type: GraphQLOutputType): null {
+  if (isNonNullType(type)) throw error;
+  run.errors.push(error);
+  return null;
+}
+
+async function completeValue(
+  run: Run,
+  field: PlannedField,
+  type: GraphQLOutputType,
+  value: unknown,
+  path: Path,
+): Promise<unknown> {
+  if (value instanceof Error) throw value;
+  if (isNonNullType(type)) {
+    const completed = await completeValue(run, field, type.ofType, value, path);
+    if (completed === null)
+      throw new Error(`Cannot return null for non-nullable field ${field.parentType.name}.${field.fieldName}.`);
+    return completed;
+  }
+  if (value === null || value === undefined) return null;
+  if (isListType(type)) {
+    if (typeof value !== 'object' || !(Symbol.iterator in value))
+      throw new GraphQLError(
+        `Expected Iterable, but did not find one for field "${field.parentType.name}.${field.fieldName}".`,
+      );
+    const items = [...(value as Iterable<unknown>)];
+    return Promise.all(
+      items.map(async (item, index) => {
+        const itemPath = [...path, index];
+        try {
+          return await completeValue(run, field, type.ofType, item, itemPath);
+        } catch (error) {
+          return handleFieldError(run, locatedError(error, field.nodes, itemPath), type.ofType);
+        }
+      }),
+    );
+  }
+  if (isLeafType(type)) {
+    const serialized = type.serialize(value);
+    if (serialized === null || serialized === undefined)
+      throw new Error(`Expected \`${type.name}.serialize\` to return non-nullable value`);
+    return serialized;
+  }
+  if (!field.selection) throw createGatewayError('INTERNAL_SERVER_ERROR');
+  return completeFields(run, field.selection, value, path);
+}

@@ -1,0 +1,127 @@
+import type { GraphQLArgument } from 'graphql';
+import { createGatewayError } from '../errors/index.js';
+import type { SourceCallContext } from '../sources/index.js';
+import { readPath } from '../sources/template.js';
+import type { FieldServe } from './graph-model.js';
+import type { Fetch, PlannedField } from './plan.js';
+
+/**
+ * An entity another source could not look up: stitching keeps the `{ key }` reference, so its key
+ * still reads, and every other field fails with that source's coded error.
+ */
+export class UnresolvedEntity {
+  constructor(
+    readonly stub: Record<string, unknown>,
+    readonly error: unknown,
+  ) {}
+}
+
+/** A field's raw value (a payload, a list of payloads, a scalar) for its parent payload, as delegation would give it. */
+export function fetchField(
+  field: PlannedField,
+  parent: unknown,
+  args: Record<string, unknown>,
+  context: SourceCallContext,
+): unknown {
+  const fetch = field.fetch;
+  if (parent instanceof UnresolvedEntity) {
+    if (fetch.kind === 'property' && fetch.path.length === 1 && fetch.path[0]! in parent.stub)
+      return parent.stub[fetch.path[0]!];
+    throw parent.error;
+  }
+  switch (fetch.kind) {
+    case 'typename':
+      return fetch.typeName;
+    case 'property': {
+      const value = readPath(parent, fetch.path);
+      return fetch.emptyAsNull && value === '' ? null : value;
+    }
+    case 'group':
+      return fetch.nested ? { ...(parent as Record<string, unknown>), ...args } : { ...args };
+    case 'from': {
+      // a field about "the current user" has no answer for an anonymous caller
+      if (fetch.needsIdentity && !context.identity)
+        throw createGatewayError('UNAUTHENTICATED', { message: 'This field needs a signed-in user' });
+      const target = fetch.args({ args, root: parent, identity: context.identity }) as Record<string, unknown>;
+      return callServe(fetch.serve, undefined, target, context);
+    }
+    case 'call': {
+      const root = fetch.stub ? { [fetch.stub.to]: (parent as Record<string, unknown>)[fetch.stub.from] } : parent;
+      return callServe(fetch.serve, root, args, context);
+    }
+    case 'ref':
+      return resolveRef(fetch, parent, args, context);
+  }
+}
+
+/** The source's own defaults for arguments the caller left out, as the subschema would apply them. */
+function withDefaults(args: Record<string, unknown>, declared: readonly GraphQLArgument[]): Record<string, unknown> {
+  let full = args;
+  for (const arg of declared)
+    if (full[arg.name] === undefined && arg.defaultValue !== undefined) {
+      if (full === args) full = { ...args };
+      full[arg.name] = arg.defaultValue;
+    }
+  return full;
+}
+
+function callServe(
+  serve: FieldServe & { kind: 'call' | 'batch' },
+  root: unknown,
+  givenArgs: Record<string, unknown>,
+  context: SourceCallContext,
+): unknown {
+  const args = withDefaults(givenArgs, serve.args);
+  if (serve.kind === 'call') return serve.call({ root, args, identity: context.identity }, context);
+  const keys = args[serve.keyArg];
+  if (!Array.isArray(keys) || keys.length === 0) return [];
+  const rest = { ...args };
+  delete rest[serve.keyArg];
+  return serve
+    .batch(context, rest)
+    .loadMany(keys)
+    .then((results) => {
+      const failed = results.find((r) => r instanceof Error);
+      if (failed) throw failed;
+      return results;
+    });
+}
+
+/** `@ref`: the entity through its lookup, exactly as the stitched reference resolves it. */
+function resolveRef(
+  fetch: Extract<Fetch, { kind: 'ref' }>,
+  parent: unknown,
+  args: Record<string, unknown>,
+  context: SourceCallContext,
+): unknown {
+  const { serve, lookup, stubKey } = fetch;
+  const key = serve.keyOf({ root: parent, args, identity: context.identity });
+  const notFound = (source: string, value: unknown) =>
+    serve.itemNonNull
+      ? createGatewayError('RESOURCE_NOT_FOUND', {
+          message: `${serve.target} ${JSON.stringify(value)} (${fetch.coordinate}) does not exist`,
+          source,
+          extensions: { key: value },
+        })
+      : null;
+  if (key === null || key === undefined) {
+    if (serve.list) return [];
+    return serve.itemNonNull
+      ? createGatewayError('RESOURCE_NOT_FOUND', {
+          message: `${fetch.coordinate} has no ${serve.target} key`,
+          source: serve.source,
+        })
+      : null;
+  }
+  const one = (value: unknown): unknown => {
+    if (!lookup) return { [stubKey]: value };
+    const found = lookup.load(value, context);
+    if (fetch.own) return found.then((payload) => payload ?? notFound(lookup.source, value));
+    return found.then(
+      (payload) => (payload === null || payload === undefined ? notFound(lookup.source, value) : payload),
+      (error: unknown) => new UnresolvedEntity({ [stubKey]: value }, error),
+    );
+  };
+  if (!serve.list) return one(key);
+  return Promise.all((Array.isArray(key) ? key : [key]).map(one));
+}

@@ -1,0 +1,50 @@
+import type { FieldNode, GraphQLField, GraphQLObjectType, GraphQLOutputType } from 'graphql';
+import type { CompiledTemplate } from '../sources/template.js';
+import type { EntityLookup } from '../sources/subschema/entity-refs.js';
+import type { FieldServe } from './graph-model.js';
+
+/** Where a planned field's value comes from, given its parent's payload. */
+export type Fetch =
+  | { kind: 'typename'; typeName: string }
+  | { kind: 'property'; path: string[]; emptyAsNull: boolean }
+  /** A source call; `stubKey` set when the parent payload is another source's: the call's root is `{ [stubKey]: key }`. */
+  | { kind: 'call'; serve: FieldServe & { kind: 'call' | 'batch' }; stub?: { from: string; to: string } }
+  | {
+      kind: 'ref';
+      serve: FieldServe & { kind: 'ref' };
+      coordinate: string;
+      /** The lookup that answers: the ref's own source first, else another's; none leaves `{ key }` stubs. */
+      lookup?: EntityLookup;
+      own: boolean;
+      stubKey: string;
+    }
+  | {
+      kind: 'from';
+      serve: FieldServe & { kind: 'call' | 'batch' };
+      args: CompiledTemplate;
+      needsIdentity: boolean;
+    }
+  | { kind: 'group'; nested: boolean };
+
+/** One response key of a selection: what to fetch and how to complete it. */
+export interface PlannedField {
+  responseKey: string;
+  fieldName: string;
+  parentType: GraphQLObjectType;
+  nodes: FieldNode[];
+  definition: GraphQLField<unknown, unknown>;
+  type: GraphQLOutputType;
+  fetch: Fetch;
+  /** Coerced arguments when they hold no variables; undefined: coerce per request. */
+  staticArgs?: Record<string, unknown>;
+  /** Sub-selection for object (and list-of-object) types. */
+  selection?: PlannedField[];
+}
+
+export interface Plan {
+  rootType: GraphQLObjectType;
+  fields: PlannedField[];
+}
+
+/** A plan, or why the operation runs through delegation (`unsupported`: a short label; `detail`: where). */
+export type PlanOutcome = { plan: Plan } | { unsupported: string; detail: string };

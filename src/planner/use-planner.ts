@@ -1,0 +1,91 @@
+import { channel } from 'node:diagnostics_channel';
+import {
+  getOperationAST,
+  getVariableValues,
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { ClientDefinition } from '../clients/index.js';
+import type { GatewayContext } from '../server/context.js';
+import { buildPlan } from './build-plan.js';
+import { conditionVariables } from './collect-fields.js';
+import { executePlan } from './execute-plan.js';
+import { buildClientFields, type GraphModel } from './graph-model.js';
+import { PlanCache } from './plan-cache.js';
+
+/** Published once per request that the planner leaves to delegation: `{ client, reason }`. */
+export const plannerFallbackChannelName = 'facet:planner-fallback';
+const fallbackChannel = channel(plannerFallbackChannelName);
+
+/** `FACET_EXECUTOR=planner`: the gateway's environment opts in to the query planner. */
+export function plannerEnabled(env: Readonly<Record<string, string | undefined>>): boolean {
+  return env['FACET_EXECUTOR'] === 'planner';
+}
+
+interface DocumentParts {
+  fragments: Record<string, FragmentDefinitionNode>;
+  conditions: string[];
+}
+
+/**
+ * Executes the operations the planner supports with their plan (direct source calls, response
+ * written from the payloads) and leaves every other one to delegation. Placed before the field
+ * gate, so the gate's decisions hold: refused fields are already out of the document it plans.
+ */
+export function usePlanner(model: GraphModel, client: ClientDefinition): Plugin {
+  const clientFields = buildClientFields(client);
+  const cache = new PlanCache();
+  const parts = new WeakMap<DocumentNode, DocumentParts>();
+  const partsOf = (document: DocumentNode): DocumentParts => {
+    let known = parts.get(document);
+    if (!known) {
+      const fragments: Record<string, FragmentDefinitionNode> = {};
+      const sets = [];
+      for (const definition of document.definitions) {
+        if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+        if ('selectionSet' in definition) sets.push(definition.selectionSet);
+      }
+      known = { fragments, conditions: conditionVariables(sets) };
+      parts.set(document, known);
+    }
+    return known;
+  };
+
+  return {
+    onExecute({ setExecuteFn, executeFn }) {
+      setExecuteFn((args) => {
+        const context = args.contextValue as GatewayContext;
+        const operation = getOperationAST(args.document, args.operationName);
+        if (!operation) return executeFn(args);
+        const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {});
+        if (coerced.errors) return executeFn(args);
+        const variables = coerced.coerced;
+        const { fragments, conditions } = partsOf(args.document);
+        const key = `${args.operationName ?? ''}|${conditions.map((name) => JSON.stringify(variables[name] ?? null)).join(',')}`;
+        let outcome = cache.get(args.schema, args.document, key);
+        if (!outcome) {
+          outcome = buildPlan(
+            { schema: args.schema, model, clientFields, variables },
+            operation as OperationDefinitionNode,
+            fragments,
+          );
+          cache.set(args.schema, args.document, key, outcome);
+          if ('unsupported' in outcome)
+            context.log?.debug(
+              { reason: outcome.unsupported, detail: outcome.detail },
+              'query planner: left to delegation',
+            );
+        }
+        if ('unsupported' in outcome) {
+          if (fallbackChannel.hasSubscribers)
+            fallbackChannel.publish({ client: client.name, reason: outcome.unsupported });
+          return executeFn(args);
+        }
+        return executePlan(outcome.plan, context, variables);
+      });
+    },
+  };
+}
