@@ -9,7 +9,8 @@ const autocannon = createRequire(import.meta.url).resolve('autocannon/autocannon
 export const homeQuery = `{ home { me { id name tier } recentOrders(last: 10) { id status createdAt totalCents currency items { quantity product { id name priceCents currency } } } recommended(limit: 10) { reason product { id name priceCents currency } } } }`;
 
 export interface LoadResult {
-  requests: { average: number; total: number };
+  /** total: answers received; sent: requests sent, those still in flight when the run ended included. */
+  requests: { average: number; total: number; sent: number };
   latency: { p50: number; p99: number; average: number; max: number };
   errors: number;
   non2xx: number;

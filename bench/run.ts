@@ -1,56 +1,129 @@
 /**
- * npm run bench — not a test: shows where performance stands.
- * Starts the demo backends, the gateway and the hand-written baseline in this process, then
- * drives each with autocannon from a second process (fixed connections, warm-up, duration).
+ * npm run bench — not a test: shows where performance stands, against a hand-written aggregator.
+ * The demo backends, the gateway (`facet start`, one worker) and the aggregator each run in a
+ * process of their own, and autocannon drives the mobile `home` query from a fourth. For the
+ * gateway and the aggregator in turn (each a fresh process): warm-up, then a measured run that
+ * reads the process's CPU time (utime + stime from /proc/<pid>/stat) and samples its RSS every
+ * 100 ms, and counts the backends' calls.
  * Options (env): BENCH_CONNECTIONS (20), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), DEMO_LATENCY_MS (0),
- * BENCH_ACCEPT_ENCODING (unset: answers uncompressed; e.g. "br, gzip").
+ * BENCH_ACCEPT_ENCODING (unset: answers uncompressed; e.g. "br, gzip"). FACET_EXECUTOR is passed to
+ * the gateway process as it is (unset: delegation; "planner": the query planner) and printed.
  */
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { startDemo, EPHEMERAL_PORTS } from '../demo/index.js';
-import { startGateway } from '../src/server/index.js';
-import { createLogger } from '../src/observability/index.js';
-import { startBaseline } from './baseline-aggregator.js';
-import { benchConfigDir } from './bench-config.js';
 import { mintToken } from '../src/cli/token.js';
-import { homeQuery, load as loadWith } from './autocannon.js';
+import { homeQuery, load, type LoadResult } from './autocannon.js';
+import { benchConfigDir } from './bench-config.js';
+import {
+  type BackendsProcess,
+  type BenchProcess,
+  startAggregatorProcess,
+  startBackendsProcess,
+  startGatewayProcess,
+  stopAll,
+} from './bench-processes.js';
+import { measureProcess, peakRssBytes, waitUntilIdle } from './proc-stats.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 20);
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const warmup = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 3);
 const latencyMs = Number(process.env['DEMO_LATENCY_MS'] ?? 0);
-const load = (url: string, body: string | undefined, duration: number, token: string) =>
-  loadWith({ url, body, seconds: duration, connections, token });
+const executor = process.env['FACET_EXECUTOR'] || 'delegation (default)';
+const MB = 1024 * 1024;
 
-const demo = await startDemo({ ports: EPHEMERAL_PORTS, latencyMs });
-const env = { ...process.env, ...demo.env };
-const config = benchConfigDir(root);
-const gateway = await startGateway({ dir: config.dir, port: 0, env, log: createLogger({ level: 'silent' }) });
-const token = await mintToken({ dir: root, env, sub: 'u1', expiresIn: '1h' });
-const baseline = await startBaseline(demo.env, root);
-const backends = [demo.users, demo.catalog, demo.orders, demo.recommendations];
-const body = JSON.stringify({ query: homeQuery });
-
-const rows: string[] = [];
-for (const [name, url, payload] of [
-  ['facet mobile home', `${gateway.url}/mobile/graphql`, body],
-  ['hand-written aggregator', baseline.url, undefined],
-] as const) {
-  await load(url, payload, warmup, token);
-  demo.resetCounters();
-  const r = await load(url, payload, seconds, token);
-  const calls = Object.fromEntries(
-    backends.map((b) => [b.name, (b.calls.total() / Math.max(1, r.requests.total)).toFixed(2)]),
-  );
-  rows.push(
-    `${name.padEnd(24)} ${r.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   errors ${r.errors + r.non2xx}   upstream calls/query ${JSON.stringify(calls)}`,
-  );
+interface Measured {
+  name: string;
+  result: LoadResult;
+  cpuMsPerQuery: number;
+  peakRssMb: number;
+  /** VmHWM at the end: start-up and warm-up included. */
+  highWaterMb: number;
+  backendsCpuMsPerQuery: number;
+  callsPerQuery: Record<string, number>;
 }
-console.log(
-  `\nmobile home query — ${connections} connections, ${seconds} s after ${warmup} s warm-up, backend latency ${latencyMs} ms, node ${process.version}\n`,
-);
-for (const row of rows) console.log(row);
-await baseline.close();
-await gateway.close();
-config.cleanup();
-await demo.close();
+
+async function measure(
+  name: string,
+  backends: BackendsProcess,
+  start: () => Promise<BenchProcess>,
+  token: string,
+  body?: string,
+): Promise<Measured> {
+  const target = await start();
+  try {
+    await load({ url: target.url, body, seconds: warmup, connections, token });
+    await waitUntilIdle(target.pid);
+    await backends.resetCalls();
+    const usage = measureProcess(target.pid);
+    const backendsUsage = measureProcess(backends.pid);
+    const result = await load({ url: target.url, body, seconds, connections, token });
+    // The requests in flight when the run ended are still answered: counted (sent) and measured.
+    await waitUntilIdle(target.pid);
+    const used = usage.stop();
+    const backendsUsed = backendsUsage.stop();
+    const queries = Math.max(1, result.requests.sent);
+    const calls = await backends.calls();
+    return {
+      name,
+      result,
+      cpuMsPerQuery: used.cpuMs / queries,
+      peakRssMb: used.peakRssBytes / MB,
+      highWaterMb: peakRssBytes(target.pid) / MB,
+      backendsCpuMsPerQuery: backendsUsed.cpuMs / queries,
+      callsPerQuery: Object.fromEntries(Object.entries(calls).map(([b, n]) => [b, Number((n / queries).toFixed(2))])),
+    };
+  } finally {
+    await target.stop();
+  }
+}
+
+const row = (m: Measured) =>
+  [
+    m.name.padEnd(24),
+    `${m.result.requests.average.toFixed(0).padStart(6)} req/s`,
+    `p50 ${String(m.result.latency.p50).padStart(4)} ms`,
+    `p99 ${String(m.result.latency.p99).padStart(4)} ms`,
+    `CPU ${m.cpuMsPerQuery.toFixed(2).padStart(5)} ms/query`,
+    `peak RSS ${m.peakRssMb.toFixed(0).padStart(4)} MB (VmHWM ${m.highWaterMb.toFixed(0)} MB)`,
+    `errors ${m.result.errors + m.result.non2xx}`,
+    `backends CPU ${m.backendsCpuMsPerQuery.toFixed(2)} ms/query`,
+    `upstream calls/query ${JSON.stringify(m.callsPerQuery)}`,
+  ].join('   ');
+
+const interrupt = (signal: NodeJS.Signals) => {
+  void stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+};
+process.once('SIGINT', interrupt);
+process.once('SIGTERM', interrupt);
+
+const config = benchConfigDir(root);
+try {
+  const backends = await startBackendsProcess(latencyMs);
+  const token = await mintToken({ dir: root, env: { ...process.env, ...backends.env }, sub: 'u1', expiresIn: '1h' });
+  const gateway = await measure(
+    'facet mobile home',
+    backends,
+    () => startGatewayProcess(config.dir, backends.env),
+    token,
+    JSON.stringify({ query: homeQuery }),
+  );
+  const aggregator = await measure(
+    'hand-written aggregator',
+    backends,
+    () => startAggregatorProcess(backends.env),
+    token,
+  );
+  console.log(
+    `\nmobile home query — ${connections} connections, ${seconds} s after ${warmup} s warm-up, backend latency ${latencyMs} ms, gateway executor ${executor}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}\n`,
+  );
+  console.log(row(gateway));
+  console.log(row(aggregator));
+  const ratio = (a: number, b: number) => (a / b).toFixed(2);
+  console.log(
+    `\ngateway ÷ aggregator: req/s ${ratio(gateway.result.requests.average, aggregator.result.requests.average)}   CPU per query ${ratio(gateway.cpuMsPerQuery, aggregator.cpuMsPerQuery)}   peak RSS ${ratio(gateway.peakRssMb, aggregator.peakRssMb)}`,
+  );
+} finally {
+  await stopAll();
+  config.cleanup();
+}
