@@ -25,10 +25,16 @@ import {
 import { measureProcess, peakRssBytes, waitUntilIdle } from './proc-stats.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 20);
-const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
-const warmup = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 3);
-const latencyMs = Number(process.env['DEMO_LATENCY_MS'] ?? 0);
+/** A whole number from the environment; anything else stops the benchmark before it starts anything. */
+function option(name: string, fallback: number, min: number): number {
+  const text = process.env[name] ?? String(fallback);
+  if (!/^\d+$/.test(text) || Number(text) < min) throw new Error(`${name}="${text}": expected a whole number ≥ ${min}`);
+  return Number(text);
+}
+const connections = option('BENCH_CONNECTIONS', 20, 1);
+const seconds = option('BENCH_SECONDS', 10, 1);
+const warmup = option('BENCH_WARMUP_SECONDS', 3, 0);
+const latencyMs = option('DEMO_LATENCY_MS', 0, 0);
 const executor = process.env['FACET_EXECUTOR'] || 'delegation (default)';
 const MB = 1024 * 1024;
 
@@ -52,7 +58,7 @@ async function measure(
 ): Promise<Measured> {
   const target = await start();
   try {
-    await load({ url: target.url, body, seconds: warmup, connections, token });
+    if (warmup) await load({ url: target.url, body, seconds: warmup, connections, token });
     await waitUntilIdle(target.pid);
     await backends.resetCalls();
     const usage = measureProcess(target.pid);
@@ -62,7 +68,8 @@ async function measure(
     await waitUntilIdle(target.pid);
     const used = usage.stop();
     const backendsUsed = backendsUsage.stop();
-    const queries = Math.max(1, result.requests.sent);
+    if (!result.requests.total) throw new Error(`${name}: no answer in ${seconds} s`);
+    const queries = result.requests.sent;
     const calls = await backends.calls();
     return {
       name,
@@ -91,13 +98,14 @@ const row = (m: Measured) =>
     `upstream calls/query ${JSON.stringify(m.callsPerQuery)}`,
   ].join('   ');
 
+const config = benchConfigDir(root);
 const interrupt = (signal: NodeJS.Signals) => {
-  void stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  void stopAll()
+    .finally(config.cleanup)
+    .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
 };
 process.once('SIGINT', interrupt);
 process.once('SIGTERM', interrupt);
-
-const config = benchConfigDir(root);
 try {
   const backends = await startBackendsProcess(latencyMs);
   const token = await mintToken({ dir: root, env: { ...process.env, ...backends.env }, sub: 'u1', expiresIn: '1h' });
