@@ -6,6 +6,7 @@ import { readOrCreateRequestId, requestIdHeader, type Metrics } from '../observa
 import type { ClientEndpoint } from './client-endpoint.js';
 import type { GatewayContext } from './context.js';
 import type { FacadeRequest } from '../facade/index.js';
+import { sendProblem } from '../facade/problem.js';
 import { csrfMessage, isPreflighted, mediaTypeOf } from './csrf.js';
 import { graphqlBodyTypes } from './use-request-parser.js';
 
@@ -87,8 +88,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
             context: (identity) => contextFor(facade.endpoint, requestId, identity, ip),
           })
           .catch((error) => {
-            log.error({ err: error, requestId }, 'facade request failed');
-            if (!res.headersSent) sendJsonError(res, 'INTERNAL_SERVER_ERROR');
+            // a bug, not a coded error: the stack goes to the log, the caller gets the facade's problem+json
+            log.error({ err: error, requestId, client }, 'facade request failed');
+            if (!res.headersSent) sendProblem(res, { code: 'INTERNAL_SERVER_ERROR', instance: path, requestId });
             else res.destroy();
           });
       }
