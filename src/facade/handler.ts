@@ -12,6 +12,8 @@ import { sendProblem } from './problem.js';
 import { BodyError, readJsonBody } from './read-body.js';
 import { createOpenApiDocument, type FacadeSecurity } from './openapi.js';
 import { serveDocs } from './docs.js';
+import { createStaticAsset } from '../server/static-asset.js';
+import { compress, compressionThresholdBytes, negotiateEncoding, varyOnEncoding } from '../server/compression.js';
 
 export interface FacadeRequest {
   req: IncomingMessage;
@@ -39,11 +41,12 @@ export function createFacadeHandler(
   security: FacadeSecurity,
 ) {
   const base = `/${facade.client}`;
+  // fixed documents: compressed once per encoding, on first request
   const openapi = new Map(
-    [...facade.versions.values()].map((v) => [
-      v.name,
-      JSON.stringify(createOpenApiDocument(facade, v, schema, base, security)),
-    ]),
+    [...facade.versions.values()].map((v) => {
+      const text = JSON.stringify(createOpenApiDocument(facade, v, schema, base, security));
+      return [v.name, createStaticAsset('application/json', () => Buffer.from(text))];
+    }),
   );
 
   return async function handle(request: FacadeRequest): Promise<void> {
@@ -65,15 +68,8 @@ export function createFacadeHandler(
     // the answer depends on Accept when the version is not in the path
     const versionHeaders = { ...deprecationHeaders(version, base, rest), ...(match ? {} : { vary: 'Accept' }) };
 
-    if (rest === '/openapi.json' && (req.method === 'GET' || req.method === 'HEAD')) {
-      const body = openapi.get(version.name)!;
-      res.writeHead(200, {
-        ...versionHeaders,
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(body),
-      });
-      return void res.end(req.method === 'HEAD' ? undefined : body);
-    }
+    if (rest === '/openapi.json' && (req.method === 'GET' || req.method === 'HEAD'))
+      return openapi.get(version.name)!.send(req, res, versionHeaders);
     const candidates = version.endpoints.filter((e) => e.pattern.test(rest));
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     const route = candidates.find((e) => e.method === method);
@@ -174,27 +170,41 @@ export function createFacadeHandler(
         ? nextPage(route, version, readPath(result.data, route.nextCursor), base, rest, request.query)
         : undefined;
     if (nextLink) headers['link'] = [headers['link'], nextLink].filter(Boolean).join(', ');
-    const text = JSON.stringify(shapeOutput(value, version.shape));
+    const text = Buffer.from(JSON.stringify(shapeOutput(value, version.shape)));
     const status = route.method === 'POST' ? 201 : 200;
     if (status === 201 && route.location)
       headers['location'] =
         `${base}/${version.name}${route.location.replace(/\{(\w+)\}/g, (_m, key: string) => encodeURIComponent(String((value as Record<string, unknown>)[key] ?? '')))}`;
+    // compressed as the GraphQL endpoints compress (1 KiB or more, br or gzip per Accept-Encoding)
+    const encoding =
+      text.length >= compressionThresholdBytes ? negotiateEncoding(req.headers['accept-encoding']) : undefined;
+    headers['vary'] = varyOnEncoding(headers['vary']);
     if (route.method === 'GET') {
-      const etag = `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`;
-      headers['etag'] = etag;
+      headers['etag'] = etagOf(text, encoding);
       headers['cache-control'] = 'private, no-cache';
-      if (matchesEtag(req.headers['if-none-match'], etag)) {
+      if (matchesEtag(req.headers['if-none-match'], headers['etag'])) {
         res.writeHead(304, headers);
         return void res.end();
       }
     }
+    const sent = encoding ? await compress(text, encoding) : text;
     res.writeHead(status, {
       ...headers,
       'content-type': 'application/json',
-      'content-length': Buffer.byteLength(text),
+      'content-length': sent.length,
+      ...(encoding ? { 'content-encoding': encoding } : {}),
     });
-    res.end(req.method === 'HEAD' ? undefined : text);
+    res.end(req.method === 'HEAD' ? undefined : sent);
   };
+}
+
+/**
+ * A strong ETag of the identity body, with the encoding as a suffix (`"…-br"`): each encoding is
+ * its own representation, so a compressed and an identity answer never share a strong validator.
+ */
+function etagOf(body: Buffer, encoding: string | undefined): string {
+  const hash = createHash('sha256').update(body).digest('base64url').slice(0, 27);
+  return `"${hash}${encoding ? `-${encoding}` : ''}"`;
 }
 
 function matchesEtag(header: string | undefined, etag: string): boolean {

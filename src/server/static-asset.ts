@@ -4,6 +4,7 @@ import {
   compressionThresholdBytes,
   isCompressibleType,
   negotiateEncoding,
+  varyOnEncoding,
   type Encoding,
 } from './compression.js';
 
@@ -37,7 +38,7 @@ export function createStaticAsset(contentType: string, load: () => Buffer): Stat
         ...headers,
         'content-type': contentType,
         'content-length': body.length,
-        vary: 'Accept-Encoding',
+        vary: varyOnEncoding(headers['vary']),
         ...(encoding ? { 'content-encoding': encoding } : {}),
       });
       res.end(req.method === 'HEAD' ? undefined : body);

@@ -1,6 +1,7 @@
 // Compression: the GraphiQL page (about 9 MB inline), the API docs assets and JSON answers of
-// 1 KiB or more go out br- or gzip-compressed when the client accepts it, with Vary:
-// Accept-Encoding; small answers and clients that do not ask are served as they are.
+// 1 KiB or more (GraphQL and the REST facade) go out br- or gzip-compressed when the client accepts
+// it, with Vary: Accept-Encoding; small answers and clients that do not ask are served as they are.
+// The facade's ETag differs per encoding, so a compressed and an identity answer never share one.
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -28,7 +29,14 @@ function request(
       res.on('end', () => {
         const raw = Buffer.concat(chunks);
         const encoding = res.headers['content-encoding'];
-        const plain = encoding === 'br' ? brotliDecompressSync(raw) : encoding === 'gzip' ? gunzipSync(raw) : raw;
+        const plain =
+          raw.length === 0 // HEAD and 304 announce an encoding without a body
+            ? raw
+            : encoding === 'br'
+              ? brotliDecompressSync(raw)
+              : encoding === 'gzip'
+                ? gunzipSync(raw)
+                : raw;
         resolve({ status: res.statusCode ?? 0, headers: res.headers, raw, text: plain.toString('utf8') });
       });
       res.on('error', reject);
@@ -90,6 +98,82 @@ describe('compression', () => {
   it('an encoding refused with q=0 is not used', async () => {
     const res = await post('web', manyProducts, { ...suite.user, 'accept-encoding': 'br;q=0, gzip' });
     assert.equal(res.headers['content-encoding'], 'gzip');
+  });
+
+  // the REST facade: the same threshold and negotiation; an ETag per encoding
+  const productIds = Array.from({ length: 40 }, (_, i) => `p${i + 1}`).join(',');
+  for (const [version, encoding] of [
+    ['v2', 'br'],
+    ['v1', 'gzip'],
+  ] as const) {
+    it(`a REST ${version} list of 1 KiB or more is ${encoding}-compressed, with an ETag of its own that revalidates`, async () => {
+      const url = `${suite.stack.url}/partner/${version}/products?ids=${productIds}`;
+      const plain = await request(url, { headers: asPartner() });
+      assert.equal(plain.status, 200, plain.text);
+      assert.ok(plain.raw.length >= 1024, `answer is ${plain.raw.length} bytes`);
+      assert.equal(plain.headers['content-encoding'], undefined);
+      assert.match(String(plain.headers['vary']), /Accept-Encoding/i);
+
+      const res = await request(url, { headers: { ...asPartner(), 'accept-encoding': encoding } });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers['content-encoding'], encoding);
+      assert.match(String(res.headers['vary']), /Accept-Encoding/i);
+      assert.equal(Number(res.headers['content-length']), res.raw.length);
+      assert.ok(res.raw.length < plain.raw.length / 2, `${encoding}: ${res.raw.length} of ${plain.raw.length}`);
+      assert.deepEqual(JSON.parse(res.text), JSON.parse(plain.text));
+      // a compressed and an identity representation never share a strong ETag
+      const etag = String(res.headers['etag']);
+      assert.match(etag, /^"[^"]+"$/);
+      assert.notEqual(etag, plain.headers['etag']);
+
+      const revalidated = await request(url, {
+        headers: { ...asPartner(), 'accept-encoding': encoding, 'if-none-match': etag },
+      });
+      assert.equal(revalidated.status, 304);
+      assert.equal(revalidated.headers['etag'], etag);
+      assert.match(String(revalidated.headers['vary']), /Accept-Encoding/i);
+      assert.equal(revalidated.raw.length, 0);
+      // the compressed ETag does not validate the identity representation, nor the other way round
+      const identity = await request(url, { headers: { ...asPartner(), 'if-none-match': etag } });
+      assert.equal(identity.status, 200);
+      assert.equal(identity.headers['content-encoding'], undefined);
+      const other = await request(url, {
+        headers: { ...asPartner(), 'accept-encoding': encoding, 'if-none-match': String(plain.headers['etag']) },
+      });
+      assert.equal(other.status, 200);
+      assert.equal(other.headers['content-encoding'], encoding);
+    });
+  }
+
+  it('a REST HEAD announces the encoding and length its GET would send', async () => {
+    const url = `${suite.stack.url}/partner/v2/products?ids=${productIds}`;
+    const headers = { ...asPartner(), 'accept-encoding': 'br' };
+    const get = await request(url, { headers });
+    const head = await request(url, { method: 'HEAD', headers });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers['content-encoding'], 'br');
+    assert.equal(head.headers['content-length'], get.headers['content-length']);
+    assert.equal(head.headers['etag'], get.headers['etag']);
+    assert.equal(head.raw.length, 0);
+  });
+
+  it('a small REST answer is sent as it is, with Vary', async () => {
+    const res = await request(`${suite.stack.url}/partner/v2/products/p1`, {
+      headers: { ...asPartner(), 'accept-encoding': 'br, gzip' },
+    });
+    assert.equal(res.status, 200, res.text);
+    assert.ok(res.raw.length < 1024);
+    assert.equal(res.headers['content-encoding'], undefined);
+    assert.match(String(res.headers['vary']), /Accept-Encoding/i);
+    assert.equal(JSON.parse(res.text).id, 'p1');
+  });
+
+  it('the OpenAPI documents are compressed when asked', async () => {
+    const res = await request(`${suite.stack.url}/partner/v2/openapi.json`, { headers: { 'accept-encoding': 'br' } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['content-encoding'], 'br');
+    assert.match(String(res.headers['vary']), /Accept-Encoding/i);
+    assert.equal(JSON.parse(res.text).openapi, '3.1.0');
   });
 
   it('the API docs assets are served compressed and stay cacheable', async () => {
