@@ -16,13 +16,15 @@ export const errorCodes = {
   NOT_FOUND: {
     status: 404,
     message: 'No endpoint at this path',
-    remedy: 'Use /<client>/graphql, a REST facade path (/partner/v2/…), /healthz or /metrics.',
+    // both the GraphQL side (an unknown path) and the REST facade (an unknown version or route)
+    remedy:
+      'Use a client’s GraphQL path (/<client>/graphql, or its client.yaml `path`), a REST facade route of an existing version (listed in /<client>/<version>/openapi.json), /healthz, /readyz or /metrics.',
   },
   RESOURCE_NOT_FOUND: { status: 404, message: 'The resource does not exist', remedy: 'Check the id in the path.' },
   METHOD_NOT_ALLOWED: {
     status: 405,
     message: 'Method not allowed on this endpoint',
-    remedy: 'GraphQL endpoints take GET and POST.',
+    remedy: 'GraphQL endpoints take GET (queries only) and POST; a REST facade route takes the methods in Allow.',
   },
   LENGTH_REQUIRED: {
     status: 411,
@@ -111,8 +113,9 @@ export const errorCodes = {
   },
   UPSTREAM_BAD_RESPONSE: {
     status: 502,
-    message: 'The backend answered with a malformed response',
-    remedy: 'Check the backend’s response format, or raise the source’s maxResponseBytes.',
+    message: 'The backend answered with a malformed or too large response',
+    remedy:
+      'Check the backend’s response format, or raise the source’s `maxResponseBytes` (`extensions.maxResponseBytes` says when the limit was hit).',
   },
   UPSTREAM_REJECTED: {
     status: 422,
