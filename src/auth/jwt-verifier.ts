@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { JwtOptions } from './auth-options.js';
 import type { Identity } from './identity.js';
@@ -14,9 +15,11 @@ import { AuthFailure } from './auth-failure.js';
 export function createJwtVerifier(options: JwtOptions, baseDir: string): (token: string) => Promise<Identity> {
   let key: Uint8Array | KeyObject | ReturnType<typeof createRemoteJWKSet>;
   if (options.secret) key = new TextEncoder().encode(options.secret);
-  else if (options.publicKeyFile)
-    key = createPublicKey(readFileSync(new URL(options.publicKeyFile, `file://${baseDir}/`), 'utf8'));
-  else
+  else if (options.publicKeyFile) {
+    const loaded = readPublicKeyFile(resolve(baseDir, options.publicKeyFile), options.algorithms);
+    if ('problem' in loaded) throw new Error(`publicKeyFile ${options.publicKeyFile}: ${loaded.problem.kind}`);
+    key = loaded.key;
+  } else
     key = createRemoteJWKSet(new URL(options.jwksUrl!), {
       timeoutDuration: options.jwksTimeoutMs,
       cooldownDuration: options.jwksCooldownMs,
@@ -50,6 +53,64 @@ export function createJwtVerifier(options: JwtOptions, baseDir: string): (token:
       method: 'jwt',
     };
   };
+}
+
+/** Why a publicKeyFile cannot verify the client's tokens; checked when the configuration loads. */
+export type PublicKeyFileProblem =
+  | { kind: 'missing' }
+  | { kind: 'unreadable'; reason: string }
+  | { kind: 'private_key' }
+  | { kind: 'not_a_key' }
+  | { kind: 'wrong_key_type'; keyType: string; algorithm: string; needs: string };
+
+/** What each public-key algorithm needs: node's asymmetricKeyType, and the curve for ES*. */
+function keyNeeds(algorithm: string): { types: string[]; curve?: string; shown: string } {
+  if (algorithm.startsWith('RS')) return { types: ['rsa'], shown: 'rsa' };
+  if (algorithm.startsWith('PS')) return { types: ['rsa', 'rsa-pss'], shown: 'rsa' };
+  if (algorithm === 'EdDSA') return { types: ['ed25519', 'ed448'], shown: 'ed25519 or ed448' };
+  const curve = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' }[algorithm];
+  return { types: ['ec'], curve, shown: `ec (${curve})` };
+}
+
+/**
+ * Reads a PEM public key (SPKI) for `algorithms`. A missing file, a file without a public key, a
+ * private key (the gateway needs only the public half) and a key that cannot verify one of the
+ * algorithms are problems, never exceptions, so the configuration check can report them.
+ */
+export function readPublicKeyFile(
+  file: string,
+  algorithms: readonly string[],
+): { key: KeyObject } | { problem: PublicKeyFileProblem } {
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { problem: { kind: 'missing' } };
+    return { problem: { kind: 'unreadable', reason: code === 'EISDIR' ? 'it is a folder' : String(code) } };
+  }
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) return { problem: { kind: 'private_key' } };
+  let key: KeyObject;
+  try {
+    key = createPublicKey(pem);
+  } catch {
+    return { problem: { kind: 'not_a_key' } };
+  }
+  const type = key.asymmetricKeyType ?? 'unknown';
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  for (const algorithm of algorithms) {
+    const needs = keyNeeds(algorithm);
+    if (!needs.types.includes(type) || (needs.curve && curve !== needs.curve))
+      return {
+        problem: {
+          kind: 'wrong_key_type',
+          keyType: curve ? `${type} (${curve})` : type,
+          algorithm,
+          needs: needs.shown,
+        },
+      };
+  }
+  return { key };
 }
 
 function listClaim(value: unknown): string[] {

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { readPublicKeyFile, type PublicKeyFileProblem } from '../auth/jwt-verifier.js';
 import type { ProblemList } from './config-error.js';
-import { readYamlFile } from './yaml-file.js';
+import { readYamlFile, yamlLineOf } from './yaml-file.js';
 import { deepFreeze } from './deep-freeze.js';
 import { gatewayFileSchema, type GatewayFileOptions } from './gateway-options.js';
 import { parseSourceFile, type SourceDefinition } from '../sources/index.js';
@@ -125,6 +126,19 @@ export function loadConfigFolder(
           message: `plan "${key.plan}" is not defined under quotas.plans`,
         });
     }
+    const jwt = options?.auth.jwt;
+    if (jwt?.publicKeyFile) {
+      // read now, so that `facet check`, start-up and reload refuse a key the verifier could not use
+      const keyFile = resolve(folder, jwt.publicKeyFile);
+      const loaded = readPublicKeyFile(keyFile, jwt.algorithms);
+      if ('problem' in loaded)
+        problems.add({
+          file: display(optionsFile),
+          line: yamlLineOf(readFileSync(optionsFile, 'utf8'), ['auth', 'jwt', 'publicKeyFile']),
+          path: 'auth.jwt.publicKeyFile',
+          message: publicKeyFileMessage(loaded.problem, display(keyFile), `${display(folder)}/`),
+        });
+    }
     // A broken client.yaml must not hide the schema's problems: the schema is still checked
     // against the graph (with default options; the problems already listed stop the start).
     config.clients.push({
@@ -136,4 +150,21 @@ export function loadConfigFolder(
     });
   }
   return deepFreeze(config);
+}
+
+/** What is wrong with a client's publicKeyFile and what to do, for `facet check` and start-up. */
+function publicKeyFileMessage(problem: PublicKeyFileProblem, file: string, clientFolder: string): string {
+  const spki = 'SPKI PEM ("-----BEGIN PUBLIC KEY-----", e.g. from `openssl pkey -pubout`)';
+  switch (problem.kind) {
+    case 'missing':
+      return `${file} does not exist (publicKeyFile is relative to ${clientFolder}); put the issuer’s PEM public key there, or correct the path`;
+    case 'unreadable':
+      return `${file} cannot be read (${problem.reason}); publicKeyFile names the file holding the issuer’s PEM public key`;
+    case 'private_key':
+      return `${file} holds a private key; the gateway needs only the issuer’s public key: write it there as ${spki}, and keep the private key with the issuer`;
+    case 'not_a_key':
+      return `${file} is not a PEM public key; write the issuer’s key there as ${spki}`;
+    case 'wrong_key_type':
+      return `${file} holds an ${problem.keyType} key, which cannot verify ${problem.algorithm}; use the issuer’s ${problem.needs} key, or list the algorithms this key signs with`;
+  }
 }

@@ -77,6 +77,15 @@ export function readYamlFile<T extends z.ZodType>(
   return undefined;
 }
 
+/** The line of the value at `path` in a YAML text (for checks made after validation), if it is there. */
+export function yamlLineOf(text: string, path: readonly (string | number)[]): number | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const node = doc.getIn(path, true);
+  const offset = isNode(node) ? node.range?.[0] : undefined;
+  return offset !== undefined ? lineCounter.linePos(offset).line : undefined;
+}
+
 /** The keys an object of `schema` accepts at `path` (through defaults, optionals, arrays, records, unions). */
 function keysAt(schema: z.ZodType, path: string[]): string[] {
   const keys = new Set<string>();

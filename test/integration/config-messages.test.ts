@@ -2,14 +2,27 @@
 // goes, a hint when a name is misspelt, every broken file at once, and paths relative to the
 // configuration folder whatever the working directory (the CLI runs from another folder here).
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createFixtureConfig, type FixtureConfig, type FixtureConfigOptions } from '../helpers/fixture-config.js';
 import { runCli, type CliResult } from '../helpers/run-cli.js';
+import { startGateway } from '../../src/server/index.js';
+import { ConfigError, formatProblem } from '../../src/config/index.js';
+import { createLogger } from '../../src/observability/index.js';
 
 const userSchema = 'type Query { user(id: ID!): User }\ntype User { id: ID! name: String! }\n';
+
+/** client.yaml with a JWT verified by a public key file (line 6: publicKeyFile). */
+const publicKeyYaml = (algorithm: string, file: string) =>
+  `auth:\n  jwt:\n    issuer: idp\n    audience: app\n    algorithms: [${algorithm}]\n    publicKeyFile: ${file}\n`;
+const spkiPem = (type: 'rsa' | 'ec') =>
+  (type === 'rsa'
+    ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+    : generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  ).publicKey.export({ type: 'spki', format: 'pem' }) as string;
 
 interface Case {
   config: FixtureConfigOptions;
@@ -56,6 +69,44 @@ const cases: Record<string, Case> = {
         '# orders over gRPC\n\nextend schema @source(name: "orders", protocol: GRPC, url: "127.0.0.1:4201",\n  proto: "orders.proto", service: "shop.orders.v1.OrderServce")\ntype Query {\n  order(id: ID!): String @grpc(method: "GetOrder", request: { id: "{args.id}" })\n}\n',
       'schema/people.graphql':
         '# a second backend\nextend schema @source(name: "orders", protocol: REST, url: "http://127.0.0.1:4199")\ntype Query {\n  person(id: ID!): String @http(GET: "/people/{args.id}")\n}\n',
+    },
+  },
+  'public key files': {
+    config: {
+      sources: ['users.graphql'],
+      clients: {
+        // the key file is missing
+        gone: { yaml: publicKeyYaml('RS256', 'keys/issuer.pem'), schema: userSchema },
+        // the file is there but holds no key
+        junk: {
+          yaml: publicKeyYaml('RS256', 'keys/issuer.pem'),
+          schema: userSchema,
+          files: { 'keys/issuer.pem': 'not a key\n' },
+        },
+        // an EC key for RS256: every token would fail its signature check
+        kind: {
+          yaml: publicKeyYaml('RS256', 'issuer.pem'),
+          schema: userSchema,
+          files: { 'issuer.pem': spkiPem('ec') },
+        },
+        // the issuer's private key: never needed here
+        secret: {
+          yaml: publicKeyYaml('ES256', 'keys/issuer.pem'),
+          schema: userSchema,
+          files: {
+            'keys/issuer.pem': generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+              type: 'pkcs8',
+              format: 'pem',
+            }) as string,
+          },
+        },
+        // a good one: nothing to say
+        good: {
+          yaml: publicKeyYaml('RS256', 'keys/issuer.pem'),
+          schema: userSchema,
+          files: { 'keys/issuer.pem': spkiPem('rsa') },
+        },
+      },
     },
   },
   'root field twice': {
@@ -180,6 +231,31 @@ describe('configuration messages (facet check run from another folder)', () => {
       'a guess about a type of the broken source',
     );
     assert.equal(problemsOf('graph complete').length, 5, problemsOf('graph complete').join('\n'));
+  });
+
+  it('a publicKeyFile that is missing, holds no PEM key or a key of the wrong type is reported at its line, with the fix', () => {
+    assert.deepEqual(problemsOf('public key files'), [
+      'clients/gone/client.yaml:6 (auth.jwt.publicKeyFile): clients/gone/keys/issuer.pem does not exist (publicKeyFile is relative to clients/gone/); put the issuer’s PEM public key there, or correct the path',
+      'clients/junk/client.yaml:6 (auth.jwt.publicKeyFile): clients/junk/keys/issuer.pem is not a PEM public key; write the issuer’s key there as SPKI PEM ("-----BEGIN PUBLIC KEY-----", e.g. from `openssl pkey -pubout`)',
+      'clients/kind/client.yaml:6 (auth.jwt.publicKeyFile): clients/kind/issuer.pem holds an ec (prime256v1) key, which cannot verify RS256; use the issuer’s rsa key, or list the algorithms this key signs with',
+      'clients/secret/client.yaml:6 (auth.jwt.publicKeyFile): clients/secret/keys/issuer.pem holds a private key; the gateway needs only the issuer’s public key: write it there as SPKI PEM ("-----BEGIN PUBLIC KEY-----", e.g. from `openssl pkey -pubout`), and keep the private key with the issuer',
+    ]);
+  });
+
+  it('start-up refuses the same public key files, before anything listens', async () => {
+    const dir = configs[Object.keys(cases).indexOf('public key files')]!.dir;
+    const refusal = await startGateway({ dir, port: 0, env: {}, log: createLogger({ level: 'silent' }) }).then(
+      async (gateway) => {
+        await gateway.close();
+        return undefined;
+      },
+      (error: unknown) => error,
+    );
+    assert.ok(refusal instanceof ConfigError, String(refusal));
+    assert.deepEqual(
+      refusal.problems.map((p) => formatProblem(p)).filter((l) => l.includes('publicKeyFile')),
+      problemsOf('public key files'),
+    );
   });
 
   it('paths are relative to the configuration folder: never absolute, never ../', () => {
