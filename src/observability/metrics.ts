@@ -1,7 +1,8 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { upstreamCallChannelName, type UpstreamCallEvent } from '../sources/index.js';
 import { plannerFallbackChannelName } from '../planner/index.js';
+import { rateLimitStoreChannelName, type RateLimitStoreEvent } from '../directives/rate-limit/store-events.js';
 
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -59,6 +60,33 @@ export function createMetrics() {
   const onPlannerFallback = (message: unknown) => plannerFallbacks.inc(message as { client: string; reason: string });
   subscribe(plannerFallbackChannelName, onPlannerFallback);
 
+  // the rate-limit store's health and decisions, from its fail policy
+  const storeUp = new Gauge({
+    name: 'facet_rate_limit_store_up',
+    help: 'Whether the rate-limit store answers: 1, or 0 while it is in back-off after a failure',
+    registers: [registry],
+  });
+  storeUp.set(1);
+  const storeFailures = new Counter({
+    name: 'facet_rate_limit_store_failures_total',
+    help: 'Rate-limit store calls and probes that failed (timeout, connection, script error)',
+    registers: [registry],
+  });
+  const decisions = new Counter({
+    name: 'facet_rate_limit_decisions_total',
+    help: 'Rate-limit store calls by outcome: allowed, refused (429), fail_open (allowed by local counts while the store is down), fail_closed (503 while the store is down)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  for (const outcome of ['allowed', 'refused', 'fail_open', 'fail_closed']) decisions.inc({ outcome }, 0);
+  const onStoreEvent = (message: unknown) => {
+    const event = message as RateLimitStoreEvent;
+    if (event.type === 'state') storeUp.set(event.up ? 1 : 0);
+    else if (event.type === 'failure') storeFailures.inc();
+    else decisions.inc({ outcome: event.outcome });
+  };
+  subscribe(rateLimitStoreChannelName, onStoreEvent);
+
   return {
     registry,
     observeRequest(client: string, status: number, seconds: number) {
@@ -68,6 +96,7 @@ export function createMetrics() {
     close() {
       unsubscribe(upstreamCallChannelName, onUpstreamCall);
       unsubscribe(plannerFallbackChannelName, onPlannerFallback);
+      unsubscribe(rateLimitStoreChannelName, onStoreEvent);
     },
   };
 }

@@ -16,6 +16,7 @@
  */
 import { createMemoryStore, type MemoryRateLimitStore } from './memory-store.js';
 import { RateLimitStoreError, type RateLimitCheck, type RateLimitDecision, type RateLimitStore } from './store.js';
+import { publishRateLimitStoreEvent as publish } from './store-events.js';
 
 export type RateLimitFailMode = 'allow' | 'deny';
 
@@ -57,9 +58,11 @@ export function withFailPolicy(store: RateLimitStore, options: FailPolicyOptions
   };
 
   const markDown = (err: unknown): void => {
+    publish({ type: 'failure' });
     probeAt = now() + backoffMs;
     if (downSince !== undefined) return; // already down: reported once
     downSince = now();
+    publish({ type: 'state', up: false });
     report(err);
   };
 
@@ -72,6 +75,7 @@ export function withFailPolicy(store: RateLimitStore, options: FailPolicyOptions
           if (downSince === undefined) return;
           const downFor = now() - downSince;
           downSince = undefined;
+          publish({ type: 'state', up: true });
           void local?.close(); // the next outage starts counting afresh
           local = undefined;
           try {
@@ -81,6 +85,7 @@ export function withFailPolicy(store: RateLimitStore, options: FailPolicyOptions
           }
         },
         () => {
+          publish({ type: 'failure' });
           probeAt = now() + backoffMs;
         },
       )
@@ -110,17 +115,32 @@ export function withFailPolicy(store: RateLimitStore, options: FailPolicyOptions
     }
   };
 
+  /** One decision event per store call: refused when any check of the call was refused. */
+  const counted = (decisions: RateLimitDecision[], byStore: boolean): RateLimitDecision[] => {
+    if (decisions.length === 0) return decisions;
+    const allowed = decisions.every((d) => d.allowed);
+    const outcome = decisions.some((d) => d.unavailable)
+      ? 'fail_closed'
+      : !allowed
+        ? 'refused'
+        : byStore
+          ? 'allowed'
+          : 'fail_open';
+    publish({ type: 'decision', outcome });
+    return decisions;
+  };
+
   const decide = async (checks: readonly RateLimitCheck[], mode: Mode): Promise<RateLimitDecision[]> => {
     if (downSince !== undefined) {
       if (!probing && now() >= probeAt) probe();
-      return fallback(checks, mode);
+      return counted(await fallback(checks, mode), false);
     }
     try {
-      return await (mode === 'all' ? store.consumeAll(checks) : store.consumeEach(checks));
+      return counted(await (mode === 'all' ? store.consumeAll(checks) : store.consumeEach(checks)), true);
     } catch (err) {
       if (err instanceof RateLimitStoreError) markDown(err);
       else report(err);
-      return fallback(checks, mode);
+      return counted(await fallback(checks, mode), false);
     }
   };
 

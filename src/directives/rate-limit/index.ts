@@ -33,3 +33,9 @@ export {
   withFailPolicy,
 } from './fail-policy.js';
 export { waitSeconds } from './wait-seconds.js';
+export {
+  type RateLimitDecisionOutcome,
+  type RateLimitStoreEvent,
+  rateLimitStoreChannelName,
+  publishRateLimitStoreEvent,
+} from './store-events.js';
