@@ -8,6 +8,8 @@ import { RestartBudget } from './restart-budget.js';
 import type { ServeOptions } from './serve.js';
 import { declaredLimits, sharedStoreMissing } from './shared-limits.js';
 
+function ignoreSendError(): void {}
+
 /** A start-up refusal the CLI prints as it is (no stack): the problem and its fix. */
 export class StartRefused extends Error {
   override name = 'StartRefused';
@@ -41,7 +43,14 @@ export async function runPrimary(options: ServeOptions): Promise<void> {
   const live = () => alive.size;
   // Workers ask for the port as given: with --port 0, cluster keys the shared handle by that, so a
   // restarted worker joins the port the others hold (pinning the chosen number would collide with it).
-  const fork = () => alive.add(cluster.fork(forkEnv));
+  const fork = () => {
+    const worker = cluster.fork(forkEnv);
+    // an IPC failure towards one worker is logged, never an uncaught exception in the primary
+    worker.on('error', (err: Error) =>
+      log.warn({ worker: worker.process.pid, err: err.message }, 'worker channel error'),
+    );
+    alive.add(worker);
+  };
 
   // before forking: a signal while the workers start stops them too, instead of orphaning them
   installShutdownHandlers(async () => {
@@ -108,11 +117,9 @@ export async function runPrimary(options: ServeOptions): Promise<void> {
     });
     if (live() === 0) return Promise.resolve();
     for (const worker of alive) {
-      try {
-        worker.send(shutdownMessage);
-      } catch {
-        // its channel is already closed: it is exiting
-      }
+      // A worker whose channel is closed is already exiting; its exit event still arrives. The
+      // callback keeps node from turning the closed channel into an unhandled 'error' event.
+      if (worker.isConnected()) worker.send(shutdownMessage, undefined, ignoreSendError);
     }
     return stopped;
   }
