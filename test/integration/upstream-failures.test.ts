@@ -229,6 +229,31 @@ describe('partial data on the home screen', () => {
   });
 });
 
+describe('a failure stays local', () => {
+  it('one failing field of an entity leaves its siblings from the same source intact (the client type is nullable)', async (t) => {
+    const stack = await stackFor(t);
+    // orderHistory is non-null in the orders source, nullable in the web client: only `bad` fails
+    const res = await stack.gql(
+      'web',
+      `{ me { name orders { id } good: orderHistory(first: 1) { totalCount } bad: orderHistory(first: 2, after: "not-a-cursor") { nextCursor } } }`,
+      { headers: U1 },
+    );
+    assert.equal(res.status, 200, res.text);
+    const me = (res.body.data as { me: Record<string, unknown> }).me;
+    assert.equal(me['name'], userById('u1')?.name);
+    assert.deepEqual(
+      (me['orders'] as { id: string }[]).map((o) => o.id),
+      ordersOfUser('u1').map((o) => o.id),
+    );
+    assert.deepEqual(me['good'], { totalCount: ordersOfUser('u1').length });
+    assert.equal(me['bad'], null);
+    assert.deepEqual(
+      res.body.errors?.map((e) => ({ path: e.path, code: e.extensions?.code, source: e.extensions?.source })),
+      [{ path: ['me', 'bad'], code: 'UPSTREAM_REJECTED', source: 'orders' }],
+    );
+  });
+});
+
 describe('circuit breaker', () => {
   it('after 5 failing calls the catalog circuit opens: CIRCUIT_OPEN without calling the backend', async (t) => {
     const stack = await stackFor(t);

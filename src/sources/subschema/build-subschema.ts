@@ -1,6 +1,6 @@
 import { getNamedType, GraphQLObjectType, isListType, isNonNullType } from 'graphql';
 import { addResolversToSchema } from '@graphql-tools/schema';
-import type { MergedTypeConfig, SubschemaConfig } from '@graphql-tools/delegate';
+import { createDefaultExecutor, type MergedTypeConfig, type SubschemaConfig } from '@graphql-tools/delegate';
 import type { Report } from '../protocol.js';
 import type { SourceRuntime } from '../runtime/source-runtime.js';
 import { readPath, splitPath } from '../template.js';
@@ -15,6 +15,7 @@ import {
   type EntityLookups,
 } from './entity-refs.js';
 import { mergeConfigFor } from './merge-config.js';
+import { relaxOutputNullability } from './relax-nullability.js';
 import { batchResolver, callResolver, type Resolvers, type SourceResolver } from './resolvers.js';
 import { stubLookupPrefix, type SourceSchema } from './source-schema.js';
 
@@ -102,7 +103,8 @@ export function buildSubschema(
     ownLookups,
     toSubschema() {
       const executable = addResolversToSchema({ schema, resolvers: resolvers as never, updateResolversInPlace: false });
-      return { schema: executable, merge, batch: false, name: def.name } as SubschemaConfig;
+      const executor = createDefaultExecutor(relaxOutputNullability(executable));
+      return { schema: executable, executor, merge, batch: false, name: def.name } as SubschemaConfig;
     },
   };
 }
