@@ -1,13 +1,11 @@
 import {
-  getDirectiveValues,
-  GraphQLIncludeDirective,
-  GraphQLSkipDirective,
   Kind,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLObjectType,
   type SelectionSetNode,
 } from 'graphql';
+import { isIncluded } from '../document/conditions.js';
 
 /** Thrown when a selection uses a shape the planner leaves to delegation (abstract fragments). */
 export class UnsupportedShape extends Error {
@@ -34,7 +32,7 @@ export function collectFields(
   const visited = new Set<string>();
   const visit = (set: SelectionSetNode) => {
     for (const selection of set.selections) {
-      if (!included(selection, variables)) continue;
+      if (!isIncluded(selection, variables)) continue;
       if (selection.kind === Kind.FIELD) {
         const key = selection.alias?.value ?? selection.name.value;
         const list = fields.get(key);
@@ -58,27 +56,4 @@ export function collectFields(
   };
   for (const set of selectionSets) visit(set);
   return fields;
-}
-
-function included(node: Parameters<typeof getDirectiveValues>[1], variables: Record<string, unknown>): boolean {
-  if (!node.directives?.length) return true;
-  if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.['if'] === true) return false;
-  return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.['if'] !== false;
-}
-
-/** The variables `@skip`/`@include` read in a document: the part of a request that changes the plan's shape. */
-export function conditionVariables(selectionSets: Iterable<SelectionSetNode>): string[] {
-  const names = new Set<string>();
-  const visit = (set: SelectionSetNode) => {
-    for (const selection of set.selections) {
-      for (const directive of selection.directives ?? [])
-        if (directive.name.value === 'skip' || directive.name.value === 'include')
-          for (const arg of directive.arguments ?? [])
-            if (arg.value.kind === Kind.VARIABLE) names.add(arg.value.name.value);
-      if (selection.kind !== Kind.FRAGMENT_SPREAD)
-        visit(selection.selectionSet ?? { kind: Kind.SELECTION_SET, selections: [] });
-    }
-  };
-  for (const set of selectionSets) visit(set);
-  return [...names].sort();
 }

@@ -11,7 +11,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { ClientDefinition } from '../clients/index.js';
 import type { GatewayContext } from '../server/context.js';
 import { buildPlan } from './build-plan.js';
-import { conditionVariables } from './collect-fields.js';
+import { conditionVariables } from '../document/conditions.js';
 import { executePlan } from './execute-plan.js';
 import { buildClientFields, type GraphModel } from './graph-model.js';
 import { PlanCache } from './plan-cache.js';

@@ -8,6 +8,7 @@ import {
 import type { ClientDefinition } from '../clients/index.js';
 import { useFieldGate, type FieldDecider } from '../directives/field-gate/index.js';
 import { useErrorCodes, useHiddenSuggestions } from '../errors/index.js';
+import { useEvaluatedConditions } from '../stitching/use-evaluated-conditions.js';
 import { maxNestingFor, useDocumentLimits, useListArgumentLimit } from '../limits/index.js';
 import { useRequestParser } from './use-request-parser.js';
 import { useResponseCompression } from './use-response-compression.js';
@@ -39,6 +40,8 @@ export function clientPlugins(
     useErrorCodes(),
     // response: answers of 1 KiB and more compressed when the client accepts br or gzip
     useResponseCompression(),
+    // execute (delegation only: innermost): @skip/@include evaluated before delegation merges selections
+    useEvaluatedConditions(),
     // execute: the query planner when opted in (FACET_EXECUTOR=planner); before the field gate, so
     // it plans the document the gate leaves
     ...(executor ? [executor] : []),
