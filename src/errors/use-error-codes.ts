@@ -2,6 +2,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { ExecutionResult, GraphQLError } from 'graphql';
 import { errorCodes, isErrorCode } from './codes.js';
 import { createGatewayError, errorCodeOf } from './gateway-error.js';
+import { withLocations } from './locate-error.js';
 
 /** Codes that mean "the request itself is wrong": no data, and the response status says so. */
 const requestCodes = new Set([
@@ -21,14 +22,26 @@ const variableMessage = /^Variable "\$([_A-Za-z][_0-9A-Za-z]*)"/;
  * a client error: 400 whatever the Accept header. (yoga answers 200 to `application/json`
  * clients by default, which hides broken clients from monitoring.) Errors alongside data keep 200.
  * Variables that do not coerce to their declared types are BAD_USER_INPUT naming the variable:
- * graphql-js reports them from `execute` before any resolver, as uncoded errors.
+ * graphql-js reports them from `execute` before any resolver, as uncoded errors. Field errors
+ * of delegated fields get their `locations` in the client's document back.
  */
 export function useErrorCodes(): Plugin {
   return {
-    onExecute() {
+    onExecute({ args }) {
       return {
         onExecuteDone({ result, setResult }) {
-          if (!isSingleResult(result) || result.data !== undefined || !result.errors?.length) return;
+          if (!isSingleResult(result) || !result.errors?.length) return;
+          if (result.data !== undefined) {
+            const located = withLocations(
+              result.errors,
+              args.schema,
+              args.document,
+              args.operationName,
+              args.variableValues,
+            );
+            if (located !== result.errors) setResult({ ...result, errors: located });
+            return;
+          }
           setResult({ ...result, errors: result.errors.map(codeVariableError) });
         },
       };
