@@ -55,6 +55,11 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** The gateway's logger. @default silent */
   log?: Logger;
+  /**
+   * Demo backends already running (another stack's `demo`): the gateway is started over them, and
+   * close() leaves them running (their owner closes them). @default fresh backends, closed with the stack
+   */
+  demo?: Demo;
 }
 
 export interface GqlOptions {
@@ -93,7 +98,8 @@ export interface Stack {
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const demo = await startDemo({ ports: EPHEMERAL_PORTS, latencyMs: options.latencyMs ?? 0 });
+  const ownDemo = options.demo === undefined;
+  const demo = options.demo ?? (await startDemo({ ports: EPHEMERAL_PORTS, latencyMs: options.latencyMs ?? 0 }));
   let gateway: RunningGateway;
   try {
     gateway = await startGateway({
@@ -108,7 +114,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       shutdownTimeoutMs: 1_000,
     });
   } catch (error) {
-    await demo.close();
+    if (ownDemo) await demo.close();
     throw error;
   }
   const url = gateway.url;
@@ -139,7 +145,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     close() {
       closing ??= (async () => {
         await gateway.close();
-        await demo.close();
+        if (ownDemo) await demo.close();
       })();
       return closing;
     },
