@@ -7,7 +7,7 @@
  * 100 ms, and counts the backends' calls.
  * Options (env): BENCH_CONNECTIONS (20), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), DEMO_LATENCY_MS (0),
  * BENCH_ACCEPT_ENCODING (unset: answers uncompressed; e.g. "br, gzip"). FACET_EXECUTOR is passed to
- * the gateway process as it is (unset: delegation; "planner": the query planner) and printed.
+ * the gateway process as it is (unset: the query planner; "delegation": stitching only) and printed.
  */
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +35,7 @@ const connections = option('BENCH_CONNECTIONS', 20, 1);
 const seconds = option('BENCH_SECONDS', 10, 1);
 const warmup = option('BENCH_WARMUP_SECONDS', 3, 0);
 const latencyMs = option('DEMO_LATENCY_MS', 0, 0);
-const executor = process.env['FACET_EXECUTOR'] || 'delegation (default)';
+const executor = process.env['FACET_EXECUTOR'] || 'planner (default)';
 const MB = 1024 * 1024;
 
 interface Measured {

@@ -53,7 +53,7 @@ export function createMetrics() {
   subscribe(upstreamCallChannelName, onUpstreamCall);
   const plannerFallbacks = new Counter({
     name: 'facet_planner_fallback_total',
-    help: 'Operations the query planner left to delegation (FACET_EXECUTOR=planner), by client and reason',
+    help: 'Operations the query planner left to delegation, by client and reason',
     labelNames: ['client', 'reason'] as const,
     registers: [registry],
   });

@@ -1,2 +1,2 @@
 export { buildGraphModel, type GraphModel } from './graph-model.js';
-export { usePlanner, plannerEnabled, plannerFallbackChannelName } from './use-planner.js';
+export { executorOf, executors, type Executor, usePlanner, plannerFallbackChannelName } from './use-planner.js';

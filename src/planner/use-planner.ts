@@ -20,9 +20,17 @@ import { PlanCache } from './plan-cache.js';
 export const plannerFallbackChannelName = 'facet:planner-fallback';
 const fallbackChannel = channel(plannerFallbackChannelName);
 
-/** `FACET_EXECUTOR=planner`: the gateway's environment opts in to the query planner. */
-export function plannerEnabled(env: Readonly<Record<string, string | undefined>>): boolean {
-  return env['FACET_EXECUTOR'] === 'planner';
+export const executors = ['planner', 'delegation'] as const;
+export type Executor = (typeof executors)[number];
+
+/**
+ * `FACET_EXECUTOR`: `planner` (the default) runs what the query planner supports itself and the
+ * rest through delegation; `delegation` runs everything through stitching (the reference path,
+ * kept for comparison and as a way back). Undefined for any other value: a start-up problem.
+ */
+export function executorOf(env: Readonly<Record<string, string | undefined>>): Executor | undefined {
+  const value = env['FACET_EXECUTOR'] || 'planner';
+  return (executors as readonly string[]).includes(value) ? (value as Executor) : undefined;
 }
 
 interface DocumentParts {

@@ -1,6 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { buildGraphModel, plannerEnabled, usePlanner } from '../planner/index.js';
+import { buildGraphModel, executorOf, executors, usePlanner } from '../planner/index.js';
 import { loadFacade, type RestFacade } from '../facade/index.js';
 import { ProblemList, loadConfigFolder, type ConfigProblem, type GatewayConfig } from '../config/index.js';
 import { buildSource, EntityLookups, type BuiltSource } from '../sources/index.js';
@@ -13,7 +13,7 @@ export interface BuiltClient {
   schema: GraphQLSchema;
   /** The versioned REST facade from clients/<name>/rest/, when the client has one. */
   facade?: RestFacade;
-  /** `FACET_EXECUTOR=planner`: runs the operations the query planner supports without delegation. */
+  /** The query planner (unless FACET_EXECUTOR=delegation): runs the operations it supports without delegation. */
   planner?: Plugin;
 }
 
@@ -50,7 +50,13 @@ export function buildGateway(dir: string, env: Readonly<Record<string, string | 
     const graph = stitchPartialGraph(sources, problems, graphComplete);
     checkClientPaths(config.dir, config.clients, problems);
     const clients: BuiltClient[] = [];
-    const graphModel = plannerEnabled(env) && graph ? buildGraphModel(sources) : undefined;
+    const executor = executorOf(env);
+    if (!executor)
+      problems.add({
+        file: 'FACET_EXECUTOR',
+        message: `unknown executor ${JSON.stringify(env['FACET_EXECUTOR'])}; use ${executors.join(' or ')} (default planner)`,
+      });
+    const graphModel = executor === 'planner' && graph ? buildGraphModel(sources) : undefined;
     for (const definition of graph ? config.clients : []) {
       const clientSdl = checkClientSchema(definition, graph!, problems, graphComplete);
       if (!clientSdl || !graphComplete) continue;

@@ -42,7 +42,7 @@ export function clientPlugins(
     useResponseCompression(),
     // execute (delegation only: innermost): @skip/@include evaluated before delegation merges selections
     useEvaluatedConditions(),
-    // execute: the query planner when opted in (FACET_EXECUTOR=planner); before the field gate, so
+    // execute: the query planner (unless FACET_EXECUTOR=delegation); before the field gate, so
     // it plans the document the gate leaves
     ...(executor ? [executor] : []),
     // execute: refuse fields before they run — authorization first, then field rate limits;

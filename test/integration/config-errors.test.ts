@@ -217,4 +217,25 @@ describe('config errors', () => {
       }
     });
   });
+
+  describe('FACET_EXECUTOR', () => {
+    it('the query planner is the default; delegation on request; anything else is a start-up problem naming the choices', async () => {
+      const byDefault = buildGateway(repoRoot, {});
+      const delegation = buildGateway(repoRoot, { FACET_EXECUTOR: 'delegation' });
+      try {
+        assert.ok(byDefault.clients.length > 0 && byDefault.clients.every((c) => c.planner));
+        assert.ok(delegation.clients.every((c) => !c.planner));
+      } finally {
+        await Promise.all([byDefault.close(), delegation.close()]);
+      }
+      assert.throws(
+        () => buildGateway(repoRoot, { FACET_EXECUTOR: 'fast' }),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          error.problems.length === 1 &&
+          error.problems[0]!.file === 'FACET_EXECUTOR' &&
+          /unknown executor "fast"; use planner or delegation/.test(error.problems[0]!.message),
+      );
+    });
+  });
 });
