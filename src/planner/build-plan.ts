@@ -78,6 +78,7 @@ function planSelection(
       const subSets = nodes.map((n) => n.selectionSet).filter((s): s is SelectionSetNode => s !== undefined);
       selection = planSelection(p, named, childOrigin, subSets);
     }
+    const feeds = isSingleCall(fetch) && selection ? batchedLookupsIn(selection) : [];
     planned.push({
       responseKey,
       fieldName,
@@ -88,9 +89,31 @@ function planSelection(
       fetch,
       staticArgs: hasVariables(node) ? undefined : getArgumentValues(definition, node, {}),
       selection,
+      ...(feeds.length ? { feeds } : {}),
     });
   }
   return planned;
+}
+
+/** A fetch that is one upstream call of its own (not a key in a batch). */
+function isSingleCall(fetch: Fetch): boolean {
+  return (fetch.kind === 'call' || fetch.kind === 'from') && fetch.serve.kind === 'call';
+}
+
+/** The sources of the batched lookups in a sub-selection, at any depth. */
+function batchedLookupsIn(selection: readonly PlannedField[]): string[] {
+  const sources = new Set<string>();
+  const visit = (fields: readonly PlannedField[]) => {
+    for (const field of fields) {
+      const { fetch } = field;
+      if (fetch.kind === 'ref' && fetch.lookup) sources.add(fetch.lookup.source);
+      if ((fetch.kind === 'call' || fetch.kind === 'from') && fetch.serve.kind === 'batch')
+        sources.add(fetch.serve.source);
+      if (field.selection) visit(field.selection);
+    }
+  };
+  visit(selection);
+  return [...sources].sort();
 }
 
 const typenameType = new GraphQLNonNull(GraphQLString);

@@ -9,6 +9,7 @@ import {
   type GraphQLOutputType,
 } from 'graphql';
 import { createGatewayError } from '../errors/index.js';
+import { holdBatches, planBatches, releaseBatches } from '../sources/coalesce.js';
 import type { SourceCallContext } from '../sources/index.js';
 import type { Plan, PlannedField } from './plan.js';
 import { fetchField } from './fetch-field.js';
@@ -33,6 +34,7 @@ export async function executePlan(
   variables: Record<string, unknown>,
 ): Promise<ExecutionResult> {
   const run: Run = { context, variables, errors: [] };
+  planBatches(context);
   let data: Record<string, unknown> | null;
   try {
     data = await completeFields(run, plan.fields, undefined, []);
@@ -61,10 +63,22 @@ async function completeField(run: Run, field: PlannedField, parent: unknown, pat
   if (field.fetch.kind === 'typename') return field.fetch.typeName;
   try {
     const args = field.staticArgs ?? getArgumentValues(field.definition, field.nodes[0]!, run.variables);
-    const raw = await fetchField(field, parent, args, run.context);
+    const raw = field.feeds
+      ? await feeding(run.context, field.feeds, () => fetchField(field, parent, args, run.context))
+      : await fetchField(field, parent, args, run.context);
     return await completeValue(run, field, field.type, raw, path);
   } catch (error) {
     return handleFieldError(run, locatedError(error, field.nodes, path), field.type);
+  }
+}
+
+/** Runs a call that can feed batches of `sources`: they wait for it (see sources/coalesce.ts). */
+async function feeding(context: SourceCallContext, sources: readonly string[], fetch: () => unknown): Promise<unknown> {
+  holdBatches(context, sources);
+  try {
+    return await fetch();
+  } finally {
+    releaseBatches(context, sources);
   }
 }
 

@@ -39,6 +39,12 @@ export interface PlannedField {
   staticArgs?: Record<string, unknown>;
   /** Sub-selection for object (and list-of-object) types. */
   selection?: PlannedField[];
+  /**
+   * Set on a field whose fetch is a single upstream call with batched lookups below it: the
+   * sources of those lookups. Their batches wait while this call is in flight, so the keys its
+   * answer leads to join the keys of other branches in one batch.
+   */
+  feeds?: readonly string[];
 }
 
 export interface Plan {

@@ -2,8 +2,11 @@
  * Batch coalescing across sibling calls of one request. A batch lookup (e.g. products by id)
  * often gets keys from several parents that arrive at different moments (order items after the
  * orders call, recommended products after the recommendations call). Instead of one upstream
- * call per arrival, a batch waits while other upstream calls of the same request are in flight —
- * at most `maxWaitMs` — and then goes out once with all keys, as a hand-written aggregator would.
+ * call per arrival, the batch goes out once with all keys, as a hand-written aggregator would:
+ * - under the query planner, a batch of a source waits exactly while calls whose answers can hold
+ *   keys for it are in flight (the plan knows which; see planBatches), with no timer;
+ * - under delegation, which does not know, a batch waits while any other upstream call of the
+ *   request is in flight, at most `maxWaitMs`.
  */
 interface RequestCalls {
   inFlight: number;
@@ -44,10 +47,68 @@ function releaseIfIdle(state: RequestCalls): void {
   for (const dispatch of ready) dispatch();
 }
 
-/** A DataLoader batchScheduleFn: collect this tick's keys, then wait for in-flight siblings (bounded). */
-export function coalescingSchedule(context: object): (dispatch: () => void) => void {
+/**
+ * A request the query planner executes: it knows which of its in-flight calls can still add keys
+ * to a source's batches (their sub-selections hold lookups of that source), and holds those
+ * batches exactly while such calls are in flight: no timer, and no wait for unrelated calls.
+ */
+interface PlannedBatches {
+  /** In-flight calls per source whose batches they may feed. */
+  held: Map<string, number>;
+  waiting: Map<string, Array<() => void>>;
+}
+
+const plannedByContext = new WeakMap<object, PlannedBatches>();
+
+/** Batches of this request follow the planner's holds instead of the bounded in-flight wait. */
+export function planBatches(context: object): void {
+  plannedByContext.set(context, { held: new Map(), waiting: new Map() });
+}
+
+/** A call that may lead to lookups of `sources` starts: their batches wait for it. */
+export function holdBatches(context: object, sources: readonly string[]): void {
+  const planned = plannedByContext.get(context);
+  if (!planned) return;
+  for (const source of sources) planned.held.set(source, (planned.held.get(source) ?? 0) + 1);
+}
+
+/**
+ * That call settled. The batches go out on the next turn: the lookups its answer leads to are
+ * enqueued by then (they are started from the same answer, in microtasks).
+ */
+export function releaseBatches(context: object, sources: readonly string[]): void {
+  const planned = plannedByContext.get(context);
+  if (!planned) return;
+  for (const source of sources) {
+    const left = (planned.held.get(source) ?? 1) - 1;
+    planned.held.set(source, left);
+    if (left === 0 && planned.waiting.get(source)?.length) setImmediate(releasePlanned, planned, source);
+  }
+}
+
+function releasePlanned(planned: PlannedBatches, source: string): void {
+  if ((planned.held.get(source) ?? 0) > 0) return; // another feeding call started meanwhile
+  const ready = planned.waiting.get(source) ?? [];
+  planned.waiting.delete(source);
+  for (const dispatch of ready) dispatch();
+}
+
+/**
+ * A DataLoader batchScheduleFn for a batch of `source`: collect this tick's keys, then, under the
+ * planner, wait while calls that can feed it are in flight; under delegation, wait for in-flight
+ * siblings (bounded by maxCoalesceWaitMs).
+ */
+export function coalescingSchedule(context: object, source?: string): (dispatch: () => void) => void {
   return (dispatch) => {
     setImmediate(() => {
+      const planned = source === undefined ? undefined : plannedByContext.get(context);
+      if (planned) {
+        if (!planned.held.get(source!)) return dispatch();
+        const list = planned.waiting.get(source!);
+        if (list) list.push(dispatch);
+        else planned.waiting.set(source!, [dispatch]);
+        return;
+      }
       const state = stateOf(context);
       if (state.inFlight === 0) return dispatch();
       let done = false;

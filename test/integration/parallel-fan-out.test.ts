@@ -10,7 +10,9 @@ const LATENCY_MS = 100;
 describe('parallel fan-out (every backend answers after 100 ms)', () => {
   let stack: Stack;
   before(async () => {
-    stack = await startStack({ latencyMs: LATENCY_MS });
+    // the query planner (the default), named so that FACET_EXECUTOR=delegation in the shell does not
+    // turn this into a test of delegation's bounded coalescing
+    stack = await startStack({ latencyMs: LATENCY_MS, env: { FACET_EXECUTOR: 'planner' } });
   });
   after(() => stack.close());
 
@@ -32,7 +34,7 @@ describe('parallel fan-out (every backend answers after 100 ms)', () => {
       assert.equal(res.body.errors, undefined, res.text);
       // All four backends were really involved: sequential calls would take ≥ 4 × 100 ms.
       for (const backend of [stack.demo.users, stack.demo.orders, stack.demo.recommendations, stack.demo.catalog]) {
-        assert.ok(backend.calls.total() >= 1, `${backend.name} was not called`);
+        assert.equal(backend.calls.total(), 1, `${backend.name}: one call each (one catalog batch for both lists)`);
       }
     }
     const shown = durations.map((ms) => Math.round(ms)).join(', ');
@@ -41,5 +43,39 @@ describe('parallel fan-out (every backend answers after 100 ms)', () => {
       `home took ${shown} ms: backend calls were not made in parallel`,
     );
     assert.ok(Math.min(...durations) >= 1.8 * LATENCY_MS, `home took ${shown} ms: expected two levels of 100 ms`);
+  });
+
+  it('the catalog batch waits for the calls whose answers hold product keys (no timer), not for an unrelated slow one', async (t) => {
+    const headers = await asUser('u1');
+    t.after(() => {
+      stack.demo.users.setLatency(LATENCY_MS);
+      stack.demo.recommendations.setLatency(LATENCY_MS);
+    });
+    // recommendations answers last among the product-key holders: the one batch waits for it
+    stack.demo.recommendations.setLatency(3 * LATENCY_MS);
+    stack.demo.resetCounters();
+    let res = await stack.gql('mobile', HOME_QUERY, { headers });
+    assert.equal(res.body.errors, undefined, res.text);
+    assert.equal(stack.demo.catalog.calls.total(), 1, 'products of orders and recommendations in one batch');
+    stack.demo.recommendations.setLatency(LATENCY_MS);
+
+    // users (me) holds no product key: a slow users call does not hold the catalog batch back
+    stack.demo.users.setLatency(6 * LATENCY_MS);
+    stack.demo.resetCounters();
+    const started = performance.now();
+    const [answer, catalogAt] = await Promise.all([
+      stack.gql('mobile', HOME_QUERY, { headers }),
+      (async () => {
+        while (stack.demo.catalog.calls.total() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+        return performance.now() - started;
+      })(),
+    ]);
+    res = answer;
+    assert.equal(res.body.errors, undefined, res.text);
+    assert.equal(stack.demo.catalog.calls.total(), 1);
+    assert.ok(
+      catalogAt < 4 * LATENCY_MS,
+      `the catalog was called after ${Math.round(catalogAt)} ms (users answers at 600)`,
+    );
   });
 });

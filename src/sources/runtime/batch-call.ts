@@ -56,7 +56,7 @@ export function createBatchCall(
         new DataLoader<unknown, unknown, string>((batchKeys) => load(context, rest, batchKeys), {
           maxBatchSize: maxSize,
           cacheKeyFn: (k) => String(k),
-          batchScheduleFn: coalescingSchedule(context),
+          batchScheduleFn: coalescingSchedule(context, source),
         }),
     );
 }
