@@ -1,6 +1,8 @@
 import {
   getNamedType,
+  getNullableType,
   getArgumentValues,
+  isListType,
   GraphQLNonNull,
   GraphQLString,
   isLeafType,
@@ -16,7 +18,7 @@ import {
 } from 'graphql';
 import { collectFields, UnsupportedShape } from './collect-fields.js';
 import type { ClientFieldModel, GraphModel } from './graph-model.js';
-import type { Fetch, PlannedField, PlanOutcome } from './plan.js';
+import type { Fetch, Hoist, PlannedField, PlanOutcome } from './plan.js';
 
 /** The payload source of an object in the plan: a source name, a client-only group, or the root. */
 type Origin = string | 'group' | 'root';
@@ -79,6 +81,7 @@ function planSelection(
       selection = planSelection(p, named, childOrigin, subSets);
     }
     const feeds = isSingleCall(fetch) && selection ? batchedLookupsIn(selection) : [];
+    const hoist = selection ? hoistOf(p, fetch, definition, selection) : undefined;
     planned.push({
       responseKey,
       fieldName,
@@ -90,6 +93,7 @@ function planSelection(
       staticArgs: hasVariables(node) ? undefined : getArgumentValues(definition, node, {}),
       selection,
       ...(feeds.length ? { feeds } : {}),
+      ...(hoist ? { hoist } : {}),
     });
   }
   return planned;
@@ -98,6 +102,25 @@ function planSelection(
 /** A fetch that is one upstream call of its own (not a key in a batch). */
 function isSingleCall(fetch: Fetch): boolean {
   return (fetch.kind === 'call' || fetch.kind === 'from') && fetch.serve.kind === 'call';
+}
+
+/** Children of an entity fetched by its key that need only that key (see `Hoist`). */
+function hoistOf(
+  p: Planning,
+  fetch: Fetch,
+  definition: PlannedField['definition'],
+  selection: readonly PlannedField[],
+): Hoist | undefined {
+  if ((fetch.kind !== 'call' && fetch.kind !== 'from') || fetch.serve.kind !== 'call') return undefined;
+  if (fetch.kind === 'call' && fetch.stub) return undefined;
+  if (isListType(getNullableType(definition.type))) return undefined;
+  const entity = p.model.entity(getNamedType(definition.type).name);
+  const payloadKey = entity?.payloadKey.get(fetch.serve.source);
+  if (!entity || !payloadKey) return undefined;
+  const keyArgs = fetch.kind === 'from' ? fetch.serve.args : definition.args;
+  if (!keyArgs.some((a) => a.name === entity.key && !isListType(getNullableType(a.type)))) return undefined;
+  const children = selection.filter((c) => c.fetch.kind === 'call' && c.fetch.stub?.from === payloadKey);
+  return children.length ? { keyArg: entity.key, payloadKey, children } : undefined;
 }
 
 /** The sources of the batched lookups in a sub-selection, at any depth. */

@@ -11,7 +11,7 @@ import {
 import { createGatewayError } from '../errors/index.js';
 import { holdBatches, planBatches, releaseBatches } from '../sources/coalesce.js';
 import type { SourceCallContext } from '../sources/index.js';
-import type { Plan, PlannedField } from './plan.js';
+import type { Hoist, Plan, PlannedField } from './plan.js';
 import { fetchField } from './fetch-field.js';
 
 type Path = readonly (string | number)[];
@@ -45,31 +45,82 @@ export async function executePlan(
   return run.errors.length ? { errors: run.errors, data } : { data };
 }
 
+/** Fetches already started for some fields of this object (hoisted children), by field. */
+type Prefetched = ReadonlyMap<PlannedField, Promise<unknown>>;
+
 async function completeFields(
   run: Run,
   fields: readonly PlannedField[],
   parent: unknown,
   path: Path,
+  prefetched?: Prefetched,
 ): Promise<Record<string, unknown>> {
   const values = await Promise.all(
-    fields.map((field) => completeField(run, field, parent, [...path, field.responseKey])),
+    fields.map((field) => completeField(run, field, parent, [...path, field.responseKey], prefetched?.get(field))),
   );
   const object: Record<string, unknown> = {};
   for (const [i, field] of fields.entries()) object[field.responseKey] = values[i];
   return object;
 }
 
-async function completeField(run: Run, field: PlannedField, parent: unknown, path: Path): Promise<unknown> {
+async function completeField(
+  run: Run,
+  field: PlannedField,
+  parent: unknown,
+  path: Path,
+  prefetched?: Promise<unknown>,
+): Promise<unknown> {
   if (field.fetch.kind === 'typename') return field.fetch.typeName;
   try {
-    const args = field.staticArgs ?? getArgumentValues(field.definition, field.nodes[0]!, run.variables);
-    const raw = field.feeds
-      ? await feeding(run.context, field.feeds, () => fetchField(field, parent, args, run.context))
-      : await fetchField(field, parent, args, run.context);
-    return await completeValue(run, field, field.type, raw, path);
+    let raw: unknown;
+    let children: Prefetched | undefined;
+    if (prefetched) raw = await prefetched;
+    else {
+      const args = field.staticArgs ?? getArgumentValues(field.definition, field.nodes[0]!, run.variables);
+      const hoisted = field.hoist ? startHoisted(run, field.hoist, hoistedKey(run, field, parent, args)) : undefined;
+      raw = field.feeds
+        ? await feeding(run.context, field.feeds, () => fetchField(field, parent, args, run.context))
+        : await fetchField(field, parent, args, run.context);
+      if (hoisted && isEntityWithKey(raw, field.hoist!.payloadKey, hoisted.key)) children = hoisted.started;
+    }
+    return await completeValue(run, field, field.type, raw, path, children);
   } catch (error) {
     return handleFieldError(run, locatedError(error, field.nodes, path), field.type);
   }
+}
+
+/** The key an entity field is fetched by: its own argument, or its `@from` target's. */
+function hoistedKey(run: Run, field: PlannedField, parent: unknown, args: Record<string, unknown>): unknown {
+  const { fetch } = field;
+  if (fetch.kind !== 'from') return args[field.hoist!.keyArg];
+  if (fetch.needsIdentity && !run.context.identity) return undefined;
+  const target = fetch.args({ args, root: parent, identity: run.context.identity }) as Record<string, unknown>;
+  return target[field.hoist!.keyArg];
+}
+
+/** Starts the hoisted children's calls with a `{ key }` parent, before the entity itself is in. */
+function startHoisted(run: Run, hoist: Hoist, key: unknown): { key: unknown; started: Prefetched } | undefined {
+  if (key === null || key === undefined || typeof key === 'object') return undefined;
+  const stub = { [hoist.payloadKey]: key };
+  const started = new Map<PlannedField, Promise<unknown>>();
+  for (const child of hoist.children) {
+    const fetch = async () => {
+      const args = child.staticArgs ?? getArgumentValues(child.definition, child.nodes[0]!, run.variables);
+      return child.feeds
+        ? feeding(run.context, child.feeds, () => fetchField(child, stub, args, run.context))
+        : fetchField(child, stub, args, run.context);
+    };
+    const promise = fetch();
+    promise.catch(() => {}); // read when the entity comes back with this key, else dropped
+    started.set(child, promise);
+  }
+  return { key, started };
+}
+
+function isEntityWithKey(payload: unknown, payloadKey: string, key: unknown): boolean {
+  if (payload === null || typeof payload !== 'object' || payload instanceof Error) return false;
+  const value = (payload as Record<string, unknown>)[payloadKey];
+  return value !== null && value !== undefined && String(value) === String(key);
 }
 
 /** Runs a call that can feed batches of `sources`: they wait for it (see sources/coalesce.ts). */
@@ -94,10 +145,11 @@ async function completeValue(
   type: GraphQLOutputType,
   value: unknown,
   path: Path,
+  prefetched?: Prefetched,
 ): Promise<unknown> {
   if (value instanceof Error) throw value;
   if (isNonNullType(type)) {
-    const completed = await completeValue(run, field, type.ofType, value, path);
+    const completed = await completeValue(run, field, type.ofType, value, path, prefetched);
     if (completed === null)
       throw new Error(`Cannot return null for non-nullable field ${field.parentType.name}.${field.fieldName}.`);
     return completed;
@@ -127,5 +179,5 @@ async function completeValue(
     return serialized;
   }
   if (!field.selection) throw createGatewayError('INTERNAL_SERVER_ERROR');
-  return completeFields(run, field.selection, value, path);
+  return completeFields(run, field.selection, value, path, prefetched);
 }

@@ -45,6 +45,23 @@ export interface PlannedField {
    * answer leads to join the keys of other branches in one batch.
    */
   feeds?: readonly string[];
+  /** Children that need only this entity's key, known from the arguments: started with the field itself. */
+  hoist?: Hoist;
+}
+
+/**
+ * Known keys hoisted: an entity fetched by its key (`user(id: $id)`, or a `@from` whose target
+ * takes the key) whose children are calls that read nothing but that key (`{root.id}` of another
+ * source) starts those calls at once, beside its own fetch, as a hand-written aggregator would.
+ * Their answers are used only when the entity comes back with that key; otherwise the children
+ * are fetched again from the entity that did come back.
+ */
+export interface Hoist {
+  /** The key's argument: of the field's call, or of the `@from` target. */
+  keyArg: string;
+  /** The key's property in the entity's payload (what the children's `{ key }` stub reads). */
+  payloadKey: string;
+  children: readonly PlannedField[];
 }
 
 export interface Plan {

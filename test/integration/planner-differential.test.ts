@@ -172,7 +172,8 @@ function defaultAuth(client: Client): CorpusAuth {
 function generatedAuth(r: Random, client: Client): CorpusAuth {
   if (client === 'partner') return 'partner';
   return r.weighted<CorpusAuth>([
-    [70, { token: { sub: 'u1', scope: ALL_USER_SCOPES } }],
+    [60, { token: { sub: 'u1', scope: ALL_USER_SCOPES } }],
+    [10, { token: { sub: 'u1', scope: `${ALL_USER_SCOPES} users:read` } }],
     [12, { token: { sub: `u${r.int(1, 100)}`, scope: ALL_USER_SCOPES } }],
     [5, { token: { sub: 'u1', scope: 'orders:read' } }],
     [5, { token: { sub: 'u1', scope: 'payments:read' } }],
