@@ -41,12 +41,13 @@ export function buildPlan(
   operation: OperationDefinitionNode,
   fragments: Record<string, FragmentDefinitionNode>,
 ): PlanOutcome {
-  if (operation.operation !== 'query') return { unsupported: operation.operation, detail: operation.operation };
-  const rootType = planning.schema.getQueryType();
-  if (!rootType) return { unsupported: 'no-query-type', detail: 'no query type' };
+  if (operation.operation === 'subscription') return { unsupported: 'subscription', detail: 'subscription' };
+  const serial = operation.operation === 'mutation';
+  const rootType = serial ? planning.schema.getMutationType() : planning.schema.getQueryType();
+  if (!rootType) return { unsupported: `no-${operation.operation}-type`, detail: `no ${operation.operation} type` };
   try {
     const fields = planSelection({ ...planning, fragments }, rootType, 'root', [operation.selectionSet]);
-    return { plan: { rootType, fields } };
+    return { plan: { rootType, fields, serial } };
   } catch (error) {
     if (error instanceof UnsupportedShape) return { unsupported: error.reason, detail: error.message };
     throw error;
@@ -175,8 +176,8 @@ function fetchOf(
   const clientField = p.clientFields.get(coordinate);
   if (clientField?.kind === 'from') {
     if (origin !== 'root' && origin !== 'group') throw new UnsupportedShape('from-on-graph-type', coordinate);
-    if (clientField.spec.operation !== 'query') throw new UnsupportedShape('from-mutation', coordinate);
-    const serve = p.model.servesOf(`Query.${clientField.spec.fieldName}`)?.values().next().value;
+    const root = clientField.spec.operation === 'mutation' ? 'Mutation' : 'Query';
+    const serve = p.model.servesOf(`${root}.${clientField.spec.fieldName}`)?.values().next().value;
     if (serve?.kind !== 'call' && serve?.kind !== 'batch') throw new UnsupportedShape('from-target', coordinate);
     return {
       fetch: { kind: 'from', serve, args: clientField.args, needsIdentity: clientField.needsIdentity },

@@ -37,12 +37,22 @@ export async function executePlan(
   planBatches(context);
   let data: Record<string, unknown> | null;
   try {
-    data = await completeFields(run, plan.fields, undefined, []);
+    data = plan.serial
+      ? await completeSerially(run, plan.fields)
+      : await completeFields(run, plan.fields, undefined, []);
   } catch (error) {
     run.errors.push(error as GraphQLError);
     data = null;
   }
   return run.errors.length ? { errors: run.errors, data } : { data };
+}
+
+/** A mutation's root fields: each starts when the one before has completed; a non-null failure stops the rest. */
+async function completeSerially(run: Run, fields: readonly PlannedField[]): Promise<Record<string, unknown>> {
+  const object: Record<string, unknown> = {};
+  for (const field of fields)
+    object[field.responseKey] = await completeField(run, field, undefined, [field.responseKey]);
+  return object;
 }
 
 /** Fetches already started for some fields of this object (hoisted children), by field. */

@@ -67,6 +67,8 @@ export interface Hoist {
 export interface Plan {
   rootType: GraphQLObjectType;
   fields: PlannedField[];
+  /** A mutation: root fields run one after the other, in document order (graphql-js semantics). */
+  serial: boolean;
 }
 
 /** A plan, or why the operation runs through delegation (`unsupported`: a short label; `detail`: where). */
