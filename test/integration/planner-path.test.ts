@@ -1,0 +1,154 @@
+// GraphQL semantics on the query planner's own path (FACET_EXECUTOR=planner, and every request
+// checked to have been planned, not left to delegation): null bubbling, error paths inside lists,
+// partial failure, fields refused by authorization and by field rate limits.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { ordersOfUser, recommendationsFor, userById } from '../../demo/data.js';
+import {
+  ALL_USER_SCOPES,
+  asPartner,
+  asUser,
+  HOME_QUERY,
+  startStack,
+  type GqlResponse,
+  type Stack,
+} from '../helpers/gateway.js';
+
+let stack: Stack;
+let U1: Record<string, string>;
+
+async function fallbacks(): Promise<number> {
+  const text = await (await fetch(`${stack.url}/metrics`)).text();
+  return [...text.matchAll(/^facet_planner_fallback_total\{[^}]*\} (\S+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+}
+
+/** Sends a request and asserts that the planner executed it (the fallback count did not move). */
+async function planned(client: string, query: string, headers: Record<string, string>): Promise<GqlResponse> {
+  const before = await fallbacks();
+  const res = await stack.gql(client, query, { headers });
+  assert.equal(await fallbacks(), before, `left to delegation: ${query}`);
+  assert.equal(res.status, 200, res.text);
+  return res;
+}
+
+const codes = (res: GqlResponse) => res.body.errors?.map((e) => `${e.extensions?.code}/${e.extensions?.source ?? ''}`);
+
+before(async () => {
+  // memory store: the field limit counts from zero
+  stack = await startStack({ env: { FACET_EXECUTOR: 'planner', REDIS_URL: '' } });
+  U1 = await asUser('u1');
+});
+after(() => stack?.close());
+beforeEach(() => {
+  for (const backend of ['users', 'catalog', 'orders', 'recommendations'] as const) stack.demo[backend].setFault(null);
+});
+
+describe('null bubbling', () => {
+  it('a failing non-null field nulls its nearest nullable ancestor, and only that', async () => {
+    // partner: OrderItem.product is Product! inside items: [OrderItem!]!, so a catalog failure
+    // bubbles to the nullable root field order; user comes from another source and stays
+    stack.demo.catalog.setFault('error');
+    const res = await planned(
+      'partner',
+      '{ order(id: "o1") { id items { product { name } } } user(id: "u1") { name } }',
+      asPartner(),
+    );
+    assert.deepEqual(res.body.data, { order: null, user: { name: userById('u1')?.name } }, res.text);
+    assert.ok(res.body.errors?.length, res.text);
+    for (const error of res.body.errors!) {
+      assert.equal(error.extensions?.code, 'UPSTREAM_ERROR', res.text);
+      assert.equal(error.extensions?.source, 'catalog');
+      assert.deepEqual(error.path?.slice(0, 2), ['order', 'items']);
+      assert.equal(typeof error.path?.[2], 'number');
+    }
+  });
+
+  it('a non-null field failing under a nullable one stops there', async () => {
+    // mobile: Product.name is String!, the product itself is nullable: only products become null
+    stack.demo.catalog.setFault('error');
+    const res = await planned(
+      'mobile',
+      '{ home { me { name } recommended(limit: 2) { reason product { name } } } }',
+      U1,
+    );
+    const home = (res.body.data as { home: { me: unknown; recommended: { reason: string; product: unknown }[] } }).home;
+    assert.deepEqual(home.me, { name: userById('u1')?.name });
+    assert.deepEqual(
+      home.recommended,
+      recommendationsFor('u1', 2).map((r) => ({ reason: r.reason, product: null })),
+    );
+  });
+});
+
+describe('error paths inside lists', () => {
+  it('one error per failed item, at its own index, for every order item and recommendation', async () => {
+    stack.demo.catalog.setFault('unavailable');
+    const res = await planned('mobile', HOME_QUERY, U1);
+    const expected = [
+      ...ordersOfUser('u1')
+        .slice(0, 10)
+        .flatMap((order, i) => order.items.map((_, j) => ['home', 'recentOrders', i, 'items', j, 'product', 'name'])),
+      ...recommendationsFor('u1', 10).map((_, i) => ['home', 'recommended', i, 'product', 'name']),
+    ];
+    const paths = res.body.errors?.map((e) => JSON.stringify(e.path)).sort();
+    assert.deepEqual(paths, expected.map((p) => JSON.stringify(p)).sort());
+    assert.ok(
+      codes(res)?.every((c) => c === 'UPSTREAM_UNAVAILABLE/catalog'),
+      res.text,
+    );
+  });
+});
+
+describe('partial failure', () => {
+  it('a failing backend costs only its fields: the others answer from their backends', async () => {
+    stack.demo.users.setFault('error');
+    const res = await planned('mobile', HOME_QUERY, U1);
+    const home = (res.body.data as { home: { me: unknown; recentOrders: { id: string }[]; recommended: unknown[] } })
+      .home;
+    assert.equal(home.me, null);
+    assert.deepEqual(
+      home.recentOrders.map((o) => o.id),
+      ordersOfUser('u1')
+        .slice(0, 10)
+        .map((o) => o.id),
+    );
+    assert.equal(home.recommended.length, 10);
+    assert.deepEqual(codes(res), ['UPSTREAM_ERROR/users']);
+    assert.deepEqual(res.body.errors?.[0]?.path, ['home', 'me']);
+  });
+});
+
+describe('fields refused by authorization', () => {
+  it('null with FORBIDDEN at their path, never fetched; the rest answered', async () => {
+    stack.demo.resetCounters();
+    const res = await planned('mobile', HOME_QUERY, await asUser('u1', 'payments:read'));
+    const home = (res.body.data as { home: { me: unknown; recentOrders: unknown; recommended: unknown[] } }).home;
+    assert.equal(home.recentOrders, null);
+    assert.deepEqual(home.me, { id: 'u1', name: userById('u1')?.name });
+    assert.equal(home.recommended.length, 10);
+    assert.deepEqual(codes(res), ['FORBIDDEN/']);
+    assert.deepEqual(res.body.errors?.[0]?.path, ['home', 'recentOrders']);
+    assert.equal(stack.demo.orders.calls.total(), 0, 'the orders backend was called');
+  });
+});
+
+describe('fields refused by a field rate limit', () => {
+  it('past @rateLimit(max: 30) on searchProducts: the extra occurrences are null with RATE_LIMITED, not fetched', async () => {
+    const headers = await asUser('u9', ALL_USER_SCOPES);
+    const searches = (from: number, count: number) =>
+      Array.from(
+        { length: count },
+        (_, i) => `s${from + i}: searchProducts(query: "q${from + i}", limit: 1) { total }`,
+      );
+    stack.demo.resetCounters();
+    const first = await planned('web', `{ ${searches(0, 28).join(' ')} }`, headers);
+    assert.equal(first.body.errors, undefined, first.text);
+    const res = await planned('web', `{ me { id } ${searches(28, 4).join(' ')} }`, headers);
+    const data = res.body.data as Record<string, unknown>;
+    const refused = Object.keys(data).filter((k) => data[k] === null);
+    assert.deepEqual(refused.sort(), ['s30', 's31']);
+    assert.deepEqual(data['me'], { id: 'u9' });
+    assert.deepEqual(codes(res), ['RATE_LIMITED/', 'RATE_LIMITED/']);
+    assert.equal(stack.demo.catalog.calls.total(), 30, 'a refused search reached the catalog');
+  });
+});
