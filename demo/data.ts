@@ -71,7 +71,8 @@ export const RECOMMENDATION_MAX = 50;
 
 // ---------------------------------------------------------------- PRNG
 
-function hashSeed(text: string): number {
+/** FNV-1a of a text: a PRNG seed from a string. */
+export function hashSeed(text: string): number {
   let h = 0x811c9dc5; // FNV-1a
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -82,7 +83,12 @@ function hashSeed(text: string): number {
 
 /** mulberry32, seeded from a string. */
 function rng(seed: string): () => number {
-  let a = hashSeed(seed);
+  return mulberry32(hashSeed(seed));
+}
+
+/** mulberry32: a 32-bit seeded PRNG, uniform in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
