@@ -58,22 +58,77 @@ async function completeSerially(run: Run, fields: readonly PlannedField[]): Prom
 /** Fetches already started for some fields of this object (hoisted children), by field. */
 type Prefetched = ReadonlyMap<PlannedField, Promise<unknown>>;
 
-async function completeFields(
+type MaybePromise<T> = T | Promise<T>;
+
+function isPromise(value: unknown): value is Promise<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** Promises left behind when a sibling fails synchronously: their failures are already moot. */
+function abandon(pending: readonly Promise<unknown>[] | undefined): void {
+  for (const promise of pending ?? []) promise.catch(() => {});
+}
+
+/**
+ * The fields of one object. Values already in the parent's payload complete synchronously, as
+ * graphql-js does: a promise (and a microtask) only where a field waits on a call.
+ */
+function completeFields(
   run: Run,
   fields: readonly PlannedField[],
   parent: unknown,
   path: Path,
   prefetched?: Prefetched,
-): Promise<Record<string, unknown>> {
-  const values = await Promise.all(
-    fields.map((field) => completeField(run, field, parent, [...path, field.responseKey], prefetched?.get(field))),
-  );
+): MaybePromise<Record<string, unknown>> {
   const object: Record<string, unknown> = {};
-  for (const [i, field] of fields.entries()) object[field.responseKey] = values[i];
-  return object;
+  let pending: Promise<unknown>[] | undefined;
+  for (const field of fields) {
+    const key = field.responseKey;
+    let value: unknown;
+    try {
+      value = completeField(run, field, parent, [...path, key], prefetched?.get(field));
+    } catch (error) {
+      abandon(pending);
+      throw error;
+    }
+    if (isPromise(value)) {
+      object[key] = undefined; // holds the key's place: the response keeps the document's order
+      (pending ??= []).push(
+        value.then((completed) => {
+          object[key] = completed;
+        }),
+      );
+    } else object[key] = value;
+  }
+  return pending ? Promise.all(pending).then(() => object) : object;
 }
 
-async function completeField(
+/** A field: synchronously when its value is in the parent's payload, else once its fetch is in. */
+function completeField(
+  run: Run,
+  field: PlannedField,
+  parent: unknown,
+  path: Path,
+  prefetched?: Promise<unknown>,
+): unknown {
+  if (field.fetch.kind === 'typename') return field.fetch.typeName;
+  if (prefetched || field.feeds || field.hoist) return completeFetchedField(run, field, parent, path, prefetched);
+  try {
+    const args = field.staticArgs ?? getArgumentValues(field.definition, field.nodes[0]!, run.variables);
+    const raw = fetchField(field, parent, args, run.context);
+    const completed = isPromise(raw)
+      ? raw.then((value) => completeValue(run, field, field.type, value, path))
+      : completeValue(run, field, field.type, raw, path);
+    if (!isPromise(completed)) return completed;
+    return completed.catch((error: unknown) =>
+      handleFieldError(run, locatedError(error, field.nodes, path), field.type),
+    );
+  } catch (error) {
+    return handleFieldError(run, locatedError(error, field.nodes, path), field.type);
+  }
+}
+
+async function completeFetchedField(
   run: Run,
   field: PlannedField,
   parent: unknown,
@@ -149,20 +204,18 @@ function handleFieldError(run: Run, error: GraphQLError, type: GraphQLOutputType
   return null;
 }
 
-async function completeValue(
+function completeValue(
   run: Run,
   field: PlannedField,
   type: GraphQLOutputType,
   value: unknown,
   path: Path,
   prefetched?: Prefetched,
-): Promise<unknown> {
+): MaybePromise<unknown> {
   if (value instanceof Error) throw value;
   if (isNonNullType(type)) {
-    const completed = await completeValue(run, field, type.ofType, value, path, prefetched);
-    if (completed === null)
-      throw new Error(`Cannot return null for non-nullable field ${field.parentType.name}.${field.fieldName}.`);
-    return completed;
+    const completed = completeValue(run, field, type.ofType, value, path, prefetched);
+    return isPromise(completed) ? completed.then((c) => nonNull(field, c)) : nonNull(field, completed);
   }
   if (value === null || value === undefined) return null;
   if (isListType(type)) {
@@ -171,16 +224,32 @@ async function completeValue(
         `Expected Iterable, but did not find one for field "${field.parentType.name}.${field.fieldName}".`,
       );
     const items = [...(value as Iterable<unknown>)];
-    return Promise.all(
-      items.map(async (item, index) => {
-        const itemPath = [...path, index];
+    const completed: unknown[] = new Array(items.length);
+    let pending: Promise<unknown>[] | undefined;
+    for (let index = 0; index < items.length; index++) {
+      const itemPath = [...path, index];
+      const failed = (error: unknown) => handleFieldError(run, locatedError(error, field.nodes, itemPath), type.ofType);
+      let item: unknown;
+      try {
+        item = completeValue(run, field, type.ofType, items[index], itemPath);
+        if (isPromise(item)) item = item.catch(failed);
+      } catch (error) {
         try {
-          return await completeValue(run, field, type.ofType, item, itemPath);
-        } catch (error) {
-          return handleFieldError(run, locatedError(error, field.nodes, itemPath), type.ofType);
+          item = failed(error);
+        } catch (bubbled) {
+          abandon(pending);
+          throw bubbled;
         }
-      }),
-    );
+      }
+      if (isPromise(item))
+        (pending ??= []).push(
+          item.then((done) => {
+            completed[index] = done;
+          }),
+        );
+      else completed[index] = item;
+    }
+    return pending ? Promise.all(pending).then(() => completed) : completed;
   }
   if (isLeafType(type)) {
     const serialized = type.serialize(value);
@@ -190,4 +259,10 @@ async function completeValue(
   }
   if (!field.selection) throw createGatewayError('INTERNAL_SERVER_ERROR');
   return completeFields(run, field.selection, value, path, prefetched);
+}
+
+function nonNull(field: PlannedField, completed: unknown): unknown {
+  if (completed === null)
+    throw new Error(`Cannot return null for non-nullable field ${field.parentType.name}.${field.fieldName}.`);
+  return completed;
 }
