@@ -93,7 +93,8 @@ function completeFields(
     }
     if (isPromise(value)) {
       object[key] = undefined; // holds the key's place: the response keeps the document's order
-      (pending ??= []).push(
+      pending = pending ?? [];
+      pending.push(
         value.then((completed) => {
           object[key] = completed;
         }),
@@ -241,13 +242,14 @@ function completeValue(
           throw bubbled;
         }
       }
-      if (isPromise(item))
-        (pending ??= []).push(
+      if (isPromise(item)) {
+        pending = pending ?? [];
+        pending.push(
           item.then((done) => {
             completed[index] = done;
           }),
         );
-      else completed[index] = item;
+      } else completed[index] = item;
     }
     return pending ? Promise.all(pending).then(() => completed) : completed;
   }
