@@ -68,6 +68,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     log,
   );
   log.info({ store: storeKind }, 'rate-limit store');
+  // Connect before the first request, so a burst at start-up does not wait on the handshake (and
+  // fall back to per-instance counts). A store that does not answer now is not fatal: it is
+  // asked again on use, under gateway.yaml rateLimitStore.
+  if (storeKind === 'redis')
+    await rateLimitStore
+      .ping()
+      .catch((err: unknown) =>
+        log.warn(
+          { err: { message: (err as Error).message } },
+          'rate-limit store not answering at start-up; requests will try it',
+        ),
+      );
   const routesFor = (b: BuiltGateway) =>
     endpointsFor(b, {
       log,

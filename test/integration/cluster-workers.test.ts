@@ -78,6 +78,10 @@ describe('several worker processes behind one port (--workers)', { timeout: 60_0
     assert.deepEqual(
       { ok: statuses.filter((s) => s === 200).length, limited: statuses.filter((s) => s === 429).length },
       { ok: 50, limited: 150 },
+      `exact only while every worker reaches the store; its log lines:\n${logLines(server.output())
+        .filter((l) => String(l['msg']).startsWith('rate-limit store'))
+        .map((l) => JSON.stringify(l))
+        .join('\n')}`,
     );
     await sleep(200); // the last request lines reach the pipe
     const servedBy = new Set(

@@ -1,6 +1,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import {
@@ -123,6 +124,21 @@ describe('redis rate-limit store (live Redis)', { skip: skipLive }, () => {
     }
   });
 
+  it("does not blame the store for the gateway's own event-loop lag: a reply that came in time counts", async () => {
+    const s = createRedisStore({ url: REDIS_URL, keyPrefix: newPrefix(), timeoutMs: 50 });
+    stores.push(s);
+    await s.ping(); // connected: what is measured is the command alone
+    const busyFor = (ms: number) => {
+      const end = Date.now() + ms;
+      while (Date.now() < end); // a burst of synchronous work, as when many requests arrive at once
+    };
+    for (let i = 0; i < 3; i++) {
+      const decision = s.consume(`busy-${i}`, 10, 60_000);
+      busyFor(200); // four times the budget passes before the command is even sent
+      assert.equal((await decision).allowed, true);
+    }
+  });
+
   it('allows again once the window has passed (300 ms window)', async () => {
     const s = store(newPrefix());
     assert.equal((await s.consume('short', 2, 300)).allowed, true);
@@ -160,6 +176,42 @@ describe('redis rate-limit store (Redis unreachable)', () => {
       assert.ok(error instanceof RateLimitStoreError, `got ${String(error)}`);
       assert.equal(error.code, 'RATE_LIMIT_STORE_UNAVAILABLE');
       assert.ok(elapsed < 1500, `took ${elapsed} ms`);
+    }
+  });
+
+  it('a Redis that accepts the command but never answers: rejects about timeoutMs after sending', {
+    timeout: 5000,
+  }, async () => {
+    // Answers the connection's handshake (INFO, and +OK to anything else) but never a script call.
+    const silent = createServer((socket) => {
+      socket.on('data', (chunk) => {
+        for (const [, command] of chunk.toString('latin1').matchAll(/\*\d+\r\n\$\d+\r\n([A-Za-z]+)\r\n/g)) {
+          const name = command!.toUpperCase();
+          if (name === 'EVALSHA' || name === 'EVAL') continue;
+          if (name === 'INFO') {
+            const info = 'redis_version:7.0.0\r\nloading:0\r\n';
+            socket.write(`$${info.length}\r\n${info}\r\n`);
+          } else socket.write('+OK\r\n');
+        }
+      });
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const s = createRedisStore({ url: `redis://127.0.0.1:${(silent.address() as AddressInfo).port}`, timeoutMs: 200 });
+    stores.push(s);
+    try {
+      await s.ping();
+      const started = performance.now();
+      const error = await s.consume('k', 10, 1000).then(
+        () => assert.fail('consume should reject'),
+        (err: unknown) => err,
+      );
+      const elapsed = performance.now() - started;
+      assert.ok(error instanceof RateLimitStoreError, `got ${String(error)}`);
+      assert.match(error.message, /no answer within 200 ms/);
+      assert.ok(elapsed >= 190 && elapsed < 1500, `took ${elapsed} ms`);
+    } finally {
+      await s.close();
+      silent.close();
     }
   });
 

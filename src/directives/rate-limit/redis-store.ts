@@ -9,9 +9,10 @@
  * Note: the window keys are derived inside the script, so this targets a single Redis (or a
  * primary with replicas), not Redis Cluster.
  *
- * Every call is bounded by `timeoutMs` (waiting for the connection plus the command). An
- * unreachable or slow Redis makes `consume` reject with `RateLimitStoreError`; whether to then
- * allow or deny is decided by the caller (see fail-policy.ts).
+ * Every call is bounded: `timeoutMs` to get a connection, and `timeoutMs` for the answer counted
+ * from when the command is sent (so a gateway busy with a burst does not blame its own event-loop
+ * lag on the store). An unreachable or slow Redis makes `consume` reject with
+ * `RateLimitStoreError`; whether to then allow or deny is decided by the caller (see fail-policy.ts).
  */
 import { Redis } from 'ioredis';
 import {
@@ -100,7 +101,9 @@ export function createRedisStore(options: RedisStoreOptions = {}): RateLimitStor
     new Redis(options.url ?? 'redis://127.0.0.1:6379', {
       lazyConnect: true, // connect on first use; `consume` waits for it within its time budget
       enableOfflineQueue: false, // never queue commands while disconnected: fail now, not later
-      commandTimeout: timeoutMs,
+      // Only a backstop that frees a command Redis never answers; `bounded` below is the budget.
+      // ioredis's own timer would also count our event loop's lag against the store.
+      commandTimeout: Math.max(10 * timeoutMs, 2000),
       maxRetriesPerRequest: 1,
       disconnectTimeout: timeoutMs, // close() destroys a socket that does not close by then (default 2 s keeps the process alive)
       // connectTimeout stays at its default: a slow handshake should still end up connected for later calls.
@@ -137,18 +140,44 @@ export function createRedisStore(options: RedisStoreOptions = {}): RateLimitStor
     return ready;
   };
 
-  /** Runs `work` once connected, within `timeoutMs` overall; `gaveUp` tells it the caller stopped waiting. */
-  const bounded = async <T>(work: (gaveUp: () => boolean) => Promise<T>): Promise<T> => {
+  /**
+   * Runs `work` once connected: `timeoutMs` for the connection, then `timeoutMs` for the answer
+   * from the moment `work` calls `sending()`. `gaveUp` tells it the caller stopped waiting.
+   */
+  const bounded = async <T>(work: (call: { gaveUp: () => boolean; sending: () => void }) => Promise<T>): Promise<T> => {
     let timer: NodeJS.Timeout | undefined;
+    let lastLook: NodeJS.Immediate | undefined;
     let timedOut = false;
+    let sentAt: number | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        timedOut = true;
-        reject(new Error(`no answer within ${timeoutMs} ms`));
-      }, timeoutMs);
+      const check = (): void => {
+        // A command sent late (the event loop was busy) still gets its full budget.
+        const left = sentAt === undefined ? 0 : sentAt + timeoutMs - Date.now();
+        if (left > 0) {
+          timer = setTimeout(check, left);
+          return;
+        }
+        // Timers run before the event loop reads sockets: after a long synchronous stretch a reply
+        // that came in time is still unread. setImmediate runs after that read: look once more.
+        lastLook = setImmediate(() => {
+          timedOut = true;
+          reject(
+            new Error(
+              sentAt === undefined ? `no connection within ${timeoutMs} ms` : `no answer within ${timeoutMs} ms`,
+            ),
+          );
+        });
+      };
+      timer = setTimeout(check, timeoutMs);
     });
+    const call = {
+      gaveUp: () => timedOut,
+      sending: () => {
+        sentAt = Date.now();
+      },
+    };
     try {
-      return await Promise.race([whenReady().then(() => work(() => timedOut)), deadline]);
+      return await Promise.race([whenReady().then(() => work(call)), deadline]);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const last =
@@ -156,13 +185,14 @@ export function createRedisStore(options: RedisStoreOptions = {}): RateLimitStor
       throw new RateLimitStoreError(`rate-limit store unavailable: ${reason}${last}`, { cause: error });
     } finally {
       clearTimeout(timer);
+      if (lastLook) clearImmediate(lastLook);
     }
   };
 
   const run = async (checks: readonly RateLimitCheck[], mode: 'all' | 'each'): Promise<RateLimitDecision[]> => {
     const normalized = normalizeChecks(checks); // a RangeError rejects, as the contract says
     if (normalized.length === 0) return [];
-    return bounded(async (gaveUp) => {
+    return bounded(async ({ gaveUp, sending }) => {
       if (gaveUp()) throw new Error('gave up before sending'); // never record hits for a call that already failed
       const args = [
         normalized.length,
@@ -170,6 +200,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): RateLimitStor
         mode,
         ...normalized.flatMap((c) => [c.limit, c.windowMs, c.cost]),
       ];
+      sending();
       const reply = await (client as ScriptClient)[COMMAND](...args);
       if (
         !Array.isArray(reply) ||
@@ -205,16 +236,26 @@ export function createRedisStore(options: RedisStoreOptions = {}): RateLimitStor
     consumeEach: (checks) => run(checks, 'each'),
 
     async ping() {
-      await bounded(() => client.ping());
+      await bounded(({ sending }) => {
+        sending();
+        return client.ping();
+      });
     },
 
     async close() {
       if (!owned || client.status === 'end') return;
       if (client.status !== 'ready') return client.disconnect(); // also stops reconnect attempts
+      // QUIT is answered after any command still waiting on a silent Redis: bounded as well.
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('QUIT not answered')), timeoutMs);
+      });
       try {
-        await client.quit();
+        await Promise.race([client.quit(), gaveUp]);
       } catch {
         client.disconnect();
+      } finally {
+        clearTimeout(timer);
       }
     },
   };
