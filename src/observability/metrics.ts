@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { upstreamCallChannelName, type UpstreamCallEvent } from '../sources/index.js';
-import { plannerFallbackChannelName } from '../planner/index.js';
+import { plannerFallbackChannelName, planBuiltChannelName } from '../planner/index.js';
 import { rateLimitStoreChannelName, type RateLimitStoreEvent } from '../directives/rate-limit/store-events.js';
 
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -59,6 +59,14 @@ export function createMetrics() {
   });
   const onPlannerFallback = (message: unknown) => plannerFallbacks.inc(message as { client: string; reason: string });
   subscribe(plannerFallbackChannelName, onPlannerFallback);
+  const plansBuilt = new Counter({
+    name: 'facet_planner_plans_built_total',
+    help: 'Plans the query planner built (a plan-cache miss), by client: steady traffic keeps this flat',
+    labelNames: ['client'] as const,
+    registers: [registry],
+  });
+  const onPlanBuilt = (message: unknown) => plansBuilt.inc(message as { client: string });
+  subscribe(planBuiltChannelName, onPlanBuilt);
 
   // the rate-limit store's health and decisions, from its fail policy
   const storeUp = new Gauge({
@@ -96,6 +104,7 @@ export function createMetrics() {
     close() {
       unsubscribe(upstreamCallChannelName, onUpstreamCall);
       unsubscribe(plannerFallbackChannelName, onPlannerFallback);
+      unsubscribe(planBuiltChannelName, onPlanBuilt);
       unsubscribe(rateLimitStoreChannelName, onStoreEvent);
     },
   };

@@ -1,2 +1,9 @@
 export { buildGraphModel, type GraphModel } from './graph-model.js';
-export { executorOf, executors, type Executor, usePlanner, plannerFallbackChannelName } from './use-planner.js';
+export {
+  executorOf,
+  executors,
+  type Executor,
+  usePlanner,
+  plannerFallbackChannelName,
+  planBuiltChannelName,
+} from './use-planner.js';

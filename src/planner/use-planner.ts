@@ -19,6 +19,9 @@ import { PlanCache } from './plan-cache.js';
 /** Published once per request that the planner leaves to delegation: `{ client, reason }`. */
 export const plannerFallbackChannelName = 'facet:planner-fallback';
 const fallbackChannel = channel(plannerFallbackChannelName);
+/** Published once per plan built (a plan-cache miss): `{ client }`. */
+export const planBuiltChannelName = 'facet:planner-plan-built';
+const planBuiltChannel = channel(planBuiltChannelName);
 
 export const executors = ['planner', 'delegation'] as const;
 export type Executor = (typeof executors)[number];
@@ -81,6 +84,7 @@ export function usePlanner(model: GraphModel, client: ClientDefinition): Plugin 
             fragments,
           );
           cache.set(args.schema, args.document, key, outcome);
+          if (planBuiltChannel.hasSubscribers) planBuiltChannel.publish({ client: client.name });
           if ('unsupported' in outcome)
             context.log?.debug(
               { reason: outcome.unsupported, detail: outcome.detail },

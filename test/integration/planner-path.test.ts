@@ -17,10 +17,12 @@ import {
 let stack: Stack;
 let U1: Record<string, string>;
 
-async function fallbacks(): Promise<number> {
+/** The sum of a counter's series on /metrics. */
+async function counter(name: string): Promise<number> {
   const text = await (await fetch(`${stack.url}/metrics`)).text();
-  return [...text.matchAll(/^facet_planner_fallback_total\{[^}]*\} (\S+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+  return [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
 }
+const fallbacks = () => counter('facet_planner_fallback_total');
 
 /** Sends a request and asserts that the planner executed it (the fallback count did not move). */
 async function planned(client: string, query: string, headers: Record<string, string>): Promise<GqlResponse> {
@@ -129,6 +131,18 @@ describe('fields refused by authorization', () => {
     assert.deepEqual(codes(res), ['FORBIDDEN/']);
     assert.deepEqual(res.body.errors?.[0]?.path, ['home', 'recentOrders']);
     assert.equal(stack.demo.orders.calls.total(), 0, 'the orders backend was called');
+  });
+
+  it('a caller refused the same fields again reuses the plan: none is built per request', async () => {
+    const headers = await asUser('u1', 'payments:read');
+    await planned('mobile', HOME_QUERY, headers); // the plan for this set of refusals exists now
+    const built = await counter('facet_planner_plans_built_total');
+    for (let i = 0; i < 3; i++) {
+      const res = await planned('mobile', HOME_QUERY, headers);
+      assert.deepEqual(codes(res), ['FORBIDDEN/']);
+    }
+    assert.equal(await counter('facet_planner_plans_built_total'), built);
+    assert.ok(built > 0, 'plans built are counted');
   });
 });
 

@@ -20,6 +20,23 @@ export interface FieldDecider<P> {
 
 type AnyDecider = FieldDecider<unknown>;
 
+/** What one (schema, document, operation) needs per request, computed once. */
+interface GatedOperation {
+  /** Per decider, the gated fields it decides on. */
+  lists: Occurrence<unknown>[][];
+  /** A number per gated field node: names a set of refused nodes. */
+  nodeIndex: Map<FieldNode, number>;
+  /** The document without a given set of refused nodes, by that set's name. */
+  pruned: Map<string, DocumentNode>;
+}
+
+/**
+ * Pruned documents kept per operation. The same caller is usually refused the same fields, so the
+ * pruned document is the same object request after request and the executor's caches (parse,
+ * plan) keep hitting; past this many sets, further ones are pruned per request.
+ */
+const maxPrunedPerOperation = 32;
+
 /**
  * Runs the deciders in order on the operation's gated fields; refused fields are removed from
  * the document before execution (so nothing is fetched for them) and come back as null with an
@@ -27,8 +44,12 @@ type AnyDecider = FieldDecider<unknown>;
  * (schema, document); an operation without gated fields executes untouched.
  */
 export function useFieldGate(deciders: AnyDecider[]): Plugin {
-  const cache = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, Occurrence<unknown>[][]>>>();
-  const occurrencesOf = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined) => {
+  const cache = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, GatedOperation>>>();
+  const gatedOperation = (
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operationName: string | null | undefined,
+  ): GatedOperation => {
     let bySchema = cache.get(schema);
     if (!bySchema) {
       bySchema = new WeakMap();
@@ -40,17 +61,35 @@ export function useFieldGate(deciders: AnyDecider[]): Plugin {
       bySchema.set(document, byDocument);
     }
     const key = operationName ?? '';
-    let lists = byDocument.get(key);
-    if (!lists) {
-      lists = deciders.map((d) => collectOccurrences(schema, document, operationName, d.policyOf));
-      byDocument.set(key, lists);
+    let gated = byDocument.get(key);
+    if (!gated) {
+      const lists = deciders.map((d) => collectOccurrences(schema, document, operationName, d.policyOf));
+      const nodeIndex = new Map<FieldNode, number>();
+      for (const list of lists)
+        for (const { node } of list) if (!nodeIndex.has(node)) nodeIndex.set(node, nodeIndex.size);
+      gated = { lists, nodeIndex, pruned: new Map() };
+      byDocument.set(key, gated);
     }
-    return lists;
+    return gated;
+  };
+
+  const prune = (gated: GatedOperation, document: DocumentNode, refused: Set<FieldNode>): DocumentNode => {
+    const name = [...refused]
+      .map((node) => gated.nodeIndex.get(node)!)
+      .sort((a, b) => a - b)
+      .join(',');
+    let pruned = gated.pruned.get(name);
+    if (!pruned) {
+      pruned = removeFields(document, refused);
+      if (gated.pruned.size < maxPrunedPerOperation) gated.pruned.set(name, pruned);
+    }
+    return pruned;
   };
 
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
-      const lists = occurrencesOf(args.schema, args.document, args.operationName);
+      const gated = gatedOperation(args.schema, args.document, args.operationName);
+      const { lists } = gated;
       if (lists.every((l) => l.length === 0)) return;
       setExecuteFn(async (execArgs) => {
         const context = execArgs.contextValue as GatewayContext;
@@ -71,7 +110,7 @@ export function useFieldGate(deciders: AnyDecider[]): Plugin {
         if (refusals.length === 0) return executeFn(execArgs);
         const result = (await executeFn({
           ...execArgs,
-          document: removeFields(execArgs.document, refused),
+          document: prune(gated, execArgs.document, refused),
         })) as ExecutionResult;
         const errors = [...(result.errors ?? [])];
         const data = patchResult(result.data as Record<string, unknown> | null | undefined, refusals, errors);
