@@ -38,6 +38,11 @@ const jwtSchema = z
     jwksCooldownMs: z.number().int().min(0).max(600_000).default(30_000),
     /** Leeway for exp/nbf. @default 30 */
     clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
+    /**
+     * How long a verified token is remembered, so its signature is not checked again on every
+     * request (never past its `exp`); 0 verifies every time. @default 60
+     */
+    verifiedCacheSeconds: z.number().int().min(0).max(600).default(60),
     /** Tokens longer than this are refused unread. @default 8192 */
     maxTokenBytes: z.number().int().min(256).max(65_536).default(8192),
     /** Claim holding the user id. @default sub */

@@ -34,9 +34,12 @@ export function createJwtVerifier(options: JwtOptions, baseDir: string): (token:
     requiredClaims: ['exp'],
   };
 
+  const verified = new VerifiedTokens(options.verifiedCacheSeconds * 1000, options.clockToleranceSeconds * 1000);
   return async (token) => {
     if (Buffer.byteLength(token) > options.maxTokenBytes)
       throw new AuthFailure('token_too_large', `token is larger than ${options.maxTokenBytes} bytes`);
+    const known = verified.get(token);
+    if (known) return known;
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, key as Uint8Array, verifyOptions));
@@ -46,13 +49,47 @@ export function createJwtVerifier(options: JwtOptions, baseDir: string): (token:
     const userId = payload[options.userClaim];
     if (typeof userId !== 'string' || userId === '')
       throw new AuthFailure('invalid_claims', `token has no "${options.userClaim}" claim`);
-    return {
+    const identity: Identity = Object.freeze({
       userId,
-      scopes: listClaim(payload[options.scopesClaim] ?? payload['scp']),
-      roles: listClaim(payload[options.rolesClaim]),
+      scopes: Object.freeze(listClaim(payload[options.scopesClaim] ?? payload['scp'])) as string[],
+      roles: Object.freeze(listClaim(payload[options.rolesClaim])) as string[],
       method: 'jwt',
-    };
+    });
+    verified.set(token, identity, payload.exp! * 1000);
+    return identity;
   };
+}
+
+/**
+ * Tokens whose signature and claims were verified, by their exact text (so no other token can
+ * hit an entry), each until the earlier of `maxAgeMs` from now and its `exp` (plus the clock
+ * tolerance that verification allowed). A signature check per request is most of what a JWT
+ * costs; the same caller sends the same token for its whole life. Bounded: the least recently
+ * used entry goes first. A key removed from a JWKS stops accepting its tokens within `maxAgeMs`.
+ */
+class VerifiedTokens {
+  static readonly maxEntries = 10_000;
+  readonly #entries = new Map<string, { identity: Identity; until: number }>();
+  constructor(
+    readonly maxAgeMs: number,
+    readonly clockToleranceMs: number,
+  ) {}
+
+  get(token: string): Identity | undefined {
+    const entry = this.#entries.get(token);
+    if (!entry) return undefined;
+    this.#entries.delete(token);
+    if (Date.now() >= entry.until) return undefined;
+    this.#entries.set(token, entry); // most recently used goes last
+    return entry.identity;
+  }
+
+  set(token: string, identity: Identity, expiresAt: number): void {
+    if (this.maxAgeMs === 0) return;
+    const until = Math.min(Date.now() + this.maxAgeMs, expiresAt + this.clockToleranceMs);
+    if (this.#entries.size >= VerifiedTokens.maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#entries.set(token, { identity, until });
+  }
 }
 
 /** Why a publicKeyFile cannot verify the client's tokens; checked when the configuration loads. */

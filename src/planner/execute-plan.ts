@@ -5,6 +5,7 @@ import {
   isListType,
   isNonNullType,
   locatedError,
+  responsePathAsArray,
   type ExecutionResult,
   type GraphQLOutputType,
 } from 'graphql';
@@ -14,7 +15,15 @@ import type { SourceCallContext } from '../sources/index.js';
 import type { Hoist, Plan, PlannedField } from './plan.js';
 import { fetchField } from './fetch-field.js';
 
-type Path = readonly (string | number)[];
+/** A response path as graphql-js keeps it: a linked list, made an array only for an error. */
+interface Path {
+  readonly prev: Path | undefined;
+  readonly key: string | number;
+  readonly typename: undefined;
+}
+const addPath = (prev: Path | undefined, key: string | number): Path => ({ prev, key, typename: undefined });
+const located = (error: unknown, field: PlannedField, path: Path) =>
+  locatedError(error, field.nodes, responsePathAsArray(path));
 
 interface Run {
   context: SourceCallContext;
@@ -39,7 +48,7 @@ export async function executePlan(
   try {
     data = plan.serial
       ? await completeSerially(run, plan.fields)
-      : await completeFields(run, plan.fields, undefined, []);
+      : await completeFields(run, plan.fields, undefined, undefined);
   } catch (error) {
     run.errors.push(error as GraphQLError);
     data = null;
@@ -51,7 +60,7 @@ export async function executePlan(
 async function completeSerially(run: Run, fields: readonly PlannedField[]): Promise<Record<string, unknown>> {
   const object: Record<string, unknown> = {};
   for (const field of fields)
-    object[field.responseKey] = await completeField(run, field, undefined, [field.responseKey]);
+    object[field.responseKey] = await completeField(run, field, undefined, addPath(undefined, field.responseKey));
   return object;
 }
 
@@ -77,7 +86,7 @@ function completeFields(
   run: Run,
   fields: readonly PlannedField[],
   parent: unknown,
-  path: Path,
+  path: Path | undefined,
   prefetched?: Prefetched,
 ): MaybePromise<Record<string, unknown>> {
   const object: Record<string, unknown> = {};
@@ -86,7 +95,7 @@ function completeFields(
     const key = field.responseKey;
     let value: unknown;
     try {
-      value = completeField(run, field, parent, [...path, key], prefetched?.get(field));
+      value = completeField(run, field, parent, addPath(path, key), prefetched?.get(field));
     } catch (error) {
       abandon(pending);
       throw error;
@@ -121,11 +130,9 @@ function completeField(
       ? raw.then((value) => completeValue(run, field, field.type, value, path))
       : completeValue(run, field, field.type, raw, path);
     if (!isPromise(completed)) return completed;
-    return completed.catch((error: unknown) =>
-      handleFieldError(run, locatedError(error, field.nodes, path), field.type),
-    );
+    return completed.catch((error: unknown) => handleFieldError(run, located(error, field, path), field.type));
   } catch (error) {
-    return handleFieldError(run, locatedError(error, field.nodes, path), field.type);
+    return handleFieldError(run, located(error, field, path), field.type);
   }
 }
 
@@ -151,7 +158,7 @@ async function completeFetchedField(
     }
     return await completeValue(run, field, field.type, raw, path, children);
   } catch (error) {
-    return handleFieldError(run, locatedError(error, field.nodes, path), field.type);
+    return handleFieldError(run, located(error, field, path), field.type);
   }
 }
 
@@ -224,19 +231,19 @@ function completeValue(
       throw new GraphQLError(
         `Expected Iterable, but did not find one for field "${field.parentType.name}.${field.fieldName}".`,
       );
-    const items = [...(value as Iterable<unknown>)];
+    const items = Array.isArray(value) ? value : [...(value as Iterable<unknown>)];
     const completed: unknown[] = new Array(items.length);
     let pending: Promise<unknown>[] | undefined;
     for (let index = 0; index < items.length; index++) {
-      const itemPath = [...path, index];
-      const failed = (error: unknown) => handleFieldError(run, locatedError(error, field.nodes, itemPath), type.ofType);
+      const itemPath = addPath(path, index);
       let item: unknown;
       try {
         item = completeValue(run, field, type.ofType, items[index], itemPath);
-        if (isPromise(item)) item = item.catch(failed);
+        if (isPromise(item))
+          item = item.catch((error: unknown) => handleFieldError(run, located(error, field, itemPath), type.ofType));
       } catch (error) {
         try {
-          item = failed(error);
+          item = handleFieldError(run, located(error, field, itemPath), type.ofType);
         } catch (bubbled) {
           abandon(pending);
           throw bubbled;
