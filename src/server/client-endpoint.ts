@@ -1,5 +1,4 @@
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createYoga, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { BuiltClient } from './build-gateway.js';
 import type { GatewayContext } from './context.js';
@@ -101,12 +100,21 @@ export function createClientEndpoint(
   };
 }
 
+/**
+ * GraphiQL's renderer holds the whole GraphiQL bundle as a string (about 10 MB, and its module
+ * text as much again): imported on the first page asked for, not by every gateway.
+ */
+async function renderGraphiQL(options: GraphiQLOptions): Promise<string> {
+  const { renderGraphiQL: render } = await import('@graphql-yoga/render-graphiql');
+  return render(options);
+}
+
 /** The page is about 9 MB (GraphiQL and its editor workers inline) and differs only by title: rendered and compressed once per process. */
 const graphiqlPages = new Map<string, StaticAsset>();
 function graphiqlPageFor(title: string): StaticAsset {
   let page = graphiqlPages.get(title);
   if (!page) {
-    page = createStaticAsset('text/html; charset=utf-8', () => Buffer.from(renderGraphiQL({ title })));
+    page = createStaticAsset('text/html; charset=utf-8', async () => Buffer.from(await renderGraphiQL({ title })));
     graphiqlPages.set(title, page);
   }
   return page;

@@ -13,13 +13,17 @@ export interface StaticAsset {
   send(req: IncomingMessage, res: ServerResponse, headers?: Record<string, string>): Promise<void>;
 }
 
-export function createStaticAsset(contentType: string, load: () => Buffer): StaticAsset {
+export function createStaticAsset(contentType: string, load: () => Buffer | Promise<Buffer>): StaticAsset {
   const compressible = isCompressibleType(contentType);
-  let raw: Buffer | undefined;
+  let loading: Promise<Buffer> | undefined;
   const encoded = new Map<Encoding, Promise<Buffer>>();
   return {
     async send(req, res, headers = {}) {
-      raw ??= load();
+      loading ??= Promise.resolve().then(load);
+      loading.catch(() => {
+        loading = undefined; // a failure is not cached
+      });
+      const raw = await loading;
       const encoding =
         compressible && raw.length >= compressionThresholdBytes
           ? negotiateEncoding(req.headers['accept-encoding'])
