@@ -87,23 +87,20 @@ function callServe(
     });
 }
 
-/** `@ref`: the entity through its lookup, exactly as the stitched reference resolves it. */
+type RefFetch = Extract<Fetch, { kind: 'ref' }>;
+
+/**
+ * `@ref`: the entity through its lookup, exactly as the stitched reference resolves it. Runs for
+ * every reference in a response, so no closure is made per call.
+ */
 function resolveRef(
-  fetch: Extract<Fetch, { kind: 'ref' }>,
+  fetch: RefFetch,
   parent: unknown,
   args: Record<string, unknown>,
   context: SourceCallContext,
 ): unknown {
-  const { serve, lookup, stubKey } = fetch;
+  const { serve } = fetch;
   const key = serve.keyOf({ root: parent, args, identity: context.identity });
-  const notFound = (source: string, value: unknown) =>
-    serve.itemNonNull
-      ? createGatewayError('RESOURCE_NOT_FOUND', {
-          message: `${serve.target} ${JSON.stringify(value)} (${fetch.coordinate}) does not exist`,
-          source,
-          extensions: { key: value },
-        })
-      : null;
   if (key === null || key === undefined) {
     if (serve.list) return [];
     return serve.itemNonNull
@@ -113,15 +110,31 @@ function resolveRef(
         })
       : null;
   }
-  const one = (value: unknown): unknown => {
-    if (!lookup) return { [stubKey]: value };
-    const found = lookup.load(value, context);
-    if (fetch.own) return found.then((payload) => payload ?? notFound(lookup.source, value));
-    return found.then(
-      (payload) => (payload === null || payload === undefined ? notFound(lookup.source, value) : payload),
-      (error: unknown) => new UnresolvedEntity({ [stubKey]: value }, error),
-    );
-  };
-  if (!serve.list) return one(key);
-  return Promise.all((Array.isArray(key) ? key : [key]).map(one));
+  if (!serve.list) return referenced(fetch, key, context);
+  const keys = Array.isArray(key) ? key : [key];
+  const entities = new Array<unknown>(keys.length);
+  for (let i = 0; i < keys.length; i++) entities[i] = referenced(fetch, keys[i], context);
+  return Promise.all(entities);
+}
+
+/** One referenced entity: its payload, or the reference's not-found answer, or an entity its source could not look up. */
+function referenced(fetch: RefFetch, key: unknown, context: SourceCallContext): unknown {
+  const { lookup } = fetch;
+  if (!lookup) return { [fetch.stubKey]: key };
+  const found = lookup.load(key, context);
+  if (fetch.own) return found.then((payload) => payload ?? notFound(fetch, lookup.source, key));
+  return found.then(
+    (payload) => (payload === null || payload === undefined ? notFound(fetch, lookup.source, key) : payload),
+    (error: unknown) => new UnresolvedEntity({ [fetch.stubKey]: key }, error),
+  );
+}
+
+function notFound(fetch: RefFetch, source: string, key: unknown): unknown {
+  return fetch.serve.itemNonNull
+    ? createGatewayError('RESOURCE_NOT_FOUND', {
+        message: `${fetch.serve.target} ${JSON.stringify(key)} (${fetch.coordinate}) does not exist`,
+        source,
+        extensions: { key },
+      })
+    : null;
 }

@@ -74,6 +74,9 @@ export function createClientEndpoint(
     logging: false,
     multipart: false,
     batching: false,
+    // The front door already bounds bodies: a POST needs a Content-Length of at most maxBodyBytes,
+    // and node's parser never reads past it. yoga's own limit would re-stream every body.
+    maxRequestBodySize: false,
     healthCheckEndpoint: `${endpoint}/__yoga_health`,
     plugins: clientPlugins(client.definition, deciders, { production, executor: client.planner }),
   });
