@@ -6,4 +6,5 @@ export {
   usePlanner,
   plannerFallbackChannelName,
   planBuiltChannelName,
+  type ClientPlanner,
 } from './use-planner.js';

@@ -5,6 +5,7 @@ import {
   Kind,
   type DocumentNode,
   type FragmentDefinitionNode,
+  type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -15,6 +16,7 @@ import { conditionVariables } from '../document/conditions.js';
 import { executePlan } from './execute-plan.js';
 import { buildClientFields, type GraphModel } from './graph-model.js';
 import { PlanCache } from './plan-cache.js';
+import type { PlanOutcome } from './plan.js';
 
 /** Published once per request that the planner leaves to delegation: `{ client, reason }`. */
 export const plannerFallbackChannelName = 'facet:planner-fallback';
@@ -41,12 +43,22 @@ interface DocumentParts {
   conditions: string[];
 }
 
+/** The planner of one client: its execute hook, and plans made ahead for documents known at start-up. */
+export interface ClientPlanner extends Plugin {
+  /**
+   * Plans `document` (as parsed once, and handed to execution as that same object) for `schema`
+   * now, so its first request finds the plan. Operations with `@skip`/`@include` on variables are
+   * planned per set of values when they run. Returns why the planner leaves it to delegation, if it does.
+   */
+  prepare(schema: GraphQLSchema, document: DocumentNode, operationName?: string): { unsupported?: string };
+}
+
 /**
  * Executes the operations the planner supports with their plan (direct source calls, response
  * written from the payloads) and leaves every other one to delegation. Placed before the field
  * gate, so the gate's decisions hold: refused fields are already out of the document it plans.
  */
-export function usePlanner(model: GraphModel, client: ClientDefinition): Plugin {
+export function usePlanner(model: GraphModel, client: ClientDefinition): ClientPlanner {
   const clientFields = buildClientFields(client);
   const cache = new PlanCache();
   const parts = new WeakMap<DocumentNode, DocumentParts>();
@@ -65,7 +77,36 @@ export function usePlanner(model: GraphModel, client: ClientDefinition): Plugin 
     return known;
   };
 
+  const planFor = (
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown>,
+    log?: GatewayContext['log'],
+  ): PlanOutcome => {
+    const { fragments, conditions } = partsOf(document);
+    // by the operation chosen (named or not in the request, it is the same plan)
+    const key = `${operation.name?.value ?? ''}|${conditions.map((name) => JSON.stringify(variables[name] ?? null)).join(',')}`;
+    let outcome = cache.get(schema, document, key);
+    if (!outcome) {
+      outcome = buildPlan({ schema, model, clientFields, variables }, operation, fragments);
+      cache.set(schema, document, key, outcome);
+      if (planBuiltChannel.hasSubscribers) planBuiltChannel.publish({ client: client.name });
+      if ('unsupported' in outcome)
+        log?.debug({ reason: outcome.unsupported, detail: outcome.detail }, 'query planner: left to delegation');
+    }
+    return outcome;
+  };
+
   return {
+    prepare(schema, document, operationName) {
+      const operation = getOperationAST(document, operationName);
+      if (!operation) return { unsupported: 'no-operation' };
+      if (partsOf(document).conditions.length) return {};
+      const outcome = planFor(schema, document, operation, {});
+      return 'unsupported' in outcome ? { unsupported: outcome.unsupported } : {};
+    },
+
     onExecute({ setExecuteFn, executeFn }) {
       setExecuteFn((args) => {
         const context = args.contextValue as GatewayContext;
@@ -74,23 +115,7 @@ export function usePlanner(model: GraphModel, client: ClientDefinition): Plugin 
         const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {});
         if (coerced.errors) return executeFn(args);
         const variables = coerced.coerced;
-        const { fragments, conditions } = partsOf(args.document);
-        const key = `${args.operationName ?? ''}|${conditions.map((name) => JSON.stringify(variables[name] ?? null)).join(',')}`;
-        let outcome = cache.get(args.schema, args.document, key);
-        if (!outcome) {
-          outcome = buildPlan(
-            { schema: args.schema, model, clientFields, variables },
-            operation as OperationDefinitionNode,
-            fragments,
-          );
-          cache.set(args.schema, args.document, key, outcome);
-          if (planBuiltChannel.hasSubscribers) planBuiltChannel.publish({ client: client.name });
-          if ('unsupported' in outcome)
-            context.log?.debug(
-              { reason: outcome.unsupported, detail: outcome.detail },
-              'query planner: left to delegation',
-            );
-        }
+        const outcome = planFor(args.schema, args.document, operation, variables, context.log);
         if ('unsupported' in outcome) {
           if (fallbackChannel.hasSubscribers)
             fallbackChannel.publish({ client: client.name, reason: outcome.unsupported });

@@ -1,6 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
-import { buildGraphModel, executorOf, executors, usePlanner } from '../planner/index.js';
+import { buildGraphModel, executorOf, executors, usePlanner, type ClientPlanner } from '../planner/index.js';
 import { loadFacade, type RestFacade } from '../facade/index.js';
 import { ProblemList, loadConfigFolder, type ConfigProblem, type GatewayConfig } from '../config/index.js';
 import { buildSource, EntityLookups, type BuiltSource } from '../sources/index.js';
@@ -14,7 +13,7 @@ export interface BuiltClient {
   /** The versioned REST facade from clients/<name>/rest/, when the client has one. */
   facade?: RestFacade;
   /** The query planner (unless FACET_EXECUTOR=delegation): runs the operations it supports without delegation. */
-  planner?: Plugin;
+  planner?: ClientPlanner;
 }
 
 /** Everything built from a configuration folder; replaced whole on reload. */

@@ -1,4 +1,5 @@
 import { createYoga, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
+import type { DocumentNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { BuiltClient } from './build-gateway.js';
 import type { GatewayContext } from './context.js';
@@ -78,8 +79,13 @@ export function createClientEndpoint(
     // and node's parser never reads past it. yoga's own limit would re-stream every body.
     maxRequestBodySize: false,
     healthCheckEndpoint: `${endpoint}/__yoga_health`,
-    plugins: clientPlugins(client.definition, deciders, { production, executor: client.planner }),
+    plugins: clientPlugins(client.definition, deciders, {
+      production,
+      executor: client.planner,
+      pinned: facadeDocuments(client),
+    }),
   });
+  prepareFacadePlans(client, log);
   const authenticator = createAuthenticator(name, options.auth, client.definition.folder);
   const forward = options.auth.forward;
   const forgeableHeaders = [forward.user, forward.scopes, forward.consumer, ...Object.values(defaultForwardHeaders)]
@@ -121,4 +127,33 @@ function graphiqlPageFor(title: string): StaticAsset {
     graphiqlPages.set(title, page);
   }
   return page;
+}
+
+/** The REST facade's operations by the text it executes: parsed once, when the facade loads. */
+function facadeDocuments(client: BuiltClient): Map<string, DocumentNode> {
+  const documents = new Map<string, DocumentNode>();
+  for (const version of client.facade?.versions.values() ?? [])
+    for (const route of version.endpoints) documents.set(route.query, route.document);
+  return documents;
+}
+
+/**
+ * The facade's operations are fixed: plan them now, so no partner request pays for planning and an
+ * operation the planner leaves to delegation is named at start-up rather than at its first call.
+ */
+function prepareFacadePlans(client: BuiltClient, log: Logger): void {
+  if (!client.planner) return;
+  for (const version of client.facade?.versions.values() ?? [])
+    for (const route of version.endpoints) {
+      const { unsupported } = client.planner.prepare(client.schema, route.document, route.operation.name?.value);
+      if (unsupported)
+        log.info(
+          {
+            client: client.definition.name,
+            route: `${route.method} /${version.name}${route.path}`,
+            reason: unsupported,
+          },
+          'REST facade operation left to delegation by the query planner',
+        );
+    }
 }

@@ -3,12 +3,13 @@
 // partial failure, fields refused by authorization and by field rate limits.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { ordersOfUser, recommendationsFor, userById } from '../../demo/data.js';
+import { ordersOfUser, productById, recommendationsFor, userById } from '../../demo/data.js';
 import {
   ALL_USER_SCOPES,
   asPartner,
   asUser,
   HOME_QUERY,
+  PARTNER_KEY,
   startStack,
   type GqlResponse,
   type Stack,
@@ -164,5 +165,26 @@ describe('fields refused by a field rate limit', () => {
     assert.deepEqual(data['me'], { id: 'u9' });
     assert.deepEqual(codes(res), ['RATE_LIMITED/', 'RATE_LIMITED/']);
     assert.equal(stack.demo.catalog.calls.total(), 30, 'a refused search reached the catalog');
+  });
+});
+
+describe('REST facade operations', () => {
+  it('are planned at start-up: a partner request builds no plan and is not left to delegation', async () => {
+    const partnerPlans = async () => {
+      const text = await (await fetch(`${stack.url}/metrics`)).text();
+      return Number(/^facet_planner_plans_built_total\{client="partner"\} (\S+)$/m.exec(text)?.[1] ?? 0);
+    };
+    const prepared = await partnerPlans();
+    assert.ok(prepared >= 4, `plans made at start-up for the partner facade: ${prepared}`);
+    const fallbacksBefore = await fallbacks();
+    const product = productById('p1')!;
+    const res = await fetch(`${stack.url}/partner/v1/products/${product.id}`, {
+      headers: { 'x-api-key': PARTNER_KEY },
+    });
+    const text = await res.text();
+    assert.equal(res.status, 200, text);
+    assert.equal((JSON.parse(text) as { name: string }).name, product.name);
+    assert.equal(await partnerPlans(), prepared, 'a plan was built for a facade request');
+    assert.equal(await fallbacks(), fallbacksBefore, 'the facade request was left to delegation');
   });
 });
