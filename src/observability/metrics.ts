@@ -44,11 +44,31 @@ export function createMetrics() {
     registers: [registry],
   });
 
+  // Label children looked up once per label set, not hashed on every call (the sets are few: per source).
+  const callCounters = new Map<string, { inc(): void }>();
+  const sourceHistograms = new Map<
+    string,
+    { duration: { observe(v: number): void }; batch: { observe(v: number): void } }
+  >();
   const onUpstreamCall = (message: unknown) => {
     const event = message as UpstreamCallEvent;
-    upstreamCalls.inc({ source: event.source, operation: event.operation, outcome: event.outcome });
-    upstreamDuration.observe({ source: event.source }, event.durationMs / 1000);
-    if (event.batchSize > 0) batchSize.observe({ source: event.source }, event.batchSize);
+    const callKey = `${event.source}\u0000${event.operation}\u0000${event.outcome}`;
+    let counter = callCounters.get(callKey);
+    if (!counter) {
+      counter = upstreamCalls.labels({ source: event.source, operation: event.operation, outcome: event.outcome });
+      callCounters.set(callKey, counter);
+    }
+    counter.inc();
+    let histograms = sourceHistograms.get(event.source);
+    if (!histograms) {
+      histograms = {
+        duration: upstreamDuration.labels({ source: event.source }),
+        batch: batchSize.labels({ source: event.source }),
+      };
+      sourceHistograms.set(event.source, histograms);
+    }
+    histograms.duration.observe(event.durationMs / 1000);
+    if (event.batchSize > 0) histograms.batch.observe(event.batchSize);
   };
   subscribe(upstreamCallChannelName, onUpstreamCall);
   const plannerFallbacks = new Counter({
