@@ -1,5 +1,5 @@
 import { createYoga, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
-import type { DocumentNode } from 'graphql';
+import { parse, type DocumentNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { BuiltClient } from './build-gateway.js';
 import type { GatewayContext } from './context.js';
@@ -55,6 +55,7 @@ export function createClientEndpoint(
     createAuthorizationDecider(client.definition.authPolicies),
     createFieldRateLimitDecider(name, client.definition.rateLimits, rateLimitStore),
   ].filter((d) => d !== undefined) as FieldDecider<never>[];
+  const facadeDocuments = facadeDocumentsOf(client);
   const graphiqlOptions = options.graphiql ? { title: `Facet — ${name}` } : undefined;
   const yoga = createYoga<ServerContext, Record<string, never>>({
     schema: client.schema,
@@ -82,10 +83,10 @@ export function createClientEndpoint(
     plugins: clientPlugins(client.definition, deciders, {
       production,
       executor: client.planner,
-      pinned: facadeDocuments(client),
+      pinned: facadeDocuments,
     }),
   });
-  prepareFacadePlans(client, log);
+  prepareFacadePlans(client, facadeDocuments, log);
   const authenticator = createAuthenticator(name, options.auth, client.definition.folder);
   const forward = options.auth.forward;
   const forgeableHeaders = [forward.user, forward.scopes, forward.consumer, ...Object.values(defaultForwardHeaders)]
@@ -129,11 +130,15 @@ function graphiqlPageFor(title: string): StaticAsset {
   return page;
 }
 
-/** The REST facade's operations by the text it executes: parsed once, when the facade loads. */
-function facadeDocuments(client: BuiltClient): Map<string, DocumentNode> {
+/**
+ * The REST facade's operations by the text it executes, parsed from that text (so error locations
+ * point into it, exactly as for the same text sent by any client).
+ */
+function facadeDocumentsOf(client: BuiltClient): Map<string, DocumentNode> {
   const documents = new Map<string, DocumentNode>();
   for (const version of client.facade?.versions.values() ?? [])
-    for (const route of version.endpoints) documents.set(route.query, route.document);
+    for (const route of version.endpoints)
+      if (!documents.has(route.query)) documents.set(route.query, parse(route.query));
   return documents;
 }
 
@@ -141,11 +146,12 @@ function facadeDocuments(client: BuiltClient): Map<string, DocumentNode> {
  * The facade's operations are fixed: plan them now, so no partner request pays for planning and an
  * operation the planner leaves to delegation is named at start-up rather than at its first call.
  */
-function prepareFacadePlans(client: BuiltClient, log: Logger): void {
+function prepareFacadePlans(client: BuiltClient, documents: ReadonlyMap<string, DocumentNode>, log: Logger): void {
   if (!client.planner) return;
   for (const version of client.facade?.versions.values() ?? [])
     for (const route of version.endpoints) {
-      const { unsupported } = client.planner.prepare(client.schema, route.document, route.operation.name?.value);
+      const document = documents.get(route.query)!;
+      const { unsupported } = client.planner.prepare(client.schema, document, route.operation.name?.value);
       if (unsupported)
         log.info(
           {

@@ -70,6 +70,7 @@ export interface GqlOptions {
 export interface GqlError {
   message: string;
   path?: (string | number)[];
+  locations?: Array<{ line: number; column: number }>;
   extensions?: { code?: string; source?: string; [key: string]: unknown };
 }
 

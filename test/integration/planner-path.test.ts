@@ -2,6 +2,9 @@
 // checked to have been planned, not left to delegation): null bubbling, error paths inside lists,
 // partial failure, fields refused by authorization and by field rate limits.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, print } from 'graphql';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ordersOfUser, productById, recommendationsFor, userById } from '../../demo/data.js';
 import {
@@ -10,6 +13,7 @@ import {
   asUser,
   HOME_QUERY,
   PARTNER_KEY,
+  repoRoot,
   startStack,
   type GqlResponse,
   type Stack,
@@ -186,5 +190,23 @@ describe('REST facade operations', () => {
     assert.equal((JSON.parse(text) as { name: string }).name, product.name);
     assert.equal(await partnerPlans(), prepared, 'a plan was built for a facade request');
     assert.equal(await fallbacks(), fallbacksBefore, 'the facade request was left to delegation');
+  });
+
+  it('the same text sent to the GraphQL endpoint answers as parsed from that text: error locations point into it', async () => {
+    const text = print(
+      parse(readFileSync(join(repoRoot, 'clients/partner/rest/v1/list-user-orders.graphql'), 'utf8')),
+    ).replace(/ @rest\([^)]*\)/, '');
+    stack.demo.users.setFault('error');
+    const built = await counter('facet_planner_plans_built_total');
+    const res = await stack.gql('partner', text, { headers: asPartner(), variables: { id: 'u1' } });
+    assert.equal(await counter('facet_planner_plans_built_total'), built, 'the text is not the facade operation');
+    // the file puts @rest on a line of its own: its positions differ from the executed text's
+    const line = text.split('\n').findIndex((l) => l.includes('user(id: $id)'));
+    assert.ok(line >= 0, text);
+    assert.deepEqual(
+      res.body.errors?.[0]?.locations,
+      [{ line: line + 1, column: text.split('\n')[line]!.indexOf('user') + 1 }],
+      res.text,
+    );
   });
 });
