@@ -6,10 +6,11 @@
  * reads the process's CPU time (utime + stime from /proc/<pid>/stat) and samples its RSS every
  * 100 ms, and counts the backends' calls.
  * Options (env): BENCH_CONNECTIONS (20), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), DEMO_LATENCY_MS (0),
+ * BENCH_ROUNDS (1: gateway and aggregator measured in turn that many times, then the median ratios),
  * BENCH_ACCEPT_ENCODING (unset: answers uncompressed; e.g. "br, gzip"). FACET_EXECUTOR is passed to
  * the gateway process as it is (unset: the query planner; "delegation": stitching only) and printed.
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { mintToken } from '../src/cli/token.js';
 import { homeQuery, load, type LoadResult } from './autocannon.js';
@@ -35,8 +36,11 @@ const connections = option('BENCH_CONNECTIONS', 20, 1);
 const seconds = option('BENCH_SECONDS', 10, 1);
 const warmup = option('BENCH_WARMUP_SECONDS', 3, 0);
 const latencyMs = option('DEMO_LATENCY_MS', 0, 0);
+const rounds = option('BENCH_ROUNDS', 1, 1);
 const executor = process.env['FACET_EXECUTOR'] || 'planner (default)';
 const MB = 1024 * 1024;
+/** The 1-minute load average against the cores: a busy machine widens the spread of every figure. */
+const loadAverage = () => `${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores`;
 
 interface Measured {
   name: string;
@@ -109,28 +113,50 @@ process.once('SIGTERM', interrupt);
 try {
   const backends = await startBackendsProcess(latencyMs);
   const token = await mintToken({ dir: root, env: { ...process.env, ...backends.env }, sub: 'u1', expiresIn: '1h' });
-  const gateway = await measure(
-    'facet mobile home',
-    backends,
-    () => startGatewayProcess(config.dir, backends.env),
-    token,
-    JSON.stringify({ query: homeQuery }),
-  );
-  const aggregator = await measure(
-    'hand-written aggregator',
-    backends,
-    () => startAggregatorProcess(backends.env),
-    token,
-  );
+  const measureGateway = () =>
+    measure(
+      'facet mobile home',
+      backends,
+      () => startGatewayProcess(config.dir, backends.env),
+      token,
+      JSON.stringify({ query: homeQuery }),
+    );
+  const measureAggregator = () =>
+    measure('hand-written aggregator', backends, () => startAggregatorProcess(backends.env), token);
   console.log(
-    `\nmobile home query — ${connections} connections, ${seconds} s after ${warmup} s warm-up, backend latency ${latencyMs} ms, gateway executor ${executor}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}\n`,
+    `\nmobile home query — ${connections} connections, ${seconds} s after ${warmup} s warm-up, backend latency ${latencyMs} ms, gateway executor ${executor}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average before ${loadAverage()}`,
   );
-  console.log(row(gateway));
-  console.log(row(aggregator));
-  const ratio = (a: number, b: number) => (a / b).toFixed(2);
-  console.log(
-    `\ngateway ÷ aggregator: req/s ${ratio(gateway.result.requests.average, aggregator.result.requests.average)}   CPU per query ${ratio(gateway.cpuMsPerQuery, aggregator.cpuMsPerQuery)}   peak RSS ${ratio(gateway.peakRssMb, aggregator.peakRssMb)}`,
-  );
+  const ratios: Array<{ rps: number; cpu: number; rss: number }> = [];
+  for (let round = 1; round <= rounds; round++) {
+    // alternate who goes first, so a drift in the machine's load does not always favour one side
+    const aggregatorFirst = round % 2 === 0;
+    const first = aggregatorFirst ? await measureAggregator() : await measureGateway();
+    const second = aggregatorFirst ? await measureGateway() : await measureAggregator();
+    const [gateway, aggregator] = aggregatorFirst ? [second, first] : [first, second];
+    if (rounds > 1) console.log(`\nround ${round} of ${rounds}`);
+    console.log(`\n${row(gateway)}\n${row(aggregator)}`);
+    const r = {
+      rps: gateway.result.requests.average / aggregator.result.requests.average,
+      cpu: gateway.cpuMsPerQuery / aggregator.cpuMsPerQuery,
+      rss: gateway.peakRssMb / aggregator.peakRssMb,
+    };
+    ratios.push(r);
+    console.log(
+      `\ngateway ÷ aggregator: req/s ${r.rps.toFixed(2)}   CPU per query ${r.cpu.toFixed(2)}   peak RSS ${r.rss.toFixed(2)}`,
+    );
+  }
+  if (rounds > 1) {
+    const median = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const mid = sorted.length >> 1;
+      return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+    };
+    const span = (values: number[]) =>
+      `${median(values).toFixed(2)} (${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)})`;
+    console.log(
+      `\nmedian of ${rounds} rounds (range): req/s ${span(ratios.map((r) => r.rps))}   CPU per query ${span(ratios.map((r) => r.cpu))}   peak RSS ${span(ratios.map((r) => r.rss))}`,
+    );
+  }
 } finally {
   await stopAll();
   config.cleanup();
