@@ -2,6 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { JwtOptions } from './auth-options.js';
 import type { Identity } from './identity.js';
 import { AuthFailure } from './auth-failure.js';
@@ -68,27 +69,21 @@ export function createJwtVerifier(options: JwtOptions, baseDir: string): (token:
  * used entry goes first. A key removed from a JWKS stops accepting its tokens within `maxAgeMs`.
  */
 class VerifiedTokens {
-  static readonly maxEntries = 10_000;
-  readonly #entries = new Map<string, { identity: Identity; until: number }>();
+  readonly #entries: LRUCache<string, Identity> | undefined;
   constructor(
     readonly maxAgeMs: number,
     readonly clockToleranceMs: number,
-  ) {}
+  ) {
+    if (maxAgeMs > 0) this.#entries = new LRUCache({ max: 10_000, ttl: maxAgeMs });
+  }
 
   get(token: string): Identity | undefined {
-    const entry = this.#entries.get(token);
-    if (!entry) return undefined;
-    this.#entries.delete(token);
-    if (Date.now() >= entry.until) return undefined;
-    this.#entries.set(token, entry); // most recently used goes last
-    return entry.identity;
+    return this.#entries?.get(token);
   }
 
   set(token: string, identity: Identity, expiresAt: number): void {
-    if (this.maxAgeMs === 0) return;
-    const until = Math.min(Date.now() + this.maxAgeMs, expiresAt + this.clockToleranceMs);
-    if (this.#entries.size >= VerifiedTokens.maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
-    this.#entries.set(token, { identity, until });
+    const ttl = Math.min(this.maxAgeMs, expiresAt + this.clockToleranceMs - Date.now());
+    if (ttl > 0) this.#entries?.set(token, identity, { ttl });
   }
 }
 

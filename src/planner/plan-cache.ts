@@ -1,4 +1,5 @@
 import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import type { PlanOutcome } from './plan.js';
 
 /**
@@ -8,27 +9,21 @@ import type { PlanOutcome } from './plan.js';
  * document object for the same text).
  */
 export class PlanCache {
-  readonly #bySchema = new WeakMap<GraphQLSchema, Map<DocumentNode, Map<string, PlanOutcome>>>();
+  readonly #bySchema = new WeakMap<GraphQLSchema, LRUCache<DocumentNode, Map<string, PlanOutcome>>>();
   constructor(readonly maxDocuments = 1000) {}
 
   get(schema: GraphQLSchema, document: DocumentNode, key: string): PlanOutcome | undefined {
-    const documents = this.#bySchema.get(schema);
-    const plans = documents?.get(document);
-    if (!plans) return undefined;
-    documents!.delete(document); // most recently used goes last
-    documents!.set(document, plans);
-    return plans.get(key);
+    return this.#bySchema.get(schema)?.get(document)?.get(key);
   }
 
   set(schema: GraphQLSchema, document: DocumentNode, key: string, outcome: PlanOutcome): void {
     let documents = this.#bySchema.get(schema);
     if (!documents) {
-      documents = new Map();
+      documents = new LRUCache({ max: this.maxDocuments });
       this.#bySchema.set(schema, documents);
     }
     let plans = documents.get(document);
     if (!plans) {
-      if (documents.size >= this.maxDocuments) documents.delete(documents.keys().next().value!);
       plans = new Map();
       documents.set(document, plans);
     }
