@@ -46,3 +46,8 @@ export function conditionVariables(selectionSets: Iterable<SelectionSetNode>): s
   for (const set of selectionSets) visit(set);
   return [...names].sort();
 }
+
+/** The values of a document's condition variables (see conditionVariables), as one cache key. */
+export function conditionKey(names: readonly string[], variables: Record<string, unknown>): string {
+  return names.map((name) => JSON.stringify(variables[name] ?? null)).join(',');
+}

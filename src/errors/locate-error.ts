@@ -1,15 +1,15 @@
 import {
-  getVariableValues,
+  getOperationAST,
   GraphQLError,
   Kind,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLSchema,
-  type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 import { isIncluded } from '../document/conditions.js';
+import { coercedVariables, fragmentsOf } from '../document/operation.js';
 
 /**
  * Errors of delegated fields come back from the source's own execution with the right `path` but
@@ -26,17 +26,12 @@ export function withLocations(
   rawVariables: Record<string, unknown> | null | undefined,
 ): readonly GraphQLError[] {
   if (!errors.some(lacksLocations)) return errors;
-  const operation = document.definitions.find(
-    (d): d is OperationDefinitionNode =>
-      d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
-  );
+  const operation = getOperationAST(document, operationName);
   if (!operation) return errors;
   // @skip/@include read coerced values (defaults applied); execution got this far, so they coerce
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
-  if (coerced.errors) return errors;
-  const variables = coerced.coerced;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const variables = coercedVariables(schema, operation, rawVariables);
+  if (!variables) return errors;
+  const fragments = fragmentsOf(document);
   return errors.map((error) => {
     if (!lacksLocations(error)) return error;
     const nodes = fieldNodesAt(error.path!, operation.selectionSet, fragments, variables);

@@ -27,7 +27,7 @@ interface Planning {
   schema: GraphQLSchema;
   model: GraphModel;
   clientFields: ReadonlyMap<string, ClientFieldModel>;
-  fragments: Record<string, FragmentDefinitionNode>;
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
 }
 
@@ -39,7 +39,7 @@ interface Planning {
 export function buildPlan(
   planning: Omit<Planning, 'fragments'>,
   operation: OperationDefinitionNode,
-  fragments: Record<string, FragmentDefinitionNode>,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
 ): PlanOutcome {
   if (operation.operation === 'subscription') return { unsupported: 'subscription', detail: 'subscription' };
   const serial = operation.operation === 'mutation';

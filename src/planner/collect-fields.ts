@@ -25,7 +25,7 @@ export class UnsupportedShape extends Error {
 export function collectFields(
   type: GraphQLObjectType,
   selectionSets: readonly SelectionSetNode[],
-  fragments: Record<string, FragmentDefinitionNode>,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   variables: Record<string, unknown>,
 ): Map<string, FieldNode[]> {
   const fields = new Map<string, FieldNode[]>();
@@ -47,7 +47,7 @@ export function collectFields(
         const name = selection.name.value;
         if (visited.has(name)) continue;
         visited.add(name);
-        const fragment = fragments[name];
+        const fragment = fragments.get(name);
         if (!fragment) continue;
         if (fragment.typeCondition.name.value !== type.name) throw new UnsupportedShape('abstract-fragment', type.name);
         visit(fragment.selectionSet);

@@ -1,8 +1,6 @@
 import { channel } from 'node:diagnostics_channel';
 import {
   getOperationAST,
-  getVariableValues,
-  Kind,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLSchema,
@@ -12,7 +10,8 @@ import type { Plugin } from 'graphql-yoga';
 import type { ClientDefinition } from '../clients/index.js';
 import type { GatewayContext } from '../server/context.js';
 import { buildPlan } from './build-plan.js';
-import { conditionVariables } from '../document/conditions.js';
+import { conditionKey, conditionVariables } from '../document/conditions.js';
+import { coercedVariables, fragmentsOf } from '../document/operation.js';
 import { executePlan } from './execute-plan.js';
 import { buildClientFields, type GraphModel } from './graph-model.js';
 import { PlanCache } from './plan-cache.js';
@@ -39,7 +38,7 @@ export function executorOf(env: Readonly<Record<string, string | undefined>>): E
 }
 
 interface DocumentParts {
-  fragments: Record<string, FragmentDefinitionNode>;
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   conditions: string[];
 }
 
@@ -65,13 +64,8 @@ export function usePlanner(model: GraphModel, client: ClientDefinition): ClientP
   const partsOf = (document: DocumentNode): DocumentParts => {
     let known = parts.get(document);
     if (!known) {
-      const fragments: Record<string, FragmentDefinitionNode> = {};
-      const sets = [];
-      for (const definition of document.definitions) {
-        if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-        if ('selectionSet' in definition) sets.push(definition.selectionSet);
-      }
-      known = { fragments, conditions: conditionVariables(sets) };
+      const sets = document.definitions.flatMap((d) => ('selectionSet' in d ? [d.selectionSet] : []));
+      known = { fragments: fragmentsOf(document), conditions: conditionVariables(sets) };
       parts.set(document, known);
     }
     return known;
@@ -86,7 +80,7 @@ export function usePlanner(model: GraphModel, client: ClientDefinition): ClientP
   ): PlanOutcome => {
     const { fragments, conditions } = partsOf(document);
     // by the operation chosen (named or not in the request, it is the same plan)
-    const key = `${operation.name?.value ?? ''}|${conditions.map((name) => JSON.stringify(variables[name] ?? null)).join(',')}`;
+    const key = `${operation.name?.value ?? ''}|${conditionKey(conditions, variables)}`;
     let outcome = cache.get(schema, document, key);
     if (!outcome) {
       outcome = buildPlan({ schema, model, clientFields, variables }, operation, fragments);
@@ -112,9 +106,8 @@ export function usePlanner(model: GraphModel, client: ClientDefinition): ClientP
         const context = args.contextValue as GatewayContext;
         const operation = getOperationAST(args.document, args.operationName);
         if (!operation) return executeFn(args);
-        const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {});
-        if (coerced.errors) return executeFn(args);
-        const variables = coerced.coerced;
+        const variables = coercedVariables(args.schema, operation, args.variableValues);
+        if (!variables) return executeFn(args);
         const outcome = planFor(args.schema, args.document, operation, variables, context.log);
         if ('unsupported' in outcome) {
           if (fallbackChannel.hasSubscribers)

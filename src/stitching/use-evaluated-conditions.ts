@@ -1,6 +1,5 @@
 import {
   getOperationAST,
-  getVariableValues,
   Kind,
   type DefinitionNode,
   type DocumentNode,
@@ -10,7 +9,8 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { conditionVariables, hasConditions, isCondition, isIncluded } from '../document/conditions.js';
+import { conditionKey, conditionVariables, hasConditions, isCondition, isIncluded } from '../document/conditions.js';
+import { coercedVariables } from '../document/operation.js';
 
 /** Evaluated documents kept per document: one per combination of the condition variables. */
 const MAX_VARIANTS = 64;
@@ -44,19 +44,13 @@ export function useEvaluatedConditions(): Plugin {
       setExecuteFn((args) => {
         const known = variants(args.document);
         if (!known) return executeFn(args);
-        let variables: Record<string, unknown> = {};
+        let variables: Record<string, unknown> | undefined = {};
         if (known.variables.length) {
           const operation = getOperationAST(args.document, args.operationName);
-          if (!operation) return executeFn(args);
-          const coerced = getVariableValues(
-            args.schema,
-            operation.variableDefinitions ?? [],
-            args.variableValues ?? {},
-          );
-          if (coerced.errors) return executeFn(args); // execute reports them
-          variables = coerced.coerced;
+          variables = operation ? coercedVariables(args.schema, operation, args.variableValues) : undefined;
+          if (!variables) return executeFn(args); // execute reports it
         }
-        const key = known.variables.map((name) => JSON.stringify(variables[name] ?? null)).join(',');
+        const key = conditionKey(known.variables, variables);
         let document = known.byValues.get(key);
         if (!document) {
           document = evaluateConditions(args.document, variables);

@@ -1,4 +1,5 @@
 import {
+  getOperationAST,
   Kind,
   getNamedType,
   isNonNullType,
@@ -7,14 +8,13 @@ import {
   typeFromAST,
   type DocumentNode,
   type FieldNode,
-  type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLField,
   type GraphQLNamedType,
   type GraphQLSchema,
-  type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { fragmentsOf } from '../../document/operation.js';
 
 /** One place a gated field is selected: its response path and whether each step may be null. */
 export interface Occurrence<P> {
@@ -41,10 +41,9 @@ export function collectOccurrences<P>(
   operationName: string | null | undefined,
   policyOf: PolicyLookup<P>,
 ): Occurrence<P>[] {
-  const operation = findOperation(document, operationName);
+  const operation = getOperationAST(document, operationName);
   if (!operation) return [];
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  const fragments = fragmentsOf(document);
   const root =
     operation.operation === 'mutation'
       ? schema.getMutationType()
@@ -101,18 +100,4 @@ export function collectOccurrences<P>(
   };
   walk(operation.selectionSet, root, [], [], new Set());
   return found;
-}
-
-export function findOperation(
-  document: DocumentNode,
-  operationName: string | null | undefined,
-): OperationDefinitionNode | undefined {
-  const operations = document.definitions.filter(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-  );
-  return operationName
-    ? operations.find((o) => o.name?.value === operationName)
-    : operations.length === 1
-      ? operations[0]
-      : undefined;
 }
