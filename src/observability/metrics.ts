@@ -44,31 +44,15 @@ export function createMetrics() {
     registers: [registry],
   });
 
-  // Label children looked up once per label set, not hashed on every call (the sets are few: per source).
-  const callCounters = new Map<string, { inc(): void }>();
-  const sourceHistograms = new Map<
-    string,
-    { duration: { observe(v: number): void }; batch: { observe(v: number): void } }
-  >();
+  // label children looked up once per label set (few: per source), not hashed on every call
+  const callCounter = labelled((source, operation, outcome) => upstreamCalls.labels({ source, operation, outcome }));
+  const durationOf = labelled((source) => upstreamDuration.labels({ source }));
+  const batchSizeOf = labelled((source) => batchSize.labels({ source }));
   const onUpstreamCall = (message: unknown) => {
     const event = message as UpstreamCallEvent;
-    const callKey = `${event.source}\u0000${event.operation}\u0000${event.outcome}`;
-    let counter = callCounters.get(callKey);
-    if (!counter) {
-      counter = upstreamCalls.labels({ source: event.source, operation: event.operation, outcome: event.outcome });
-      callCounters.set(callKey, counter);
-    }
-    counter.inc();
-    let histograms = sourceHistograms.get(event.source);
-    if (!histograms) {
-      histograms = {
-        duration: upstreamDuration.labels({ source: event.source }),
-        batch: batchSize.labels({ source: event.source }),
-      };
-      sourceHistograms.set(event.source, histograms);
-    }
-    histograms.duration.observe(event.durationMs / 1000);
-    if (event.batchSize > 0) histograms.batch.observe(event.batchSize);
+    callCounter(event.source, event.operation, event.outcome).inc();
+    durationOf(event.source).observe(event.durationMs / 1000);
+    if (event.batchSize > 0) batchSizeOf(event.source).observe(event.batchSize);
   };
   subscribe(upstreamCallChannelName, onUpstreamCall);
   const plannerFallbacks = new Counter({
@@ -131,3 +115,17 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** A metric's child per label values, made on first use and kept. */
+function labelled<T>(child: (...values: string[]) => T): (...values: string[]) => T {
+  const children = new Map<string, T>();
+  return (...values) => {
+    const key = values.join('\u0000');
+    let found = children.get(key);
+    if (found === undefined) {
+      found = child(...values);
+      children.set(key, found);
+    }
+    return found;
+  };
+}

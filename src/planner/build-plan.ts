@@ -100,8 +100,10 @@ function planSelection(
   return planned;
 }
 
+type SingleCall = Extract<Fetch, { kind: 'call' | 'from' }> & { serve: { kind: 'call' } };
+
 /** A fetch that is one upstream call of its own (not a key in a batch). */
-function isSingleCall(fetch: Fetch): boolean {
+function isSingleCall(fetch: Fetch): fetch is SingleCall {
   return (fetch.kind === 'call' || fetch.kind === 'from') && fetch.serve.kind === 'call';
 }
 
@@ -112,7 +114,7 @@ function hoistOf(
   definition: PlannedField['definition'],
   selection: readonly PlannedField[],
 ): Hoist | undefined {
-  if ((fetch.kind !== 'call' && fetch.kind !== 'from') || fetch.serve.kind !== 'call') return undefined;
+  if (!isSingleCall(fetch)) return undefined;
   if (fetch.kind === 'call' && fetch.stub) return undefined;
   if (isListType(getNullableType(definition.type))) return undefined;
   const entity = p.model.entity(getNamedType(definition.type).name);

@@ -73,8 +73,36 @@ function isPromise(value: unknown): value is Promise<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
+type Pending = Promise<unknown>[] | undefined;
+
+/** Stores a completed value at `key` now, or a promise's value once it completes (added to `pending`). */
+function put<K extends string | number>(
+  into: { [key in K]?: unknown },
+  key: K,
+  value: unknown,
+  pending: Pending,
+): Pending {
+  if (!isPromise(value)) {
+    into[key] = value;
+    return pending;
+  }
+  into[key] = undefined;
+  const list = pending ?? [];
+  list.push(
+    value.then((completed) => {
+      into[key] = completed;
+    }),
+  );
+  return list;
+}
+
+/** `value` once every pending part of it is in: synchronously when nothing is pending. */
+function once<T>(value: T, pending: Pending): MaybePromise<T> {
+  return pending ? Promise.all(pending).then(() => value) : value;
+}
+
 /** Promises left behind when a sibling fails synchronously: their failures are already moot. */
-function abandon(pending: readonly Promise<unknown>[] | undefined): void {
+function abandon(pending: Pending): void {
   for (const promise of pending ?? []) promise.catch(() => {});
 }
 
@@ -90,7 +118,7 @@ function completeFields(
   prefetched?: Prefetched,
 ): MaybePromise<Record<string, unknown>> {
   const object: Record<string, unknown> = {};
-  let pending: Promise<unknown>[] | undefined;
+  let pending: Pending;
   for (const field of fields) {
     const key = field.responseKey;
     let value: unknown;
@@ -100,17 +128,10 @@ function completeFields(
       abandon(pending);
       throw error;
     }
-    if (isPromise(value)) {
-      object[key] = undefined; // holds the key's place: the response keeps the document's order
-      pending = pending ?? [];
-      pending.push(
-        value.then((completed) => {
-          object[key] = completed;
-        }),
-      );
-    } else object[key] = value;
+    // a promise still takes the key's place now: the response keeps the document's order
+    pending = put(object, key, value, pending);
   }
-  return pending ? Promise.all(pending).then(() => object) : object;
+  return once(object, pending);
 }
 
 /** A field: synchronously when its value is in the parent's payload, else once its fetch is in. */
@@ -143,7 +164,6 @@ async function completeFetchedField(
   path: Path,
   prefetched?: Promise<unknown>,
 ): Promise<unknown> {
-  if (field.fetch.kind === 'typename') return field.fetch.typeName;
   try {
     let raw: unknown;
     let children: Prefetched | undefined;
@@ -233,7 +253,7 @@ function completeValue(
       );
     const items = Array.isArray(value) ? value : [...(value as Iterable<unknown>)];
     const completed: unknown[] = new Array(items.length);
-    let pending: Promise<unknown>[] | undefined;
+    let pending: Pending;
     for (let index = 0; index < items.length; index++) {
       const itemPath = addPath(path, index);
       let item: unknown;
@@ -249,16 +269,9 @@ function completeValue(
           throw bubbled;
         }
       }
-      if (isPromise(item)) {
-        pending = pending ?? [];
-        pending.push(
-          item.then((done) => {
-            completed[index] = done;
-          }),
-        );
-      } else completed[index] = item;
+      pending = put(completed, index, item, pending);
     }
-    return pending ? Promise.all(pending).then(() => completed) : completed;
+    return once(completed, pending);
   }
   if (isLeafType(type)) {
     const serialized = type.serialize(value);

@@ -19,10 +19,12 @@ export function createStaticAsset(contentType: string, load: () => Buffer | Prom
   const encoded = new Map<Encoding, Promise<Buffer>>();
   return {
     async send(req, res, headers = {}) {
-      loading ??= Promise.resolve().then(load);
-      loading.catch(() => {
-        loading = undefined; // a failure is not cached
-      });
+      if (!loading) {
+        loading = Promise.resolve().then(load);
+        loading.catch(() => {
+          loading = undefined; // a failure is not cached
+        });
+      }
       const raw = await loading;
       const encoding =
         compressible && raw.length >= compressionThresholdBytes

@@ -245,17 +245,14 @@ export function createRedisStore(options: RedisStoreOptions = {}): RateLimitStor
     async close() {
       if (!owned || client.status === 'end') return;
       if (client.status !== 'ready') return client.disconnect(); // also stops reconnect attempts
-      // QUIT is answered after any command still waiting on a silent Redis: bounded as well.
-      let timer: NodeJS.Timeout | undefined;
-      const gaveUp = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('QUIT not answered')), timeoutMs);
-      });
       try {
-        await Promise.race([client.quit(), gaveUp]);
+        // QUIT is answered after any command still waiting on a silent Redis: bounded like the rest
+        await bounded(({ sending }) => {
+          sending();
+          return client.quit();
+        });
       } catch {
         client.disconnect();
-      } finally {
-        clearTimeout(timer);
       }
     },
   };
