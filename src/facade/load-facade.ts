@@ -220,6 +220,7 @@ function readEndpoint(
   const executed = stripped.definitions.find(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
   )!;
+  const query = print(stripped);
   const result =
     typeof args['result'] === 'string'
       ? args['result'].split('.')
@@ -233,8 +234,8 @@ function readEndpoint(
     pattern,
     pathParams,
     parameters: describeParameters(schema, executed, method, pathParams, shape),
-    query: print(stripped),
-    document: stripped,
+    query,
+    document: parse(query), // from the executed text, so error locations point into it
     operation: executed,
     result,
     nextCursor: typeof args['nextCursor'] === 'string' ? args['nextCursor'].split('.') : undefined,

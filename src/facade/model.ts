@@ -23,6 +23,7 @@ export interface RestEndpoint {
   parameters: RestParameter[];
   /** Operation text without @rest: what is executed (parsed and validated once, then cached). */
   query: string;
+  /** `query` parsed: the document its requests execute (pinned to the text, planned at start-up). */
   document: DocumentNode;
   operation: OperationDefinitionNode;
   /** Where the answer sits in `data` (e.g. `order`, `user.orderHistory`). */

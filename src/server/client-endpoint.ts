@@ -1,5 +1,5 @@
 import { createYoga, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
-import { parse, type DocumentNode } from 'graphql';
+import type { DocumentNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { BuiltClient } from './build-gateway.js';
 import type { GatewayContext } from './context.js';
@@ -130,15 +130,11 @@ function graphiqlPageFor(title: string): StaticAsset {
   return page;
 }
 
-/**
- * The REST facade's operations by the text it executes, parsed from that text (so error locations
- * point into it, exactly as for the same text sent by any client).
- */
+/** The REST facade's operations by the text it executes. */
 function facadeDocumentsOf(client: BuiltClient): Map<string, DocumentNode> {
   const documents = new Map<string, DocumentNode>();
   for (const version of client.facade?.versions.values() ?? [])
-    for (const route of version.endpoints)
-      if (!documents.has(route.query)) documents.set(route.query, parse(route.query));
+    for (const route of version.endpoints) if (!documents.has(route.query)) documents.set(route.query, route.document);
   return documents;
 }
 
