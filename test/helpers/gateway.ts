@@ -176,3 +176,15 @@ export function suiteStack(options: StackOptions = {}): {
   after(() => suite.stack?.close());
   return suite;
 }
+
+/** The sum of a metric's series on a gateway's /metrics, only those carrying every given label when some are. */
+export async function metricSum(url: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let sum = 0;
+  for (const match of text.matchAll(/^(\w+)(?:\{([^}]*)\})? (\S+)$/gm)) {
+    if (match[1] !== name) continue;
+    const found = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    if (Object.entries(labels).every(([label, value]) => found[label] === value)) sum += Number(match[3]);
+  }
+  return sum;
+}

@@ -3,18 +3,13 @@
 // delegation fallback, executes them.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { asPartner, asUser, startStack, type Stack } from '../helpers/gateway.js';
+import { asPartner, asUser, metricSum, startStack, type Stack } from '../helpers/gateway.js';
 
 const LATENCY_MS = 100;
 const ITEMS = '[{ productId: "p1", quantity: 1 }]';
 
-async function mutationFallbacks(stack: Stack): Promise<number> {
-  const text = await (await fetch(`${stack.url}/metrics`)).text();
-  return [...text.matchAll(/^facet_planner_fallback_total\{[^}]*reason="mutation"[^}]*\} (\S+)$/gm)].reduce(
-    (sum, m) => sum + Number(m[1]),
-    0,
-  );
-}
+const mutationFallbacks = (stack: Stack) =>
+  metricSum(stack.url, 'facet_planner_fallback_total', { reason: 'mutation' });
 
 describe('mutations on the query planner (orders answers after 100 ms)', () => {
   let stack: Stack;

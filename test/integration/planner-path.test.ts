@@ -12,6 +12,7 @@ import {
   asPartner,
   asUser,
   HOME_QUERY,
+  metricSum,
   PARTNER_KEY,
   repoRoot,
   startStack,
@@ -22,11 +23,7 @@ import {
 let stack: Stack;
 let U1: Record<string, string>;
 
-/** The sum of a counter's series on /metrics. */
-async function counter(name: string): Promise<number> {
-  const text = await (await fetch(`${stack.url}/metrics`)).text();
-  return [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
-}
+const counter = (name: string) => metricSum(stack.url, name);
 const fallbacks = () => counter('facet_planner_fallback_total');
 
 /** Sends a request and asserts that the planner executed it (the fallback count did not move). */
@@ -174,10 +171,7 @@ describe('fields refused by a field rate limit', () => {
 
 describe('REST facade operations', () => {
   it('are planned at start-up: a partner request builds no plan and is not left to delegation', async () => {
-    const partnerPlans = async () => {
-      const text = await (await fetch(`${stack.url}/metrics`)).text();
-      return Number(/^facet_planner_plans_built_total\{client="partner"\} (\S+)$/m.exec(text)?.[1] ?? 0);
-    };
+    const partnerPlans = () => metricSum(stack.url, 'facet_planner_plans_built_total', { client: 'partner' });
     const prepared = await partnerPlans();
     assert.ok(prepared >= 4, `plans made at start-up for the partner facade: ${prepared}`);
     const fallbacksBefore = await fallbacks();

@@ -153,6 +153,17 @@ describe('redis rate-limit store (live Redis)', { skip: skipLive }, () => {
   });
 });
 
+/** How a consume that must fail fails: the store's error, and how long it took. */
+async function refusal(store: RateLimitStore): Promise<{ error: RateLimitStoreError; elapsed: number }> {
+  const started = performance.now();
+  const error = await store.consume('k', 10, 1000).then(
+    () => assert.fail('consume should reject'),
+    (err: unknown) => err,
+  );
+  assert.ok(error instanceof RateLimitStoreError, `got ${String(error)}`);
+  return { error, elapsed: performance.now() - started };
+}
+
 describe('redis rate-limit store (Redis unreachable)', () => {
   // Per-test timeouts turn a hang (the bug guarded against here) into a failure, and the stores are
   // closed in `after`, which runs even then, so the run still ends.
@@ -167,13 +178,7 @@ describe('redis rate-limit store (Redis unreachable)', () => {
   it('rejects with RateLimitStoreError within the timeout instead of hanging', { timeout: 5000 }, async () => {
     const s = unreachable();
     for (let attempt = 0; attempt < 2; attempt++) {
-      const started = performance.now();
-      const error = await s.consume('k', 10, 1000).then(
-        () => assert.fail('consume should reject'),
-        (err: unknown) => err,
-      );
-      const elapsed = performance.now() - started;
-      assert.ok(error instanceof RateLimitStoreError, `got ${String(error)}`);
+      const { error, elapsed } = await refusal(s);
       assert.equal(error.code, 'RATE_LIMIT_STORE_UNAVAILABLE');
       assert.ok(elapsed < 1500, `took ${elapsed} ms`);
     }
@@ -200,13 +205,7 @@ describe('redis rate-limit store (Redis unreachable)', () => {
     stores.push(s);
     try {
       await s.ping();
-      const started = performance.now();
-      const error = await s.consume('k', 10, 1000).then(
-        () => assert.fail('consume should reject'),
-        (err: unknown) => err,
-      );
-      const elapsed = performance.now() - started;
-      assert.ok(error instanceof RateLimitStoreError, `got ${String(error)}`);
+      const { error, elapsed } = await refusal(s);
       assert.match(error.message, /no answer within 200 ms/);
       assert.ok(elapsed >= 190 && elapsed < 1500, `took ${elapsed} ms`);
     } finally {
