@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startGateway, type RunningGateway } from '../../src/server/index.js';
+import { pino } from 'pino';
 import { createLogger } from '../../src/observability/index.js';
 import {
   awayFromWindowEdge,
@@ -172,6 +173,28 @@ describe('Redis unreachable (REDIS_URL=redis://127.0.0.1:1)', () => {
     const statuses = answers.map((r) => r.status).sort();
     assert.equal(statuses.filter((s) => s === 200).length, 50, JSON.stringify(statuses));
     assert.equal(statuses.filter((s) => s === 429).length, 10, JSON.stringify(statuses));
+  });
+
+  it('the store is tried at start-up: the gateway still starts, within about one store timeout, and says the store is not answering', async () => {
+    const fixture = quotaConfig(client, 'rateLimitStore: { timeoutMs: 300 }\n');
+    fixtures.push(fixture);
+    const lines: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const started = performance.now();
+    const gateway = await startGateway({
+      dir: fixture.dir,
+      port: 0,
+      env: { ...process.env, REDIS_URL: UNREACHABLE_REDIS },
+      log,
+      shutdownTimeoutMs: 1000,
+    });
+    gateways.push(gateway);
+    assert.ok(performance.now() - started < 3000, `started in ${Math.round(performance.now() - started)} ms`);
+    assert.ok(
+      lines.some((l) => l.includes('rate-limit store not answering at start-up')),
+      `log lines: ${lines.join('')}`,
+    );
+    assert.equal((await post(`${gateway.url}/${client}/graphql`)).status, 200, 'it serves (onError: allow)');
   });
 
   it('onError: deny → 503 RATE_LIMIT_UNAVAILABLE with Retry-After (not a quota it did not check), promptly', async () => {
