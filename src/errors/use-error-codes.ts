@@ -47,22 +47,21 @@ export function useErrorCodes(): Plugin {
       };
     },
     onResultProcess({ result }) {
-      if (
-        Array.isArray(result) ||
-        !('errors' in result) ||
-        !result.errors?.length ||
-        ('data' in result && result.data !== undefined)
-      )
-        return;
-      const codes = (result.errors as readonly GraphQLError[]).map((e) => e.extensions?.['code']);
-      const code = codes.find((c) => typeof c === 'string' && requestCodes.has(c));
-      if (!code || !isErrorCode(code)) return;
-      const mutable = result as { extensions?: Record<string, unknown> };
-      mutable.extensions = {
-        ...mutable.extensions,
-        http: { ...(mutable.extensions?.['http'] as object), status: errorCodes[code].status },
-      };
+      if (!Array.isArray(result)) setRequestErrorStatus(result as ExecutionResult);
     },
+  };
+}
+
+/** A result with errors and no data whose errors say the request itself is wrong: its HTTP status set from the code. */
+export function setRequestErrorStatus(result: ExecutionResult): void {
+  if (!('errors' in result) || !result.errors?.length || ('data' in result && result.data !== undefined)) return;
+  const codes = (result.errors as readonly GraphQLError[]).map((e) => e.extensions?.['code']);
+  const code = codes.find((c) => typeof c === 'string' && requestCodes.has(c));
+  if (!code || !isErrorCode(code)) return;
+  const mutable = result as { extensions?: Record<string, unknown> };
+  mutable.extensions = {
+    ...mutable.extensions,
+    http: { ...(mutable.extensions?.['http'] as object), status: errorCodes[code].status },
   };
 }
 

@@ -15,6 +15,8 @@ import { createMaskError } from '../errors/index.js';
 import { createAuthenticator, defaultForwardHeaders, type AuthOptions } from '../auth/index.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import { createStaticAsset, type StaticAsset } from './static-asset.js';
+import { createDirectExecution } from './direct-execution.js';
+import { maxNestingFor } from '../limits/index.js';
 
 type ServerContext = GatewayContext;
 
@@ -35,6 +37,8 @@ export interface ClientEndpoint {
   /** Authentication, then request-level quotas: run before any GraphQL work. */
   admit(headers: IncomingHttpHeaders, ip: string): Promise<Admission>;
   yoga: YogaServerInstance<ServerContext, Record<string, never>>;
+  /** A JSON POST run through the client's envelop without yoga's fetch shell; false: not run, hand it to yoga. */
+  executeDirectly: ReturnType<typeof createDirectExecution>;
 }
 
 export interface EndpointDeps {
@@ -107,6 +111,7 @@ export function createClientEndpoint(
     forward,
     admit: createAdmission(authenticator, createQuotaChecker(name, options.quotas, globalQuotas, rateLimitStore)),
     yoga,
+    executeDirectly: createDirectExecution(yoga, maxNestingFor(options.limits)),
   };
 }
 

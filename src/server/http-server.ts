@@ -9,6 +9,7 @@ import type { FacadeRequest } from '../facade/index.js';
 import { sendProblem } from '../facade/problem.js';
 import { csrfMessage, isPreflighted, mediaTypeOf } from './csrf.js';
 import { graphqlBodyTypes } from './use-request-parser.js';
+import { handToYoga, jsonMediaTypeFor, readBody } from './direct-execution.js';
 
 /** What the listener serves right now; replaced whole on hot reload. */
 export interface Routes {
@@ -130,10 +131,18 @@ export function createHttpServer(options: HttpServerOptions): Server {
         const admission = await endpoint.admit(req.headers, ip);
         if (!admission.ok) return sendJsonError(res, admission.code, admission);
         for (const [name, value] of Object.entries(admission.headers)) res.setHeader(name, value);
-        void endpoint.yoga(req, res, contextFor(endpoint, requestId, admission.identity, ip));
+        const context = contextFor(endpoint, requestId, admission.identity, ip);
+        // a JSON POST from a non-browser caller (no Origin: no CORS to answer) skips yoga's fetch shell
+        const mediaType = req.method === 'POST' && !req.headers.origin && jsonMediaTypeFor(req.headers.accept);
+        if (!mediaType) return void endpoint.yoga(req, res, context);
+        const body = await readBody(req);
+        if (!(await endpoint.executeDirectly(req, res, context, body, mediaType)))
+          await handToYoga(endpoint.yoga, req, res, context, body);
       })().catch((error) => {
-        log.error({ err: error, requestId }, 'authentication failed unexpectedly');
-        sendJsonError(res, 'INTERNAL_SERVER_ERROR');
+        if (!req.complete) return void res.destroy(); // the caller went away while sending its body
+        log.error({ err: error, requestId }, 'request failed unexpectedly');
+        if (!res.headersSent) sendJsonError(res, 'INTERNAL_SERVER_ERROR');
+        else res.destroy();
       });
     },
   );

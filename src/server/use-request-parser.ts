@@ -7,21 +7,31 @@ export const graphqlBodyTypes = ['application/json', 'application/graphql-respon
 
 const badRequest = (message: string) => createGatewayError('BAD_REQUEST', { message, requestLevel: true });
 
+/** JSON scanned for nesting before JSON.parse; a failure is BAD_REQUEST with a fixed message. */
+function parseBoundedJson(text: string, what: string, maxJsonNesting: number): unknown {
+  if (jsonNestsDeeperThan(text, maxJsonNesting)) throw badRequest(`${what} nests deeper than ${maxJsonNesting} levels`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest(`${what} is not valid JSON`);
+  }
+}
+
+/** A POST body: a JSON object (its GraphQL parameters are checked by yoga, or by the direct path). */
+export function parseRequestBody(text: string, maxJsonNesting: number): GraphQLParams {
+  const body = parseBoundedJson(text, 'The request body', maxJsonNesting);
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw badRequest('The request body must be a JSON object');
+  return body as GraphQLParams;
+}
+
 /**
  * Replaces yoga's GET and JSON POST parsers: the JSON (body, or `variables`/`extensions` in a query
  * string) is scanned for nesting before JSON.parse, and a parse failure answers BAD_REQUEST with a
  * fixed message — never the parser's message or an echo of the input.
  */
 export function useRequestParser(maxJsonNesting: number): Plugin {
-  const parseJson = (text: string, what: string): unknown => {
-    if (jsonNestsDeeperThan(text, maxJsonNesting))
-      throw badRequest(`${what} nests deeper than ${maxJsonNesting} levels`);
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw badRequest(`${what} is not valid JSON`);
-    }
-  };
+  const parseJson = (text: string, what: string) => parseBoundedJson(text, what, maxJsonNesting);
   const parseGet = (request: Request): GraphQLParams => {
     const search = new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1));
     const variables = search.get('variables');
@@ -35,12 +45,8 @@ export function useRequestParser(maxJsonNesting: number): Plugin {
         : undefined,
     };
   };
-  const parsePost = async (request: Request): Promise<GraphQLParams> => {
-    const body = parseJson(await request.text(), 'The request body');
-    if (body === null || typeof body !== 'object' || Array.isArray(body))
-      throw badRequest('The request body must be a JSON object');
-    return body as GraphQLParams;
-  };
+  const parsePost = async (request: Request): Promise<GraphQLParams> =>
+    parseRequestBody(await request.text(), maxJsonNesting);
   return {
     onRequestParse({ request, setRequestParser }) {
       if (request.method === 'GET') setRequestParser(parseGet);
