@@ -81,6 +81,7 @@ function put<K extends string | number>(
   key: K,
   value: unknown,
   pending: Pending,
+  failed?: (error: unknown) => unknown,
 ): Pending {
   if (!isPromise(value)) {
     into[key] = value;
@@ -89,9 +90,16 @@ function put<K extends string | number>(
   into[key] = undefined;
   const list = pending ?? [];
   list.push(
-    value.then((completed) => {
-      into[key] = completed;
-    }),
+    value.then(
+      (completed) => {
+        into[key] = completed;
+      },
+      // what a failure leaves in its place (null), unless `failed` throws it on to the parent
+      failed &&
+        ((error: unknown) => {
+          into[key] = failed(error);
+        }),
+    ),
   );
   return list;
 }
@@ -144,17 +152,36 @@ function completeField(
 ): unknown {
   if (field.fetch.kind === 'typename') return field.fetch.typeName;
   if (prefetched || field.feeds || field.hoist) return completeFetchedField(run, field, parent, path, prefetched);
+  let raw: unknown;
   try {
     const args = field.staticArgs ?? getArgumentValues(field.definition, field.nodes[0]!, run.variables);
-    const raw = fetchField(field, parent, args, run.context);
-    const completed = isPromise(raw)
-      ? raw.then((value) => completeValue(run, field, field.type, value, path))
-      : completeValue(run, field, field.type, raw, path);
-    if (!isPromise(completed)) return completed;
-    return completed.catch((error: unknown) => handleFieldError(run, located(error, field, path), field.type));
+    raw = fetchField(field, parent, args, run.context);
   } catch (error) {
-    return handleFieldError(run, located(error, field, path), field.type);
+    return fieldFailed(run, field, path, error);
   }
+  // one reaction for the value and its failure: a fetched field costs two promises, not three
+  if (isPromise(raw))
+    return raw.then(
+      (value) => completeSettled(run, field, value, path),
+      (error: unknown) => fieldFailed(run, field, path, error),
+    );
+  return completeSettled(run, field, raw, path);
+}
+
+/** A field's value completed; its failure, now or later, handled where the field is. */
+function completeSettled(run: Run, field: PlannedField, value: unknown, path: Path): unknown {
+  let completed: unknown;
+  try {
+    completed = completeValue(run, field, field.type, value, path);
+  } catch (error) {
+    return fieldFailed(run, field, path, error);
+  }
+  return isPromise(completed) ? completed.catch((error: unknown) => fieldFailed(run, field, path, error)) : completed;
+}
+
+/** null and one located error for a nullable field; a non-null field's error goes on to its parent. */
+function fieldFailed(run: Run, field: PlannedField, path: Path, error: unknown): null {
+  return handleFieldError(run, located(error, field, path), field.type);
 }
 
 async function completeFetchedField(
@@ -259,8 +286,6 @@ function completeValue(
       let item: unknown;
       try {
         item = completeValue(run, field, type.ofType, items[index], itemPath);
-        if (isPromise(item))
-          item = item.catch((error: unknown) => handleFieldError(run, located(error, field, itemPath), type.ofType));
       } catch (error) {
         try {
           item = handleFieldError(run, located(error, field, itemPath), type.ofType);
@@ -269,7 +294,11 @@ function completeValue(
           throw bubbled;
         }
       }
-      pending = put(completed, index, item, pending);
+      pending = isPromise(item)
+        ? put(completed, index, item, pending, (error) =>
+            handleFieldError(run, located(error, field, itemPath), type.ofType),
+          )
+        : put(completed, index, item, pending);
     }
     return once(completed, pending);
   }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type DocumentNode, type ExecutionResult, getOperationAST } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import { type GraphQLParams, processRegularResult, type YogaServerInstance } from 'graphql-yoga';
 import { setRequestErrorStatus } from '../errors/index.js';
 import type { GatewayContext } from './context.js';
@@ -25,6 +26,22 @@ export type JsonMediaType = 'application/json' | 'application/graphql-response+j
  * same body to yoga, which gives its usual answer.
  */
 export function createDirectExecution(yoga: Yoga, maxJsonNesting: number) {
+  // Parsing and validation depend on the text and the schema alone (yoga caches them the same
+  // way): a text that validated once skips both hook chains from then on. One cache per client
+  // build, so a reload starts afresh.
+  const validated = new LRUCache<string, DocumentNode>({ max: 1024 });
+  function validate(enveloped: ReturnType<Yoga['getEnveloped']>, query: string): DocumentNode | undefined {
+    let document: DocumentNode;
+    try {
+      document = enveloped.parse(query);
+    } catch {
+      return undefined;
+    }
+    if (enveloped.validate(enveloped.schema, document).length) return undefined;
+    validated.set(query, document);
+    return document;
+  }
+
   return async function execute(
     req: IncomingMessage,
     res: ServerResponse,
@@ -42,13 +59,8 @@ export function createDirectExecution(yoga: Yoga, maxJsonNesting: number) {
     // yoga's plugins see a request only through `context.request.method` (a syntax error is coded
     // for the parse cache, a mutation over GET refused): a POST it is
     const enveloped = yoga.getEnveloped(Object.assign(context, { params, request: postRequest }));
-    let document: DocumentNode;
-    try {
-      document = enveloped.parse(params.query);
-    } catch {
-      return false;
-    }
-    if (enveloped.validate(enveloped.schema, document).length) return false;
+    const document = validated.get(params.query) ?? validate(enveloped, params.query);
+    if (!document) return false;
     const operation = getOperationAST(document, params.operationName);
     if (!operation || operation.operation === 'subscription') return false;
 

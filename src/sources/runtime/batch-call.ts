@@ -48,10 +48,20 @@ export function createBatchCall(
     }
     return batchKeys.map((k) => byKey.get(String(k)) ?? null);
   };
+  // an entity lookup passes the same `rest` for every key it loads: its loader key is made once
+  const loaderKeys = new WeakMap<object, string>();
+  const loaderKeyOf = (rest: Record<string, unknown>) => {
+    let key = loaderKeys.get(rest);
+    if (key === undefined) {
+      key = `${source}:${operation}:${stableStringify(rest)}`;
+      loaderKeys.set(rest, key);
+    }
+    return key;
+  };
   return (context, rest) =>
     getLoader(
       context,
-      `${source}:${operation}:${stableStringify(rest)}`,
+      loaderKeyOf(rest),
       () =>
         new DataLoader<unknown, unknown, string>((batchKeys) => load(context, rest, batchKeys), {
           maxBatchSize: maxSize,
