@@ -73,45 +73,73 @@ function isPromise(value: unknown): value is Promise<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
-type Pending = Promise<unknown>[] | undefined;
+/**
+ * The parts of one object or list still being fetched. `done` fulfils with the object once the
+ * last part is in, or rejects at the first failure that reaches the object — Promise.all's rule,
+ * with one promise per object instead of Promise.all's array, iterator and element closures.
+ */
+class Join<T> {
+  count = 0;
+  readonly done: Promise<T>;
+  private resolve!: (value: T) => void;
+  reject!: (error: unknown) => void;
+  constructor(readonly value: T) {
+    this.done = new Promise<T>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+  /** One part in: the object is done when it was the last. (Parts settle in later ticks, after every part is counted.) */
+  partIn(): void {
+    if (--this.count === 0) this.resolve(this.value);
+  }
+}
 
-/** Stores a completed value at `key` now, or a promise's value once it completes (added to `pending`). */
-function put<K extends string | number>(
-  into: { [key in K]?: unknown },
-  key: K,
+type Pending<T> = Join<T> | undefined;
+
+/** Stores a completed value at `key` now, or a promise's value once it completes (counted in `pending`). */
+function put<T extends object>(
+  object: T,
+  key: string | number,
   value: unknown,
-  pending: Pending,
+  pending: Pending<T>,
   failed?: (error: unknown) => unknown,
-): Pending {
+): Pending<T> {
+  const into = object as Record<string | number, unknown>;
   if (!isPromise(value)) {
     into[key] = value;
     return pending;
   }
   into[key] = undefined;
-  const list = pending ?? [];
-  list.push(
-    value.then(
-      (completed) => {
-        into[key] = completed;
-      },
+  const join = pending ?? new Join(object);
+  join.count++;
+  value.then(
+    (completed) => {
+      into[key] = completed;
+      join.partIn();
+    },
+    (error: unknown) => {
+      if (!failed) return join.reject(error);
       // what a failure leaves in its place (null), unless `failed` throws it on to the parent
-      failed &&
-        ((error: unknown) => {
-          into[key] = failed(error);
-        }),
-    ),
+      try {
+        into[key] = failed(error);
+      } catch (bubbled) {
+        return join.reject(bubbled);
+      }
+      join.partIn();
+    },
   );
-  return list;
+  return join;
 }
 
 /** `value` once every pending part of it is in: synchronously when nothing is pending. */
-function once<T>(value: T, pending: Pending): MaybePromise<T> {
-  return pending ? Promise.all(pending).then(() => value) : value;
+function once<T>(value: T, pending: Pending<T>): MaybePromise<T> {
+  return pending ? pending.done : value;
 }
 
-/** Promises left behind when a sibling fails synchronously: their failures are already moot. */
-function abandon(pending: Pending): void {
-  for (const promise of pending ?? []) promise.catch(() => {});
+/** Parts left behind when a sibling fails synchronously: their failures are already moot. */
+function abandon<T>(pending: Pending<T>): void {
+  pending?.done.catch(() => {});
 }
 
 /**
@@ -126,7 +154,7 @@ function completeFields(
   prefetched?: Prefetched,
 ): MaybePromise<Record<string, unknown>> {
   const object: Record<string, unknown> = {};
-  let pending: Pending;
+  let pending: Pending<Record<string, unknown>>;
   for (const field of fields) {
     const key = field.responseKey;
     let value: unknown;
@@ -280,7 +308,7 @@ function completeValue(
       );
     const items = Array.isArray(value) ? value : [...(value as Iterable<unknown>)];
     const completed: unknown[] = new Array(items.length);
-    let pending: Pending;
+    let pending: Pending<unknown[]>;
     for (let index = 0; index < items.length; index++) {
       const itemPath = addPath(path, index);
       let item: unknown;
