@@ -59,8 +59,10 @@ export async function executePlan(
 /** A mutation's root fields: each starts when the one before has completed; a non-null failure stops the rest. */
 async function completeSerially(run: Run, fields: readonly PlannedField[]): Promise<Record<string, unknown>> {
   const object: Record<string, unknown> = {};
-  for (const field of fields)
-    object[field.responseKey] = await completeField(run, field, undefined, addPath(undefined, field.responseKey));
+  for (const field of fields) {
+    const value = completeField(run, field, undefined, addPath(undefined, field.responseKey));
+    object[field.responseKey] = await (value instanceof InFlight ? value.settled(run) : value);
+  }
   return object;
 }
 
@@ -155,7 +157,8 @@ function completeFields(
 ): MaybePromise<Record<string, unknown>> {
   const object: Record<string, unknown> = {};
   let pending: Pending<Record<string, unknown>>;
-  for (const field of fields) {
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
     const key = field.responseKey;
     let value: unknown;
     try {
@@ -164,8 +167,9 @@ function completeFields(
       abandon(pending);
       throw error;
     }
-    // a promise still takes the key's place now: the response keeps the document's order
-    pending = put(object, key, value, pending);
+    // a pending value still takes the key's place now: the response keeps the document's order
+    pending =
+      value instanceof InFlight ? putInFlight(run, object, key, value, pending) : put(object, key, value, pending);
   }
   return once(object, pending);
 }
@@ -187,13 +191,68 @@ function completeField(
   } catch (error) {
     return fieldFailed(run, field, path, error);
   }
-  // one reaction for the value and its failure: a fetched field costs two promises, not three
-  if (isPromise(raw))
-    return raw.then(
+  if (isPromise(raw)) return new InFlight(raw, field, path);
+  return completeSettled(run, field, raw, path);
+}
+
+/**
+ * A field whose fetch is in flight. The object holding it completes and stores the value in one
+ * reaction to the fetch (see putInFlight), rather than through a promise of the completed value.
+ */
+class InFlight {
+  constructor(
+    readonly raw: Promise<unknown>,
+    readonly field: PlannedField,
+    readonly path: Path,
+  ) {}
+  /** The completed value as a promise, for a holder that awaits it (a mutation's root fields). */
+  settled(run: Run): Promise<unknown> {
+    const { field, path } = this;
+    return this.raw.then(
       (value) => completeSettled(run, field, value, path),
       (error: unknown) => fieldFailed(run, field, path, error),
     );
-  return completeSettled(run, field, raw, path);
+  }
+}
+
+/** An in-flight field of `object`: completed and stored when its fetch is in, counted in `pending` until then. */
+function putInFlight<T extends object>(
+  run: Run,
+  object: T,
+  key: string,
+  inFlight: InFlight,
+  pending: Pending<T>,
+): Pending<T> {
+  const into = object as Record<string, unknown>;
+  into[key] = undefined;
+  const join = pending ?? new Join(object);
+  join.count++;
+  const { field, path } = inFlight;
+  const store = (value: unknown) => {
+    into[key] = value;
+    join.partIn();
+  };
+  // null in the field's place, or (a non-null field) the failure of the whole object
+  const fail = (error: unknown) => {
+    let value: null;
+    try {
+      value = fieldFailed(run, field, path, error);
+    } catch (bubbled) {
+      return join.reject(bubbled);
+    }
+    store(value);
+  };
+  inFlight.raw.then((raw) => {
+    let completed: unknown;
+    try {
+      completed = completeValue(run, field, field.type, raw, path);
+    } catch (error) {
+      return fail(error);
+    }
+    if (isPromise(completed)) completed.then(store, fail);
+    else store(completed);
+  }, fail);
+  return join;
 }
 
 /** A field's value completed; its failure, now or later, handled where the field is. */

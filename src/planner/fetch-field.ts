@@ -57,11 +57,13 @@ export function fetchField(
 /** The source's own defaults for arguments the caller left out, as the subschema would apply them. */
 function withDefaults(args: Record<string, unknown>, declared: readonly GraphQLArgument[]): Record<string, unknown> {
   let full = args;
-  for (const arg of declared)
+  for (let i = 0; i < declared.length; i++) {
+    const arg = declared[i]!;
     if (full[arg.name] === undefined && arg.defaultValue !== undefined) {
       if (full === args) full = { ...args };
       full[arg.name] = arg.defaultValue;
     }
+  }
   return full;
 }
 

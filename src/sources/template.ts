@@ -38,9 +38,10 @@ export function parseReference(text: string): TemplateReference {
 
 export function readReference(ref: TemplateReference, scope: TemplateScope): unknown {
   let value: unknown = scope[ref.root];
-  for (const key of ref.path) {
+  // indexed loops on the per-call paths here: no iterator objects in code not yet optimized
+  for (let i = 0; i < ref.path.length; i++) {
     if (value === null || value === undefined) return undefined;
-    value = (value as Record<string, unknown>)[key];
+    value = (value as Record<string, unknown>)[ref.path[i]!];
   }
   return value;
 }
@@ -87,7 +88,8 @@ export function compileValue(value: unknown): CompiledTemplate {
     const entries = Object.entries(value).map(([key, inner]) => [key, compileValue(inner)] as const);
     return (scope) => {
       const out: Record<string, unknown> = {};
-      for (const [key, compiled] of entries) {
+      for (let i = 0; i < entries.length; i++) {
+        const [key, compiled] = entries[i]!;
         const v = compiled(scope);
         if (v !== undefined) out[key] = v;
       }
@@ -108,9 +110,9 @@ export function referencesIn(value: unknown): TemplateReference[] {
 /** Reads a dotted result path (`data.items`) out of a payload; an empty path returns the payload. */
 export function readPath(payload: unknown, path: readonly string[]): unknown {
   let value = payload;
-  for (const key of path) {
+  for (let i = 0; i < path.length; i++) {
     if (value === null || value === undefined) return value;
-    value = (value as Record<string, unknown>)[key];
+    value = (value as Record<string, unknown>)[path[i]!];
   }
   return value;
 }
