@@ -215,6 +215,31 @@ class InFlight {
   }
 }
 
+function storeInto<T>(join: Join<T>, into: Record<string, unknown>, key: string, value: unknown): void {
+  into[key] = value;
+  join.partIn();
+}
+
+/** null in the field's place, or (a non-null field) the failure of the whole object. */
+function failInto<T>(
+  run: Run,
+  field: PlannedField,
+  path: Path,
+  join: Join<T>,
+  into: Record<string, unknown>,
+  key: string,
+  error: unknown,
+): void {
+  let value: null;
+  try {
+    value = fieldFailed(run, field, path, error);
+  } catch (bubbled) {
+    join.reject(bubbled);
+    return;
+  }
+  storeInto(join, into, key, value);
+}
+
 /** An in-flight field of `object`: completed and stored when its fetch is in, counted in `pending` until then. */
 function putInFlight<T extends object>(
   run: Run,
@@ -228,30 +253,28 @@ function putInFlight<T extends object>(
   const join = pending ?? new Join(object);
   join.count++;
   const { field, path } = inFlight;
-  const store = (value: unknown) => {
-    into[key] = value;
-    join.partIn();
-  };
-  // null in the field's place, or (a non-null field) the failure of the whole object
-  const fail = (error: unknown) => {
-    let value: null;
-    try {
-      value = fieldFailed(run, field, path, error);
-    } catch (bubbled) {
-      return join.reject(bubbled);
-    }
-    store(value);
-  };
-  inFlight.raw.then((raw) => {
-    let completed: unknown;
-    try {
-      completed = completeValue(run, field, field.type, raw, path);
-    } catch (error) {
-      return fail(error);
-    }
-    if (isPromise(completed)) completed.then(store, fail);
-    else store(completed);
-  }, fail);
+  // unnamed arrows over module functions: tsx names each closure bound to a const as it is made
+  // (a defineProperty per field), and these are made for every field that waits on a fetch
+  inFlight.raw.then(
+    (raw) => {
+      let completed: unknown;
+      try {
+        completed = completeValue(run, field, field.type, raw, path);
+      } catch (error) {
+        failInto(run, field, path, join, into, key, error);
+        return;
+      }
+      if (!isPromise(completed)) {
+        storeInto(join, into, key, completed);
+        return;
+      }
+      completed.then(
+        (value) => storeInto(join, into, key, value),
+        (error: unknown) => failInto(run, field, path, join, into, key, error),
+      );
+    },
+    (error: unknown) => failInto(run, field, path, join, into, key, error),
+  );
   return join;
 }
 

@@ -136,18 +136,16 @@ async function send(
   text: string,
 ): Promise<void> {
   const encoding = negotiateEncoding(req.headers['accept-encoding']);
-  let body: string | Buffer = text;
+  // encoded once: its length is the Content-Length, and the socket writes the bytes as they are
+  let body: Buffer = Buffer.from(text);
   if (encoding) {
     res.setHeader('vary', 'Accept-Encoding');
-    if (text.length >= compressionThresholdBytes) {
-      body = await compress(Buffer.from(text), encoding);
+    if (body.length >= compressionThresholdBytes) {
+      body = await compress(body, encoding);
       res.setHeader('content-encoding', encoding);
     }
   }
-  res.writeHead(status, {
-    'content-type': contentType,
-    'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,
-  });
+  res.writeHead(status, { 'content-type': contentType, 'content-length': body.length });
   res.end(body);
 }
 
