@@ -7,6 +7,7 @@ import {
   locatedError,
   responsePathAsArray,
   type ExecutionResult,
+  type FieldNode,
   type GraphQLOutputType,
 } from 'graphql';
 import { createGatewayError } from '../errors/index.js';
@@ -29,6 +30,8 @@ interface Run {
   context: SourceCallContext;
   variables: Record<string, unknown>;
   errors: GraphQLError[];
+  /** Fields the field gate refused for this request: skipped, never fetched (it writes their nulls and errors). */
+  refused: ReadonlySet<FieldNode> | undefined;
 }
 
 /**
@@ -41,8 +44,9 @@ export async function executePlan(
   plan: Plan,
   context: SourceCallContext,
   variables: Record<string, unknown>,
+  refused?: ReadonlySet<FieldNode>,
 ): Promise<ExecutionResult> {
-  const run: Run = { context, variables, errors: [] };
+  const run: Run = { context, variables, errors: [], refused };
   planBatches(context);
   let data: Record<string, unknown> | null;
   try {
@@ -60,6 +64,7 @@ export async function executePlan(
 async function completeSerially(run: Run, fields: readonly PlannedField[]): Promise<Record<string, unknown>> {
   const object: Record<string, unknown> = {};
   for (const field of fields) {
+    if (run.refused && isRefused(field, run.refused)) continue;
     const value = completeField(run, field, undefined, addPath(undefined, field.responseKey));
     object[field.responseKey] = await (value instanceof InFlight ? value.settled(run) : value);
   }
@@ -159,6 +164,7 @@ function completeFields(
   let pending: Pending<Record<string, unknown>>;
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i]!;
+    if (run.refused && isRefused(field, run.refused)) continue;
     const key = field.responseKey;
     let value: unknown;
     try {
@@ -334,6 +340,7 @@ function startHoisted(run: Run, hoist: Hoist, key: unknown): { key: unknown; sta
   const stub = { [hoist.payloadKey]: key };
   const started = new Map<PlannedField, Promise<unknown>>();
   for (const child of hoist.children) {
+    if (run.refused && isRefused(child, run.refused)) continue;
     const fetch = async () => {
       const args = child.staticArgs ?? getArgumentValues(child.definition, child.nodes[0]!, run.variables);
       return child.feeds
@@ -345,6 +352,12 @@ function startHoisted(run: Run, hoist: Hoist, key: unknown): { key: unknown; sta
     started.set(child, promise);
   }
   return { key, started };
+}
+
+/** Refused fields are left out of the object, as if not selected; the field gate puts their null where GraphQL would. */
+function isRefused(field: PlannedField, refused: ReadonlySet<FieldNode>): boolean {
+  for (let i = 0; i < field.nodes.length; i++) if (refused.has(field.nodes[i]!)) return true;
+  return false;
 }
 
 function isEntityWithKey(payload: unknown, payloadKey: string, key: unknown): boolean {

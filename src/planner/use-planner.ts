@@ -55,7 +55,8 @@ export interface ClientPlanner extends Plugin {
 /**
  * Executes the operations the planner supports with their plan (direct source calls, response
  * written from the payloads) and leaves every other one to delegation. Placed before the field
- * gate, so the gate's decisions hold: refused fields are already out of the document it plans.
+ * gate, which runs first at execution and hands it the fields refused for the request: the plan of
+ * the document skips them (one plan whatever is refused); delegation runs the document without them.
  */
 export function usePlanner(model: GraphModel, client: ClientDefinition): ClientPlanner {
   const clientFields = buildClientFields(client);
@@ -109,12 +110,14 @@ export function usePlanner(model: GraphModel, client: ClientDefinition): ClientP
         const variables = coercedVariables(args.schema, operation, args.variableValues);
         if (!variables) return executeFn(args);
         const outcome = planFor(args.schema, args.document, operation, variables, context.log);
+        const refusals = context.fieldRefusals;
         if ('unsupported' in outcome) {
           if (fallbackChannel.hasSubscribers)
             fallbackChannel.publish({ client: client.name, reason: outcome.unsupported });
-          return executeFn(args);
+          // delegation cannot skip a field: it runs the document without the refused ones
+          return executeFn(refusals ? { ...args, document: refusals.withoutRefused() } : args);
         }
-        return executePlan(outcome.plan, context, variables);
+        return executePlan(outcome.plan, context, variables, refusals?.nodes);
       });
     },
   };

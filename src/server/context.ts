@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { SourceCallContext } from '../sources/index.js';
 import type { Identity } from '../auth/index.js';
+import type { FieldRefusals } from '../directives/field-gate/index.js';
 
 /** The per-request context every resolver and plugin sees; built by the server before yoga runs. */
 export interface GatewayContext extends SourceCallContext {
@@ -9,4 +10,6 @@ export interface GatewayContext extends SourceCallContext {
   log: Logger;
   /** The peer address (no proxy headers are trusted). */
   ip: string;
+  /** Fields refused for this request, set by the field gate before execution when the planner runs it. */
+  fieldRefusals?: FieldRefusals;
 }

@@ -50,12 +50,13 @@ export function clientPlugins(
     useResponseCompression(),
     // execute (delegation only: innermost): @skip/@include evaluated before delegation merges selections
     useEvaluatedConditions(),
-    // execute: the query planner (unless FACET_EXECUTOR=delegation); before the field gate, so
-    // it plans the document the gate leaves
+    // execute: the query planner (unless FACET_EXECUTOR=delegation); listed before the field
+    // gate, so the gate runs first and hands it the fields refused for the request
     ...(executor ? [executor] : []),
     // execute: refuse fields before they run — authorization first, then field rate limits;
-    // refused fields are not fetched and come back as null with an error
-    ...(deciders.length ? [useFieldGate(deciders as FieldDecider<unknown>[])] : []),
+    // refused fields are not fetched (the planner skips them; delegation runs without them) and
+    // come back as null with an error
+    ...(deciders.length ? [useFieldGate(deciders as FieldDecider<unknown>[], { handsToPlanner: !!executor })] : []),
   ];
 }
 

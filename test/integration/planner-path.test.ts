@@ -135,16 +135,38 @@ describe('fields refused by authorization', () => {
     assert.equal(stack.demo.orders.calls.total(), 0, 'the orders backend was called');
   });
 
-  it('a caller refused the same fields again reuses the plan: none is built per request', async () => {
-    const headers = await asUser('u1', 'payments:read');
-    await planned('mobile', HOME_QUERY, headers); // the plan for this set of refusals exists now
+  it('one plan serves every caller, whatever is refused: the planner skips refused fields, it does not replan', async () => {
+    const allowed = await asUser('u1', ALL_USER_SCOPES);
+    const refused = await asUser('u1', 'payments:read');
+    const first = await planned('mobile', HOME_QUERY, allowed); // the document's plan exists now
+    assert.equal(first.body.errors, undefined, first.text);
     const built = await counter('facet_planner_plans_built_total');
     for (let i = 0; i < 3; i++) {
-      const res = await planned('mobile', HOME_QUERY, headers);
+      stack.demo.resetCounters();
+      const res = await planned('mobile', HOME_QUERY, refused);
       assert.deepEqual(codes(res), ['FORBIDDEN/']);
+      assert.equal(stack.demo.orders.calls.total(), 0, 'a refused field was fetched');
+      const again = await planned('mobile', HOME_QUERY, allowed);
+      assert.equal(again.body.errors, undefined, again.text);
     }
     assert.equal(await counter('facet_planner_plans_built_total'), built);
     assert.ok(built > 0, 'plans built are counted');
+  });
+});
+
+describe('fields refused in a document left to delegation', () => {
+  it('delegation runs the document without them: null with FORBIDDEN, never fetched', async () => {
+    stack.demo.resetCounters();
+    const before = await fallbacks();
+    const query = HOME_QUERY.replace(/^\{/, '{ __type(name: "Query") { name }');
+    const res = await stack.gql('mobile', query, { headers: await asUser('u1', 'payments:read') });
+    assert.equal(await fallbacks(), before + 1, 'introspection is left to delegation');
+    const data = res.body.data as { __type: { name: string }; home: { recentOrders: unknown; recommended: unknown[] } };
+    assert.deepEqual(data.__type, { name: 'Query' });
+    assert.equal(data.home.recentOrders, null);
+    assert.equal(data.home.recommended.length, 10);
+    assert.deepEqual(codes(res), ['FORBIDDEN/']);
+    assert.equal(stack.demo.orders.calls.total(), 0, 'the orders backend was called');
   });
 });
 

@@ -20,6 +20,16 @@ export interface FieldDecider<P> {
 
 type AnyDecider = FieldDecider<unknown>;
 
+/**
+ * The fields refused for one request, handed to the query planner: it answers the document as
+ * planned and skips these (never fetched), so one plan serves every caller whatever is refused.
+ * Delegation cannot skip a field: it runs `withoutRefused()`, the document without them.
+ */
+export interface FieldRefusals {
+  nodes: ReadonlySet<FieldNode>;
+  withoutRefused(): DocumentNode;
+}
+
 /** What one (schema, document, operation) needs per request, computed once. */
 interface GatedOperation {
   /** Per decider, the gated fields it decides on. */
@@ -38,12 +48,14 @@ interface GatedOperation {
 const maxPrunedPerOperation = 32;
 
 /**
- * Runs the deciders in order on the operation's gated fields; refused fields are removed from
- * the document before execution (so nothing is fetched for them) and come back as null with an
- * error, the rest of the response intact. The list of gated fields is computed once per
- * (schema, document); an operation without gated fields executes untouched.
+ * Runs the deciders in order on the operation's gated fields; refused fields are never fetched
+ * and come back as null with an error, the rest of the response intact. With the query planner
+ * (`handsToPlanner`) the refusals go to it on the context (`fieldRefusals`) and the document runs
+ * as it is; without it, refused fields are removed from the document before execution. The list
+ * of gated fields is computed once per (schema, document); an operation without gated fields
+ * executes untouched.
  */
-export function useFieldGate(deciders: AnyDecider[]): Plugin {
+export function useFieldGate(deciders: AnyDecider[], { handsToPlanner = false } = {}): Plugin {
   const cache = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, GatedOperation>>>();
   const gatedOperation = (
     schema: GraphQLSchema,
@@ -108,10 +120,12 @@ export function useFieldGate(deciders: AnyDecider[]): Plugin {
           }
         }
         if (refusals.length === 0) return executeFn(execArgs);
-        const result = (await executeFn({
-          ...execArgs,
-          document: prune(gated, execArgs.document, refused),
-        })) as ExecutionResult;
+        const withoutRefused = () => prune(gated, execArgs.document, refused);
+        let result: ExecutionResult;
+        if (handsToPlanner) {
+          context.fieldRefusals = { nodes: refused, withoutRefused };
+          result = (await executeFn(execArgs)) as ExecutionResult;
+        } else result = (await executeFn({ ...execArgs, document: withoutRefused() })) as ExecutionResult;
         const errors = [...(result.errors ?? [])];
         const data = patchResult(result.data as Record<string, unknown> | null | undefined, refusals, errors);
         return { ...result, data, errors };
