@@ -126,7 +126,7 @@ try {
   console.log(
     `\nmobile home query — ${connections} connections, ${seconds} s after ${warmup} s warm-up, backend latency ${latencyMs} ms, gateway executor ${executor}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average before ${loadAverage()}`,
   );
-  const ratios: Array<{ rps: number; cpu: number; rss: number }> = [];
+  const ratios: Array<{ rps: number; p50: number; cpu: number; rss: number }> = [];
   for (let round = 1; round <= rounds; round++) {
     // alternate who goes first, so a drift in the machine's load does not always favour one side
     const aggregatorFirst = round % 2 === 0;
@@ -137,12 +137,13 @@ try {
     console.log(`\n${row(gateway)}\n${row(aggregator)}`);
     const r = {
       rps: gateway.result.requests.average / aggregator.result.requests.average,
+      p50: gateway.result.latency.p50 / aggregator.result.latency.p50,
       cpu: gateway.cpuMsPerQuery / aggregator.cpuMsPerQuery,
       rss: gateway.peakRssMb / aggregator.peakRssMb,
     };
     ratios.push(r);
     console.log(
-      `\ngateway ÷ aggregator: req/s ${r.rps.toFixed(2)}   CPU per query ${r.cpu.toFixed(2)}   peak RSS ${r.rss.toFixed(2)}`,
+      `\ngateway ÷ aggregator: req/s ${r.rps.toFixed(2)}   p50 ${r.p50.toFixed(2)}   CPU per query ${r.cpu.toFixed(2)}   peak RSS ${r.rss.toFixed(2)}`,
     );
   }
   if (rounds > 1) {
@@ -154,7 +155,7 @@ try {
     const span = (values: number[]) =>
       `${median(values).toFixed(2)} (${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)})`;
     console.log(
-      `\nmedian of ${rounds} rounds (range): req/s ${span(ratios.map((r) => r.rps))}   CPU per query ${span(ratios.map((r) => r.cpu))}   peak RSS ${span(ratios.map((r) => r.rss))}`,
+      `\nmedian of ${rounds} rounds (range): req/s ${span(ratios.map((r) => r.rps))}   p50 ${span(ratios.map((r) => r.p50))}   CPU per query ${span(ratios.map((r) => r.cpu))}   peak RSS ${span(ratios.map((r) => r.rss))}`,
     );
   }
 } finally {
