@@ -16,6 +16,7 @@ import { createAuthenticator, defaultForwardHeaders, type AuthOptions } from '..
 import type { IncomingHttpHeaders } from 'node:http';
 import { createStaticAsset, type StaticAsset } from './static-asset.js';
 import { createDirectExecution } from './direct-execution.js';
+import { textKeyedCache } from './text-keyed-cache.js';
 import { maxNestingFor } from '../limits/index.js';
 
 type ServerContext = GatewayContext;
@@ -83,6 +84,8 @@ export function createClientEndpoint(
     // The front door already bounds bodies: a POST needs a Content-Length of at most maxBodyBytes,
     // and node's parser never reads past it. yoga's own limit would re-stream every body.
     maxRequestBodySize: false,
+    // yoga's parse cache is keyed by document text: bounded by the texts' total length as well
+    parserAndValidationCache: { documentCache: textKeyedCache(), errorCache: textKeyedCache() },
     healthCheckEndpoint: `${endpoint}/__yoga_health`,
     plugins: clientPlugins(client.definition, deciders, {
       production,

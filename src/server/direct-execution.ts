@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type DocumentNode, type ExecutionResult, getOperationAST } from 'graphql';
-import { LRUCache } from 'lru-cache';
 import { type GraphQLParams, processRegularResult, type YogaServerInstance } from 'graphql-yoga';
 import { setRequestErrorStatus } from '../errors/index.js';
 import type { GatewayContext } from './context.js';
 import { compress, compressionThresholdBytes, negotiateEncoding } from './compression.js';
 import { parseRequestBody } from './use-request-parser.js';
+import { textKeyedCache } from './text-keyed-cache.js';
 
 type Yoga = YogaServerInstance<GatewayContext, Record<string, never>>;
 
@@ -29,7 +29,7 @@ export function createDirectExecution(yoga: Yoga, maxJsonNesting: number) {
   // Parsing and validation depend on the text and the schema alone (yoga caches them the same
   // way): a text that validated once skips both hook chains from then on. One cache per client
   // build, so a reload starts afresh.
-  const validated = new LRUCache<string, DocumentNode>({ max: 1024 });
+  const validated = textKeyedCache<DocumentNode>();
   function validate(enveloped: ReturnType<Yoga['getEnveloped']>, query: string): DocumentNode | undefined {
     let document: DocumentNode;
     try {
