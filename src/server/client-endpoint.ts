@@ -16,7 +16,7 @@ import { createAuthenticator, defaultForwardHeaders, type AuthOptions } from '..
 import type { IncomingHttpHeaders } from 'node:http';
 import { createStaticAsset, type StaticAsset } from './static-asset.js';
 import { createDirectExecution } from './direct-execution.js';
-import { textKeyedCache } from './text-keyed-cache.js';
+import { textKeyedCache, withPinned } from './text-keyed-cache.js';
 import { maxNestingFor } from '../limits/index.js';
 
 type ServerContext = GatewayContext;
@@ -84,14 +84,15 @@ export function createClientEndpoint(
     // The front door already bounds bodies: a POST needs a Content-Length of at most maxBodyBytes,
     // and node's parser never reads past it. yoga's own limit would re-stream every body.
     maxRequestBodySize: false,
-    // yoga's parse cache is keyed by document text: bounded by the texts' total length as well
-    parserAndValidationCache: { documentCache: textKeyedCache(), errorCache: textKeyedCache() },
+    // yoga's parse cache is keyed by document text: bounded by the texts' total length as well.
+    // The REST facade's operations are pinned in it: a request with such a text executes the
+    // document prepared (and planned) at start-up.
+    parserAndValidationCache: {
+      documentCache: withPinned(facadeDocuments, textKeyedCache()),
+      errorCache: textKeyedCache(),
+    },
     healthCheckEndpoint: `${endpoint}/__yoga_health`,
-    plugins: clientPlugins(client.definition, deciders, {
-      production,
-      executor: client.planner,
-      pinned: facadeDocuments,
-    }),
+    plugins: clientPlugins(client.definition, deciders, { production, executor: client.planner }),
   });
   prepareFacadePlans(client, facadeDocuments, log);
   const authenticator = createAuthenticator(name, options.auth, client.definition.folder);

@@ -1,6 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
 import {
-  type DocumentNode,
   GraphQLError,
   NoSchemaIntrospectionCustomRule,
   type OperationDefinitionNode,
@@ -11,7 +10,6 @@ import { useFieldGate, type FieldDecider } from '../directives/field-gate/index.
 import { useErrorCodes, useHiddenSuggestions } from '../errors/index.js';
 import { useEvaluatedConditions } from '../stitching/use-evaluated-conditions.js';
 import { maxNestingFor, useDocumentLimits, useListArgumentLimit } from '../limits/index.js';
-import { usePinnedDocuments } from './use-pinned-documents.js';
 import { useRequestParser } from './use-request-parser.js';
 import { useResponseCompression } from './use-response-compression.js';
 
@@ -22,16 +20,10 @@ import { useResponseCompression } from './use-response-compression.js';
 export function clientPlugins(
   client: ClientDefinition,
   deciders: FieldDecider<never>[],
-  {
-    production,
-    executor,
-    pinned,
-  }: { production: boolean; executor?: Plugin; pinned?: ReadonlyMap<string, DocumentNode> },
+  { production, executor }: { production: boolean; executor?: Plugin },
 ): Plugin[] {
   const options = client.options;
   return [
-    // parse: the REST facade's operations execute the documents prepared for them at start-up
-    ...(pinned?.size ? [usePinnedDocuments(pinned)] : []),
     // request: JSON nesting scanned before JSON.parse; malformed JSON is BAD_REQUEST with a fixed message
     useRequestParser(maxNestingFor(options.limits)),
     // parse + validate: nesting (before parsing), depth, aliases, tokens and cost limits (refused before execution)

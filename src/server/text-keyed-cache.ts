@@ -13,3 +13,17 @@ export function textKeyedCache<T extends object>(): LRUCache<string, T> {
     sizeCalculation: (_value, text) => text.length || 1,
   });
 }
+
+/** A text-keyed cache that always answers `pinned` texts with their value (never evicted) and caches the rest in `recent`. */
+export function withPinned<T extends object>(
+  pinned: ReadonlyMap<string, T>,
+  recent: LRUCache<string, T>,
+): { get(text: string): T | undefined; set(text: string, value: T): void } {
+  if (pinned.size === 0) return recent;
+  return {
+    get: (text) => pinned.get(text) ?? recent.get(text),
+    set: (text, value) => {
+      if (!pinned.has(text)) recent.set(text, value);
+    },
+  };
+}
