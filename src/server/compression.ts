@@ -46,6 +46,11 @@ export function compress(body: Buffer, encoding: Encoding, effort: 'fast' | 'onc
   });
 }
 
+/** A per-request answer for a client that accepts `encoding`: compressed, or undefined below the threshold (sent as it is). */
+export function compressAnswer(body: Buffer, encoding: Encoding): Promise<Buffer> | undefined {
+  return body.length < compressionThresholdBytes ? undefined : compress(body, encoding);
+}
+
 /** Adds Accept-Encoding to a Vary value without repeating it. */
 export function varyOnEncoding(vary: string | null | undefined): string {
   if (!vary) return 'Accept-Encoding';

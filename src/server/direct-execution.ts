@@ -3,7 +3,7 @@ import { type DocumentNode, type ExecutionResult, getOperationAST } from 'graphq
 import { type GraphQLParams, processRegularResult, type YogaServerInstance } from 'graphql-yoga';
 import { setRequestErrorStatus } from '../errors/index.js';
 import type { GatewayContext } from './context.js';
-import { compress, compressionThresholdBytes, negotiateEncoding } from './compression.js';
+import { compressAnswer, negotiateEncoding, varyOnEncoding } from './compression.js';
 import { parseRequestBody } from './use-request-parser.js';
 import { textKeyedCache } from './text-keyed-cache.js';
 
@@ -139,9 +139,10 @@ async function send(
   // encoded once: its length is the Content-Length, and the socket writes the bytes as they are
   let body: Buffer = Buffer.from(text);
   if (encoding) {
-    res.setHeader('vary', 'Accept-Encoding');
-    if (body.length >= compressionThresholdBytes) {
-      body = await compress(body, encoding);
+    res.setHeader('vary', varyOnEncoding(res.getHeader('vary') as string | undefined));
+    const compressed = await compressAnswer(body, encoding);
+    if (compressed) {
+      body = compressed;
       res.setHeader('content-encoding', encoding);
     }
   }

@@ -1,11 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import {
-  compress,
-  compressionThresholdBytes,
-  isCompressibleType,
-  negotiateEncoding,
-  varyOnEncoding,
-} from './compression.js';
+import { compressAnswer, isCompressibleType, negotiateEncoding, varyOnEncoding } from './compression.js';
 
 /**
  * Compresses answers of at least `compressionThresholdBytes` when the client asks for it
@@ -18,12 +12,12 @@ export function useResponseCompression(): Plugin {
       const encoding = negotiateEncoding(request.headers.get('accept-encoding'));
       if (!encoding || !response.body || response.headers.has('content-encoding')) return;
       if (!isCompressibleType(response.headers.get('content-type'))) return;
-      const bytes = await response.arrayBuffer();
+      const bytes = Buffer.from(await response.arrayBuffer());
       const headers = new fetchAPI.Headers(response.headers);
       headers.set('vary', varyOnEncoding(headers.get('vary')));
       const init = { status: response.status, statusText: response.statusText, headers };
-      if (bytes.byteLength < compressionThresholdBytes) return setResponse(new fetchAPI.Response(bytes, init));
-      const compressed = await compress(Buffer.from(bytes), encoding);
+      const compressed = await compressAnswer(bytes, encoding);
+      if (!compressed) return setResponse(new fetchAPI.Response(bytes as Uint8Array<ArrayBuffer>, init));
       headers.set('content-encoding', encoding);
       headers.set('content-length', String(compressed.length));
       setResponse(new fetchAPI.Response(compressed as Uint8Array<ArrayBuffer>, init));
