@@ -85,7 +85,7 @@ function isPromise(value: unknown): value is Promise<unknown> {
  * last part is in, or rejects at the first failure that reaches the object — Promise.all's rule,
  * with one promise per object instead of Promise.all's array, iterator and element closures.
  */
-class Join<T> {
+class Join<T extends object> {
   count = 0;
   readonly done: Promise<T>;
   private resolve!: (value: T) => void;
@@ -96,13 +96,25 @@ class Join<T> {
       this.reject = reject;
     });
   }
-  /** One part in: the object is done when it was the last. (Parts settle in later ticks, after every part is counted.) */
-  partIn(): void {
+  /** One part in, stored at `key`: the object is done when it was the last. (Parts settle in later ticks, after every part is counted.) */
+  store(key: string | number, value: unknown): void {
+    (this.value as Record<string | number, unknown>)[key] = value;
     if (--this.count === 0) this.resolve(this.value);
+  }
+  /** One part failed: what `settle` leaves in its place (null), or the whole object's failure when it throws it on. */
+  fail(key: string | number, settle: () => unknown): void {
+    let value: unknown;
+    try {
+      value = settle();
+    } catch (bubbled) {
+      this.reject(bubbled);
+      return;
+    }
+    this.store(key, value);
   }
 }
 
-type Pending<T> = Join<T> | undefined;
+type Pending<T extends object> = Join<T> | undefined;
 
 /** Stores a completed value at `key` now, or a promise's value once it completes (counted in `pending`). */
 function put<T extends object>(
@@ -121,31 +133,19 @@ function put<T extends object>(
   const join = pending ?? new Join(object);
   join.count++;
   value.then(
-    (completed) => {
-      into[key] = completed;
-      join.partIn();
-    },
-    (error: unknown) => {
-      if (!failed) return join.reject(error);
-      // what a failure leaves in its place (null), unless `failed` throws it on to the parent
-      try {
-        into[key] = failed(error);
-      } catch (bubbled) {
-        return join.reject(bubbled);
-      }
-      join.partIn();
-    },
+    (completed) => join.store(key, completed),
+    (error: unknown) => (failed ? join.fail(key, () => failed(error)) : join.reject(error)),
   );
   return join;
 }
 
 /** `value` once every pending part of it is in: synchronously when nothing is pending. */
-function once<T>(value: T, pending: Pending<T>): MaybePromise<T> {
+function once<T extends object>(value: T, pending: Pending<T>): MaybePromise<T> {
   return pending ? pending.done : value;
 }
 
 /** Parts left behind when a sibling fails synchronously: their failures are already moot. */
-function abandon<T>(pending: Pending<T>): void {
+function abandon<T extends object>(pending: Pending<T>): void {
   pending?.done.catch(() => {});
 }
 
@@ -221,29 +221,16 @@ class InFlight {
   }
 }
 
-function storeInto<T>(join: Join<T>, into: Record<string, unknown>, key: string, value: unknown): void {
-  into[key] = value;
-  join.partIn();
-}
-
-/** null in the field's place, or (a non-null field) the failure of the whole object. */
-function failInto<T>(
+/** A field of the object `join` waits on failed: null in its place, or (non-null) the object's failure. */
+function fieldFailedIn<T extends object>(
+  join: Join<T>,
+  key: string,
   run: Run,
   field: PlannedField,
   path: Path,
-  join: Join<T>,
-  into: Record<string, unknown>,
-  key: string,
   error: unknown,
 ): void {
-  let value: null;
-  try {
-    value = fieldFailed(run, field, path, error);
-  } catch (bubbled) {
-    join.reject(bubbled);
-    return;
-  }
-  storeInto(join, into, key, value);
+  join.fail(key, () => fieldFailed(run, field, path, error));
 }
 
 /** An in-flight field of `object`: completed and stored when its fetch is in, counted in `pending` until then. */
@@ -254,8 +241,7 @@ function putInFlight<T extends object>(
   inFlight: InFlight,
   pending: Pending<T>,
 ): Pending<T> {
-  const into = object as Record<string, unknown>;
-  into[key] = undefined;
+  (object as Record<string, unknown>)[key] = undefined;
   const join = pending ?? new Join(object);
   join.count++;
   const { field, path } = inFlight;
@@ -267,19 +253,16 @@ function putInFlight<T extends object>(
       try {
         completed = completeValue(run, field, field.type, raw, path);
       } catch (error) {
-        failInto(run, field, path, join, into, key, error);
+        fieldFailedIn(join, key, run, field, path, error);
         return;
       }
-      if (!isPromise(completed)) {
-        storeInto(join, into, key, completed);
-        return;
-      }
+      if (!isPromise(completed)) return join.store(key, completed);
       completed.then(
-        (value) => storeInto(join, into, key, value),
-        (error: unknown) => failInto(run, field, path, join, into, key, error),
+        (value) => join.store(key, value),
+        (error: unknown) => fieldFailedIn(join, key, run, field, path, error),
       );
     },
-    (error: unknown) => failInto(run, field, path, join, into, key, error),
+    (error: unknown) => fieldFailedIn(join, key, run, field, path, error),
   );
   return join;
 }
