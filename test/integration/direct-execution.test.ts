@@ -4,7 +4,10 @@
 // refused fields, bad variables and every kind of malformed request, under every Accept header.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { asUser, suiteStack } from '../helpers/gateway.js';
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { asUser, startStack, suiteStack } from '../helpers/gateway.js';
+import { captureLog } from '../helpers/captured-log.js';
 import { jsonMediaTypeFor } from '../../src/server/direct-execution.js';
 
 const origin = 'http://localhost:3000'; // the web client's allowed origin
@@ -98,6 +101,33 @@ describe('direct execution of JSON POSTs', () => {
     assert.equal(large.encoding, 'br');
     assert.equal(large.status, 200);
     assert.equal((JSON.parse(large.text) as { data: { products: unknown[] } }).data.products.length, 40);
+  });
+});
+
+describe('a caller that goes away while sending its body', () => {
+  it('is dropped quietly: nothing logged as an error, nothing executed, the gateway keeps serving', async () => {
+    const { log, lines } = captureLog();
+    const stack = await startStack({ log });
+    try {
+      const user = await asUser('u1');
+      const url = new URL(`${stack.url}/mobile/graphql`);
+      const socket = connect(Number(url.port), url.hostname);
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write(
+        `POST /mobile/graphql HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\n` +
+          `Authorization: ${user['authorization']}\r\nContent-Length: 1000\r\n\r\n{"query":"{ ho`,
+      );
+      await sleep(50);
+      socket.destroy();
+      await sleep(100);
+      const after = await stack.gql('mobile', '{ home { me { id } } }', { headers: user });
+      assert.equal(after.status, 200, after.text);
+      const errors = lines.filter((line) => Number(line['level']) >= 50);
+      assert.deepEqual(errors, [], 'logged as an error');
+      assert.equal(stack.demo.users.calls.total(), 1, 'only the second request reached a backend');
+    } finally {
+      await stack.close();
+    }
   });
 });
 
