@@ -89,6 +89,9 @@ async function measure(
   }
 }
 
+/** Upstream calls per query, all backends together. */
+const totalCalls = (m: Measured) => Object.values(m.callsPerQuery).reduce((sum, n) => sum + n, 0);
+
 const row = (m: Measured) =>
   [
     m.name.padEnd(24),
@@ -126,7 +129,7 @@ try {
   console.log(
     `\nmobile home query — ${connections} connections, ${seconds} s after ${warmup} s warm-up, backend latency ${latencyMs} ms, gateway executor ${executor}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average before ${loadAverage()}`,
   );
-  const ratios: Array<{ rps: number; p50: number; cpu: number; rss: number }> = [];
+  const ratios: Array<{ rps: number; p50: number; cpu: number; rss: number; calls: number }> = [];
   for (let round = 1; round <= rounds; round++) {
     // alternate who goes first, so a drift in the machine's load does not always favour one side
     const aggregatorFirst = round % 2 === 0;
@@ -140,10 +143,11 @@ try {
       p50: gateway.result.latency.p50 / aggregator.result.latency.p50,
       cpu: gateway.cpuMsPerQuery / aggregator.cpuMsPerQuery,
       rss: gateway.peakRssMb / aggregator.peakRssMb,
+      calls: totalCalls(gateway) / totalCalls(aggregator),
     };
     ratios.push(r);
     console.log(
-      `\ngateway ÷ aggregator: req/s ${r.rps.toFixed(2)}   p50 ${r.p50.toFixed(2)}   CPU per query ${r.cpu.toFixed(2)}   peak RSS ${r.rss.toFixed(2)}`,
+      `\ngateway ÷ aggregator: req/s ${r.rps.toFixed(2)}   p50 ${r.p50.toFixed(2)}   CPU per query ${r.cpu.toFixed(2)}   peak RSS ${r.rss.toFixed(2)}   upstream calls per query ${r.calls.toFixed(2)}`,
     );
   }
   if (rounds > 1) {
@@ -155,7 +159,7 @@ try {
     const span = (values: number[]) =>
       `${median(values).toFixed(2)} (${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)})`;
     console.log(
-      `\nmedian of ${rounds} rounds (range): req/s ${span(ratios.map((r) => r.rps))}   p50 ${span(ratios.map((r) => r.p50))}   CPU per query ${span(ratios.map((r) => r.cpu))}   peak RSS ${span(ratios.map((r) => r.rss))}`,
+      `\nmedian of ${rounds} rounds (range): req/s ${span(ratios.map((r) => r.rps))}   p50 ${span(ratios.map((r) => r.p50))}   CPU per query ${span(ratios.map((r) => r.cpu))}   peak RSS ${span(ratios.map((r) => r.rss))}   upstream calls per query ${span(ratios.map((r) => r.calls))}`,
     );
   }
 } finally {
