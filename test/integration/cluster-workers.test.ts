@@ -162,6 +162,8 @@ describe('several worker processes behind one port (--workers)', { timeout: 60_0
     const server = startWorkers(config.dir, { REDIS_URL: undefined });
     cleanups.push(config.cleanup, server.kill);
     const url = await server.url;
+    // the primary's log lines and its "listening on" line reach the pipe in either order
+    await until(() => listeningWorkers(server.output()).length === 2, 5_000, 'both workers not listed', server.output);
     const [first] = listeningWorkers(server.output());
     process.kill(first!.pid, 'SIGKILL');
     await until(() => listeningWorkers(server.output()).length === 3, 15_000, 'no worker restarted', server.output);
