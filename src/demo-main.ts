@@ -8,7 +8,13 @@ import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import { startDemo, EPHEMERAL_PORTS } from '../demo/index.js';
 import { ConfigError, formatProblem } from './config/index.js';
-import { parseWorkerCount, serveGateway, StartRefused } from './cluster/index.js';
+import {
+  defaultHeapGrowthPercent,
+  parseHeapGrowthPercent,
+  parseWorkerCount,
+  serveGateway,
+  StartRefused,
+} from './cluster/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const latencyMs = Number(process.env['DEMO_LATENCY_MS'] ?? 0);
@@ -18,10 +24,17 @@ if (workers === undefined) {
   console.error(`FACET_WORKERS: invalid worker count "${workersText}" (a number, or auto)`);
   process.exit(2);
 }
+const growthText = process.env['FACET_HEAP_GROWTH'] ?? String(defaultHeapGrowthPercent);
+const heapGrowthPercent = parseHeapGrowthPercent(growthText);
+if (heapGrowthPercent === undefined) {
+  console.error(`FACET_HEAP_GROWTH: invalid heap growth "${growthText}" (a percentage from 0 to 400)`);
+  process.exit(2);
+}
 const demo = cluster.isPrimary ? await startDemo({ ports: EPHEMERAL_PORTS, latencyMs }) : undefined;
 try {
   await serveGateway({
     workers,
+    heapGrowthPercent,
     gateway: {
       dir: root,
       port: Number(process.env['PORT'] ?? 4000),

@@ -58,6 +58,12 @@ export const commands = {
         description:
           'worker processes sharing the port; auto = one per core; over 1, quotas and @rateLimit need REDIS_URL (default: $FACET_WORKERS, else 1)',
       },
+      'heap-growth': {
+        type: 'string',
+        value: '<percent>',
+        description:
+          "how far the JavaScript heap may grow past its live objects before a full collection, 0 to 400; 0 = V8's own policy, which lets it reach 300 under load (default: $FACET_HEAP_GROWTH, else 100)",
+      },
     },
   },
   check: {

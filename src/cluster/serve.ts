@@ -3,6 +3,7 @@ import { installShutdownHandlers } from '../cli/shutdown.js';
 import { startGateway, type GatewayOptions } from '../server/index.js';
 import { runPrimary } from './primary.js';
 import { runWorker } from './worker.js';
+import { defaultHeapGrowthPercent, setHeapGrowth } from './heap-growth.js';
 
 export interface ServeOptions {
   /** Worker processes sharing the port; 1 serves in this process, as without the option. @default 1 */
@@ -12,6 +13,8 @@ export interface ServeOptions {
   announce(url: string, clients: Array<{ name: string; endpoint: string }>): void;
   /** After the gateway has stopped (every worker exited), in this process only: e.g. the demo backends. */
   afterClose?: () => Promise<void>;
+  /** Old-generation growth past the live heap, in percent (see heap-growth.ts); 0: V8's own. @default 100 */
+  heapGrowthPercent?: number;
 }
 
 /**
@@ -20,6 +23,7 @@ export interface ServeOptions {
  * with the same arguments) and land in `runWorker` here.
  */
 export async function serveGateway(options: ServeOptions): Promise<void> {
+  setHeapGrowth(options.heapGrowthPercent ?? defaultHeapGrowthPercent);
   if (cluster.isWorker) return runWorker(options.gateway);
   if (options.workers > 1) return runPrimary(options);
   const gateway = await startGateway(options.gateway);

@@ -47,6 +47,7 @@ describe('facet command line', () => {
       [['start', '--watch=yes'], /^facet start: option --watch takes no value/],
       [['start', '--port', 'http'], /^facet start: invalid port "http"/],
       [['start', '--workers', 'many'], /^facet start: invalid worker count "many" \(1 to \d+, or auto\)/],
+      [['start', '--heap-growth', '500'], /^facet start: invalid heap growth "500" \(a percentage from 0 to 400\)/],
       [['token', '--scopes', 'a'], /^facet token: --sub <user id> is required/],
       [['nope'], /^facet: unknown command "nope"\n\nUsage: facet <command>/],
       [[], /^facet: a command is needed\n\nUsage: facet <command>/],

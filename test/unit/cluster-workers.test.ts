@@ -6,6 +6,7 @@ import { loadConfigFolder, ProblemList } from '../../src/config/index.js';
 import { RestartBudget } from '../../src/cluster/restart-budget.js';
 import { declaredLimits } from '../../src/cluster/shared-limits.js';
 import { maxWorkers, parseWorkerCount } from '../../src/cluster/worker-count.js';
+import { parseHeapGrowthPercent } from '../../src/cluster/heap-growth.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -16,6 +17,16 @@ describe('worker count (--workers, FACET_WORKERS)', () => {
     assert.equal(parseWorkerCount('auto'), Math.min(availableParallelism(), maxWorkers));
     for (const bad of ['0', '-2', '1.5', 'two', '', String(maxWorkers + 1)])
       assert.equal(parseWorkerCount(bad), undefined, bad);
+  });
+});
+
+describe('heap growth (--heap-growth, FACET_HEAP_GROWTH)', () => {
+  it('takes a whole percentage from 0 (V8 decides) to 400; anything else is refused', () => {
+    assert.equal(parseHeapGrowthPercent('0'), 0);
+    assert.equal(parseHeapGrowthPercent('100'), 100);
+    assert.equal(parseHeapGrowthPercent('400'), 400);
+    for (const bad of ['401', '-1', '1.5', '50%', 'auto', ''])
+      assert.equal(parseHeapGrowthPercent(bad), undefined, bad);
   });
 });
 
