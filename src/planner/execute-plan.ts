@@ -52,7 +52,7 @@ export async function executePlan(
   try {
     data = plan.serial
       ? await completeSerially(run, plan.fields)
-      : await completeFields(run, plan.fields, undefined, undefined);
+      : await awaitable(completeFields(run, plan.fields, undefined, undefined));
   } catch (error) {
     run.errors.push(error as GraphQLError);
     data = null;
@@ -66,7 +66,7 @@ async function completeSerially(run: Run, fields: readonly PlannedField[]): Prom
   for (const field of fields) {
     if (run.refused && isRefused(field, run.refused)) continue;
     const value = completeField(run, field, undefined, addPath(undefined, field.responseKey));
-    object[field.responseKey] = await (value instanceof InFlight ? value.settled(run) : value);
+    object[field.responseKey] = await (value instanceof InFlight ? value.settled(run) : awaitable(value));
   }
   return object;
 }
@@ -74,35 +74,58 @@ async function completeSerially(run: Run, fields: readonly PlannedField[]): Prom
 /** Fetches already started for some fields of this object (hoisted children), by field. */
 type Prefetched = ReadonlyMap<PlannedField, Promise<unknown>>;
 
-type MaybePromise<T> = T | Promise<T>;
+/** A completed value, or the join of an object or list whose parts are still being fetched. */
+type MaybePending<T> = T | Join<T & object>;
 
 function isPromise(value: unknown): value is Promise<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
+/** What a holder does with a part that failed: null in its place, or throw to fail the holder too. */
+type OnFailure = (error: unknown) => unknown;
+
+const pending = 0;
+const done = 1;
+const failed = 2;
+/** A sibling failed first: what this join's parts do no longer matters. */
+const abandoned = 3;
+
+/** The join a pending part reports to. */
+interface Holder {
+  count: number;
+  store(key: string | number, value: unknown): void;
+  fail(key: string | number, settle: () => unknown): void;
+  reject(error: unknown): void;
+}
+
 /**
- * The parts of one object or list still being fetched. `done` fulfils with the object once the
- * last part is in, or rejects at the first failure that reaches the object — Promise.all's rule,
- * with one promise per object instead of Promise.all's array, iterator and element closures.
+ * The parts of one object or list still being fetched. It is done when the last part is in, and
+ * fails at the first failure that reaches it (Promise.all's rule). A join held by another object
+ * or list reports to that holder's join directly (`linkTo`): a response waiting on many objects
+ * makes no promise per object, and no reaction per level; only an awaited join makes one.
  */
-class Join<T extends object> {
+class Join<T extends object> implements Holder {
   count = 0;
-  readonly done: Promise<T>;
-  private resolve!: (value: T) => void;
-  reject!: (error: unknown) => void;
-  constructor(readonly value: T) {
-    this.done = new Promise<T>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-  }
+  private state = pending;
+  private error: unknown;
+  private holder: Holder | undefined;
+  private holderKey: string | number = 0;
+  private onFailure: OnFailure | undefined;
+  private waiter: { resolve: (value: unknown) => void; reject: (error: unknown) => void } | undefined;
+
+  constructor(readonly value: T) {}
+
   /** One part in, stored at `key`: the object is done when it was the last. (Parts settle in later ticks, after every part is counted.) */
   store(key: string | number, value: unknown): void {
+    if (this.state !== pending) return;
     (this.value as Record<string | number, unknown>)[key] = value;
-    if (--this.count === 0) this.resolve(this.value);
+    if (--this.count === 0) this.finish();
   }
+
   /** One part failed: what `settle` leaves in its place (null), or the whole object's failure when it throws it on. */
   fail(key: string | number, settle: () => unknown): void {
+    // moot once the object has failed (or a sibling failed first): its error is not recorded
+    if (this.state !== pending) return;
     let value: unknown;
     try {
       value = settle();
@@ -112,19 +135,101 @@ class Join<T extends object> {
     }
     this.store(key, value);
   }
+
+  /** The object itself fails: its holder handles it (null, or its own failure), or its awaiter gets the error. */
+  reject(error: unknown): void {
+    if (this.state !== pending) return;
+    this.state = failed;
+    this.error = error;
+    const { holder, onFailure, waiter } = this;
+    if (holder) {
+      if (onFailure) holder.fail(this.holderKey, () => onFailure(error));
+      else holder.reject(error);
+    } else if (waiter) {
+      if (!onFailure) {
+        waiter.reject(error);
+        return;
+      }
+      try {
+        waiter.resolve(onFailure(error));
+      } catch (bubbled) {
+        waiter.reject(bubbled);
+      }
+    }
+  }
+
+  /** This join is a part of `holder` at `key`, counted there; `onFailure` settles its failure (else the holder fails). */
+  linkTo(holder: Holder, key: string | number, onFailure?: OnFailure): void {
+    holder.count++;
+    this.reportTo(holder, key, onFailure);
+  }
+
+  /** As linkTo, for a part the holder has already counted. */
+  reportTo(holder: Holder, key: string | number, onFailure?: OnFailure): void {
+    this.holder = holder;
+    this.holderKey = key;
+    if (onFailure) this.onFailure = onFailure;
+    if (this.state === done) holder.store(key, this.value);
+    else if (this.state === failed) {
+      this.state = pending;
+      this.reject(this.error);
+    }
+  }
+
+  /** How a failure of this value is settled where it is a field's value (null and an error, or on up). */
+  settleFailure(onFailure: OnFailure): void {
+    this.onFailure = onFailure;
+  }
+
+  /** For an awaiting holder (the root, a mutation field, a fetched field): the object once done. */
+  promise(): Promise<unknown> {
+    if (this.state === done) return Promise.resolve(this.value);
+    if (this.state === failed) {
+      const { onFailure, error } = this;
+      return onFailure ? new Promise((resolve) => resolve(onFailure(error))) : Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
+  }
+
+  /** Parts left behind when a sibling fails synchronously: their outcomes are moot. */
+  abandon(): void {
+    if (this.state === pending) this.state = abandoned;
+  }
+
+  private finish(): void {
+    this.state = done;
+    if (this.holder) this.holder.store(this.holderKey, this.value);
+    else this.waiter?.resolve(this.value);
+  }
+}
+
+/** A value to await: a join's promise, anything else as is. */
+function awaitable<T>(value: MaybePending<T>): T | Promise<T> {
+  return value instanceof Join ? (value.promise() as Promise<T>) : (value as T);
 }
 
 type Pending<T extends object> = Join<T> | undefined;
 
-/** Stores a completed value at `key` now, or a promise's value once it completes (counted in `pending`). */
+/**
+ * Stores a completed value at `key` now; a pending one (a join, a promise) once it completes,
+ * counted in `pending`. `onFailure` settles the part's failure; without it the object fails.
+ */
 function put<T extends object>(
   object: T,
   key: string | number,
   value: unknown,
   pending: Pending<T>,
-  failed?: (error: unknown) => unknown,
+  onFailure?: OnFailure,
 ): Pending<T> {
   const into = object as Record<string | number, unknown>;
+  if (value instanceof Join) {
+    into[key] = undefined;
+    const join = pending ?? new Join(object);
+    value.linkTo(join, key, onFailure);
+    return join;
+  }
   if (!isPromise(value)) {
     into[key] = value;
     return pending;
@@ -134,19 +239,14 @@ function put<T extends object>(
   join.count++;
   value.then(
     (completed) => join.store(key, completed),
-    (error: unknown) => (failed ? join.fail(key, () => failed(error)) : join.reject(error)),
+    (error: unknown) => (onFailure ? join.fail(key, () => onFailure(error)) : join.reject(error)),
   );
   return join;
 }
 
-/** `value` once every pending part of it is in: synchronously when nothing is pending. */
-function once<T extends object>(value: T, pending: Pending<T>): MaybePromise<T> {
-  return pending ? pending.done : value;
-}
-
-/** Parts left behind when a sibling fails synchronously: their failures are already moot. */
-function abandon<T extends object>(pending: Pending<T>): void {
-  pending?.done.catch(() => {});
+/** `value` once every pending part of it is in: itself when nothing is pending, else its join. */
+function once<T extends object>(value: T, pending: Pending<T>): MaybePending<T> {
+  return pending ?? value;
 }
 
 /**
@@ -159,7 +259,7 @@ function completeFields(
   parent: unknown,
   path: Path | undefined,
   prefetched?: Prefetched,
-): MaybePromise<Record<string, unknown>> {
+): MaybePending<Record<string, unknown>> {
   const object: Record<string, unknown> = {};
   let pending: Pending<Record<string, unknown>>;
   for (let i = 0; i < fields.length; i++) {
@@ -170,7 +270,7 @@ function completeFields(
     try {
       value = completeField(run, field, parent, addPath(path, key), prefetched?.get(field));
     } catch (error) {
-      abandon(pending);
+      pending?.abandon();
       throw error;
     }
     // a pending value still takes the key's place now: the response keeps the document's order
@@ -215,7 +315,7 @@ class InFlight {
   settled(run: Run): Promise<unknown> {
     const { field, path } = this;
     return this.raw.then(
-      (value) => completeSettled(run, field, value, path),
+      (value) => awaitable(completeSettled(run, field, value, path)),
       (error: unknown) => fieldFailed(run, field, path, error),
     );
   }
@@ -256,11 +356,8 @@ function putInFlight<T extends object>(
         fieldFailedIn(join, key, run, field, path, error);
         return;
       }
-      if (!isPromise(completed)) return join.store(key, completed);
-      completed.then(
-        (value) => join.store(key, value),
-        (error: unknown) => fieldFailedIn(join, key, run, field, path, error),
-      );
+      if (completed instanceof Join) completed.reportTo(join, key, (error) => fieldFailed(run, field, path, error));
+      else join.store(key, completed);
     },
     (error: unknown) => fieldFailedIn(join, key, run, field, path, error),
   );
@@ -275,7 +372,9 @@ function completeSettled(run: Run, field: PlannedField, value: unknown, path: Pa
   } catch (error) {
     return fieldFailed(run, field, path, error);
   }
-  return isPromise(completed) ? completed.catch((error: unknown) => fieldFailed(run, field, path, error)) : completed;
+  // pending: its holder counts it in (put); its failure is settled as this field's
+  if (completed instanceof Join) completed.settleFailure((error) => fieldFailed(run, field, path, error));
+  return completed;
 }
 
 /** null and one located error for a nullable field; a non-null field's error goes on to its parent. */
@@ -302,7 +401,7 @@ async function completeFetchedField(
         : await fetchField(field, parent, args, run.context);
       if (hoisted && isEntityWithKey(raw, field.hoist!.payloadKey, hoisted.key)) children = hoisted.started;
     }
-    return await completeValue(run, field, field.type, raw, path, children);
+    return await awaitable(completeValue(run, field, field.type, raw, path, children));
   } catch (error) {
     return handleFieldError(run, located(error, field, path), field.type);
   }
@@ -372,11 +471,12 @@ function completeValue(
   value: unknown,
   path: Path,
   prefetched?: Prefetched,
-): MaybePromise<unknown> {
+): unknown {
   if (value instanceof Error) throw value;
   if (isNonNullType(type)) {
     const completed = completeValue(run, field, type.ofType, value, path, prefetched);
-    return isPromise(completed) ? completed.then((c) => nonNull(field, c)) : nonNull(field, completed);
+    // a pending completion is an object's or a list's, never null: only a settled value can be
+    return completed instanceof Join ? completed : nonNull(field, completed);
   }
   if (value === null || value === undefined) return null;
   if (isListType(type)) {
@@ -396,15 +496,16 @@ function completeValue(
         try {
           item = handleFieldError(run, located(error, field, itemPath), type.ofType);
         } catch (bubbled) {
-          abandon(pending);
+          pending?.abandon();
           throw bubbled;
         }
       }
-      pending = isPromise(item)
-        ? put(completed, index, item, pending, (error) =>
-            handleFieldError(run, located(error, field, itemPath), type.ofType),
-          )
-        : put(completed, index, item, pending);
+      pending =
+        item instanceof Join
+          ? put(completed, index, item, pending, (error) =>
+              handleFieldError(run, located(error, field, itemPath), type.ofType),
+            )
+          : put(completed, index, item, pending);
     }
     return once(completed, pending);
   }
