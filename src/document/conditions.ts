@@ -20,17 +20,6 @@ export function isCondition(name: string): boolean {
   return name === 'skip' || name === 'include';
 }
 
-/** Whether a selection set (fragment spreads not followed) uses `@skip` or `@include` anywhere. */
-export function hasConditions(selectionSets: Iterable<SelectionSetNode>): boolean {
-  for (const set of selectionSets)
-    for (const selection of set.selections) {
-      if (selection.directives?.some((d) => isCondition(d.name.value))) return true;
-      if (selection.kind !== Kind.FRAGMENT_SPREAD && selection.selectionSet && hasConditions([selection.selectionSet]))
-        return true;
-    }
-  return false;
-}
-
 /** The variables `@skip`/`@include` read in a document: the part of a request that changes its shape. */
 export function conditionVariables(selectionSets: Iterable<SelectionSetNode>): string[] {
   const names = new Set<string>();

@@ -8,7 +8,7 @@ import {
 import type { ClientDefinition } from '../clients/index.js';
 import { useFieldGate, type FieldDecider } from '../directives/field-gate/index.js';
 import { useErrorCodes, useHiddenSuggestions } from '../errors/index.js';
-import { useEvaluatedConditions } from '../stitching/use-evaluated-conditions.js';
+import { useDelegationDocument } from '../stitching/use-delegation-document.js';
 import { maxNestingFor, useDocumentLimits, useListArgumentLimit } from '../limits/index.js';
 import { useRequestParser } from './use-request-parser.js';
 import { useResponseCompression } from './use-response-compression.js';
@@ -40,8 +40,9 @@ export function clientPlugins(
     useErrorCodes(),
     // response: answers of 1 KiB and more compressed when the client accepts br or gzip
     useResponseCompression(),
-    // execute (delegation only: innermost): @skip/@include evaluated before delegation merges selections
-    useEvaluatedConditions(),
+    // execute (delegation only: innermost): @skip/@include evaluated and fragments that always apply
+    // inlined, before delegation merges selections
+    useDelegationDocument(),
     // execute: the query planner (unless FACET_EXECUTOR=delegation); listed before the field
     // gate, so the gate runs first and hands it the fields refused for the request
     ...(executor ? [executor] : []),
