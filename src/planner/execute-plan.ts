@@ -14,7 +14,7 @@ import { createGatewayError } from '../errors/index.js';
 import { holdBatches, planBatches, releaseBatches } from '../sources/coalesce.js';
 import type { SourceCallContext } from '../sources/index.js';
 import type { Hoist, Plan, PlannedField } from './plan.js';
-import { fetchField } from './fetch-field.js';
+import { fetchField, PendingReference, settleReferenced, startField, unresolvedReference } from './fetch-field.js';
 
 /** A response path as graphql-js keeps it: a linked list, made an array only for an error. */
 interface Path {
@@ -294,10 +294,11 @@ function completeField(
   let raw: unknown;
   try {
     const args = field.staticArgs ?? getArgumentValues(field.definition, field.nodes[0]!, run.variables);
-    raw = fetchField(field, parent, args, run.context);
+    raw = startField(field, parent, args, run.context);
   } catch (error) {
     return fieldFailed(run, field, path, error);
   }
+  if (raw instanceof PendingReference) return new InFlight(raw.found, field, path, raw);
   if (isPromise(raw)) return new InFlight(raw, field, path);
   return completeSettled(run, field, raw, path);
 }
@@ -311,11 +312,19 @@ class InFlight {
     readonly raw: Promise<unknown>,
     readonly field: PlannedField,
     readonly path: Path,
+    /** Set when `raw` is a lookup's answer for a reference, still to be settled as one. */
+    readonly ref?: PendingReference,
   ) {}
   /** The completed value as a promise, for a holder that awaits it (a mutation's root fields). */
   settled(run: Run): Promise<unknown> {
-    const { field, path } = this;
-    return this.raw.then(
+    const { field, path, ref } = this;
+    const raw = ref
+      ? this.raw.then(
+          (payload) => settleReferenced(ref, payload),
+          (error: unknown) => unresolvedReference(ref, error),
+        )
+      : this.raw;
+    return raw.then(
       (value) => awaitable(completeSettled(run, field, value, path)),
       (error: unknown) => fieldFailed(run, field, path, error),
     );
@@ -345,24 +354,43 @@ function putInFlight<T extends object>(
   (object as Record<string, unknown>)[key] = undefined;
   const join = pending ?? new Join(object);
   join.count++;
-  const { field, path } = inFlight;
+  const { field, path, ref } = inFlight;
   // unnamed arrows over module functions: tsx names each closure bound to a const as it is made
   // (a defineProperty per field), and these are made for every field that waits on a fetch
   inFlight.raw.then(
-    (raw) => {
-      let completed: unknown;
+    (raw) => completeInFlight(run, join, key, field, path, ref ? settleReferenced(ref, raw) : raw),
+    (error: unknown) => {
+      if (!ref) return fieldFailedIn(join, key, run, field, path, error);
+      let stub: unknown;
       try {
-        completed = completeValue(run, field, field.type, raw, path);
-      } catch (error) {
-        fieldFailedIn(join, key, run, field, path, error);
-        return;
+        stub = unresolvedReference(ref, error);
+      } catch (failed) {
+        return fieldFailedIn(join, key, run, field, path, failed);
       }
-      if (completed instanceof Join) completed.reportTo(join, key, (error) => fieldFailed(run, field, path, error));
-      else join.store(key, completed);
+      completeInFlight(run, join, key, field, path, stub);
     },
-    (error: unknown) => fieldFailedIn(join, key, run, field, path, error),
   );
   return join;
+}
+
+/** An in-flight field's fetch is in: its value completed and stored in `join` (or its failure settled there). */
+function completeInFlight<T extends object>(
+  run: Run,
+  join: Join<T>,
+  key: string,
+  field: PlannedField,
+  path: Path,
+  raw: unknown,
+): void {
+  let completed: unknown;
+  try {
+    completed = completeValue(run, field, field.type, raw, path);
+  } catch (error) {
+    fieldFailedIn(join, key, run, field, path, error);
+    return;
+  }
+  if (completed instanceof Join) completed.reportTo(join, key, (error) => fieldFailed(run, field, path, error));
+  else join.store(key, completed);
 }
 
 /** A field's value completed; its failure, now or later, handled where the field is. */

@@ -3,6 +3,7 @@ import { createGatewayError } from '../errors/index.js';
 import type { SourceCallContext } from '../sources/index.js';
 import { readPath } from '../sources/template.js';
 import type { FieldServe } from './graph-model.js';
+import type { EntityLookup } from '../sources/subschema/entity-refs.js';
 import type { Fetch, PlannedField } from './plan.js';
 
 /**
@@ -89,7 +90,53 @@ function callServe(
     });
 }
 
-type RefFetch = Extract<Fetch, { kind: 'ref' }>;
+export type RefFetch = Extract<Fetch, { kind: 'ref' }>;
+
+/**
+ * A single reference whose entity is looked up: the lookup's own promise, with the key it was
+ * asked for. The executor settles the answer itself (`settleReferenced`, `unresolvedReference`)
+ * in its one reaction to the fetch, instead of a reaction here and another there per reference.
+ */
+export class PendingReference {
+  constructor(
+    readonly found: Promise<unknown>,
+    readonly fetch: RefFetch & { lookup: EntityLookup },
+    readonly key: unknown,
+  ) {}
+}
+
+/**
+ * fetchField for the executor's hot path: a single reference looked up through a loader is
+ * returned as a PendingReference (settled by the executor); anything else as fetchField returns it.
+ */
+export function startField(
+  field: PlannedField,
+  parent: unknown,
+  args: Record<string, unknown>,
+  context: SourceCallContext,
+): unknown {
+  const fetch = field.fetch;
+  if (fetch.kind !== 'ref' || fetch.serve.list || !fetch.lookup || parent instanceof UnresolvedEntity)
+    return fetchField(field, parent, args, context);
+  const key = fetch.serve.keyOf({ root: parent, args, identity: context.identity });
+  if (key === null || key === undefined) return resolveRef(fetch, parent, args, context);
+  return new PendingReference(fetch.lookup.load(key, context), fetch as PendingReference['fetch'], key);
+}
+
+/** The entity a lookup answered, or the reference's not-found answer. */
+export function settleReferenced(pending: PendingReference, payload: unknown): unknown {
+  if (payload !== null && payload !== undefined) return payload;
+  return notFound(pending.fetch, pending.fetch.lookup.source, pending.key);
+}
+
+/**
+ * A lookup that failed: through the ref's own source, the reference fails with it; through another
+ * source, the entity stays a `{ key }` stub whose other fields fail with that source's error.
+ */
+export function unresolvedReference(pending: PendingReference, error: unknown): UnresolvedEntity {
+  if (pending.fetch.own) throw error;
+  return new UnresolvedEntity({ [pending.fetch.stubKey]: pending.key }, error);
+}
 
 /**
  * `@ref`: the entity through its lookup, exactly as the stitched reference resolves it. Runs for
