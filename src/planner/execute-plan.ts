@@ -125,8 +125,8 @@ class Join<T extends object> implements Holder {
 
   /** One part failed: what `settle` leaves in its place (null), or the whole object's failure when it throws it on. */
   fail(key: string | number, settle: () => unknown): void {
-    // moot once the object has failed (or a sibling failed first): its error is not recorded
-    if (this.state !== pending) return;
+    // settled even when the object has already failed (or been abandoned): a nullable part's
+    // error is recorded as graphql-js records it, wherever its value ends up
     let value: unknown;
     try {
       value = settle();
