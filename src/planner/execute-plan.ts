@@ -85,11 +85,8 @@ function isPromise(value: unknown): value is Promise<unknown> {
 /** What a holder does with a part that failed: null in its place, or throw to fail the holder too. */
 type OnFailure = (error: unknown) => unknown;
 
-const pending = 0;
-const done = 1;
-const failed = 2;
-/** A sibling failed first: what this join's parts do no longer matters. */
-const abandoned = 3;
+/** A join's state; `abandoned`: a sibling failed first, so what its parts do no longer matters. */
+const State = { pending: 0, done: 1, failed: 2, abandoned: 3 } as const;
 
 /** The join a pending part reports to. */
 interface Holder {
@@ -107,7 +104,7 @@ interface Holder {
  */
 class Join<T extends object> implements Holder {
   count = 0;
-  private state = pending;
+  private state: number = State.pending;
   private error: unknown;
   private holder: Holder | undefined;
   private holderKey: string | number = 0;
@@ -118,7 +115,7 @@ class Join<T extends object> implements Holder {
 
   /** One part in, stored at `key`: the object is done when it was the last. (Parts settle in later ticks, after every part is counted.) */
   store(key: string | number, value: unknown): void {
-    if (this.state !== pending) return;
+    if (this.state !== State.pending) return;
     (this.value as Record<string | number, unknown>)[key] = value;
     if (--this.count === 0) this.finish();
   }
@@ -139,8 +136,8 @@ class Join<T extends object> implements Holder {
 
   /** The object itself fails: its holder handles it (null, or its own failure), or its awaiter gets the error. */
   reject(error: unknown): void {
-    if (this.state !== pending) return;
-    this.state = failed;
+    if (this.state !== State.pending) return;
+    this.state = State.failed;
     this.error = error;
     const { holder, onFailure, waiter } = this;
     if (holder) {
@@ -170,9 +167,9 @@ class Join<T extends object> implements Holder {
     this.holder = holder;
     this.holderKey = key;
     if (onFailure) this.onFailure = onFailure;
-    if (this.state === done) holder.store(key, this.value);
-    else if (this.state === failed) {
-      this.state = pending;
+    if (this.state === State.done) holder.store(key, this.value);
+    else if (this.state === State.failed) {
+      this.state = State.pending;
       this.reject(this.error);
     }
   }
@@ -184,8 +181,8 @@ class Join<T extends object> implements Holder {
 
   /** For an awaiting holder (the root, a mutation field, a fetched field): the object once done. */
   promise(): Promise<unknown> {
-    if (this.state === done) return Promise.resolve(this.value);
-    if (this.state === failed) {
+    if (this.state === State.done) return Promise.resolve(this.value);
+    if (this.state === State.failed) {
       const { onFailure, error } = this;
       return onFailure ? new Promise((resolve) => resolve(onFailure(error))) : Promise.reject(error);
     }
@@ -196,11 +193,11 @@ class Join<T extends object> implements Holder {
 
   /** Parts left behind when a sibling fails synchronously: their outcomes are moot. */
   abandon(): void {
-    if (this.state === pending) this.state = abandoned;
+    if (this.state === State.pending) this.state = State.abandoned;
   }
 
   private finish(): void {
-    this.state = done;
+    this.state = State.done;
     if (this.holder) this.holder.store(this.holderKey, this.value);
     else this.waiter?.resolve(this.value);
   }
