@@ -14,7 +14,7 @@ import { createGatewayError } from '../errors/index.js';
 import { holdBatches, planBatches, releaseBatches } from '../sources/coalesce.js';
 import type { SourceCallContext } from '../sources/index.js';
 import type { Hoist, Plan, PlannedField } from './plan.js';
-import { fetchField, PendingReference, settleReferenced, startField, unresolvedReference } from './fetch-field.js';
+import { fetchField, PendingReference } from './fetch-field.js';
 
 /** A response path as graphql-js keeps it: a linked list, made an array only for an error. */
 interface Path {
@@ -85,9 +85,6 @@ function isPromise(value: unknown): value is Promise<unknown> {
 /** What a holder does with a part that failed: null in its place, or throw to fail the holder too. */
 type OnFailure = (error: unknown) => unknown;
 
-/** A join's state; `abandoned`: a sibling failed first, so what its parts do no longer matters. */
-const State = { pending: 0, done: 1, failed: 2, abandoned: 3 } as const;
-
 /** The join a pending part reports to. */
 interface Holder {
   count: number;
@@ -101,11 +98,12 @@ interface Holder {
  * fails at the first failure that reaches it (Promise.all's rule). A join held by another object
  * or list reports to that holder's join directly (`linkTo`): a response waiting on many objects
  * makes no promise per object, and no reaction per level; only an awaited join makes one.
+ * A join is linked or awaited as soon as it is returned, before any of its parts can settle.
  */
 class Join<T extends object> implements Holder {
   count = 0;
-  private state: number = State.pending;
-  private error: unknown;
+  /** Done, failed, or abandoned: what its parts do no longer changes it. */
+  private settled = false;
   private holder: Holder | undefined;
   private holderKey: string | number = 0;
   private onFailure: OnFailure | undefined;
@@ -115,9 +113,12 @@ class Join<T extends object> implements Holder {
 
   /** One part in, stored at `key`: the object is done when it was the last. (Parts settle in later ticks, after every part is counted.) */
   store(key: string | number, value: unknown): void {
-    if (this.state !== State.pending) return;
+    if (this.settled) return;
     (this.value as Record<string | number, unknown>)[key] = value;
-    if (--this.count === 0) this.finish();
+    if (--this.count > 0) return;
+    this.settled = true;
+    if (this.holder) this.holder.store(this.holderKey, this.value);
+    else this.waiter?.resolve(this.value);
   }
 
   /** One part failed: what `settle` leaves in its place (null), or the whole object's failure when it throws it on. */
@@ -136,42 +137,28 @@ class Join<T extends object> implements Holder {
 
   /** The object itself fails: its holder handles it (null, or its own failure), or its awaiter gets the error. */
   reject(error: unknown): void {
-    if (this.state !== State.pending) return;
-    this.state = State.failed;
-    this.error = error;
+    if (this.settled) return;
+    this.settled = true;
     const { holder, onFailure, waiter } = this;
     if (holder) {
       if (onFailure) holder.fail(this.holderKey, () => onFailure(error));
       else holder.reject(error);
-    } else if (waiter) {
-      if (!onFailure) {
-        waiter.reject(error);
-        return;
-      }
-      try {
-        waiter.resolve(onFailure(error));
-      } catch (bubbled) {
-        waiter.reject(bubbled);
-      }
+      return;
+    }
+    if (!waiter) return;
+    try {
+      if (!onFailure) throw error;
+      waiter.resolve(onFailure(error));
+    } catch (bubbled) {
+      waiter.reject(bubbled);
     }
   }
 
-  /** This join is a part of `holder` at `key`, counted there; `onFailure` settles its failure (else the holder fails). */
+  /** This join is a part of `holder` at `key` (counted there); `onFailure` settles its failure (else the holder fails). */
   linkTo(holder: Holder, key: string | number, onFailure?: OnFailure): void {
-    holder.count++;
-    this.reportTo(holder, key, onFailure);
-  }
-
-  /** As linkTo, for a part the holder has already counted. */
-  reportTo(holder: Holder, key: string | number, onFailure?: OnFailure): void {
     this.holder = holder;
     this.holderKey = key;
     if (onFailure) this.onFailure = onFailure;
-    if (this.state === State.done) holder.store(key, this.value);
-    else if (this.state === State.failed) {
-      this.state = State.pending;
-      this.reject(this.error);
-    }
   }
 
   /** How a failure of this value is settled where it is a field's value (null and an error, or on up). */
@@ -181,11 +168,6 @@ class Join<T extends object> implements Holder {
 
   /** For an awaiting holder (the root, a mutation field, a fetched field): the object once done. */
   promise(): Promise<unknown> {
-    if (this.state === State.done) return Promise.resolve(this.value);
-    if (this.state === State.failed) {
-      const { onFailure, error } = this;
-      return onFailure ? new Promise((resolve) => resolve(onFailure(error))) : Promise.reject(error);
-    }
     return new Promise((resolve, reject) => {
       this.waiter = { resolve, reject };
     });
@@ -193,13 +175,7 @@ class Join<T extends object> implements Holder {
 
   /** Parts left behind when a sibling fails synchronously: their outcomes are moot. */
   abandon(): void {
-    if (this.state === State.pending) this.state = State.abandoned;
-  }
-
-  private finish(): void {
-    this.state = State.done;
-    if (this.holder) this.holder.store(this.holderKey, this.value);
-    else this.waiter?.resolve(this.value);
+    this.settled = true;
   }
 }
 
@@ -221,24 +197,28 @@ function put<T extends object>(
   pending: Pending<T>,
   onFailure?: OnFailure,
 ): Pending<T> {
-  const into = object as Record<string | number, unknown>;
   if (value instanceof Join) {
-    into[key] = undefined;
-    const join = pending ?? new Join(object);
+    const join = awaitPart(object, key, pending);
     value.linkTo(join, key, onFailure);
     return join;
   }
   if (!isPromise(value)) {
-    into[key] = value;
+    (object as Record<string | number, unknown>)[key] = value;
     return pending;
   }
-  into[key] = undefined;
-  const join = pending ?? new Join(object);
-  join.count++;
+  const join = awaitPart(object, key, pending);
   value.then(
     (completed) => join.store(key, completed),
     (error: unknown) => (onFailure ? join.fail(key, () => onFailure(error)) : join.reject(error)),
   );
+  return join;
+}
+
+/** A part of `object` still pending: its key keeps its place (document order), and it is counted in the object's join (made for the first). */
+function awaitPart<T extends object>(object: T, key: string | number, pending: Pending<T>): Join<T> {
+  (object as Record<string | number, unknown>)[key] = undefined;
+  const join = pending ?? new Join(object);
+  join.count++;
   return join;
 }
 
@@ -291,7 +271,7 @@ function completeField(
   let raw: unknown;
   try {
     const args = field.staticArgs ?? getArgumentValues(field.definition, field.nodes[0]!, run.variables);
-    raw = startField(field, parent, args, run.context);
+    raw = fetchField(field, parent, args, run.context);
   } catch (error) {
     return fieldFailed(run, field, path, error);
   }
@@ -314,14 +294,9 @@ class InFlight {
   ) {}
   /** The completed value as a promise, for a holder that awaits it (a mutation's root fields). */
   settled(run: Run): Promise<unknown> {
-    const { field, path, ref } = this;
-    const raw = ref
-      ? this.raw.then(
-          (payload) => settleReferenced(ref, payload),
-          (error: unknown) => unresolvedReference(ref, error),
-        )
-      : this.raw;
-    return raw.then(
+    const { field, path } = this;
+    // a reference settles itself when awaited
+    return Promise.resolve(this.ref ?? this.raw).then(
       (value) => awaitable(completeSettled(run, field, value, path)),
       (error: unknown) => fieldFailed(run, field, path, error),
     );
@@ -348,19 +323,17 @@ function putInFlight<T extends object>(
   inFlight: InFlight,
   pending: Pending<T>,
 ): Pending<T> {
-  (object as Record<string, unknown>)[key] = undefined;
-  const join = pending ?? new Join(object);
-  join.count++;
+  const join = awaitPart(object, key, pending);
   const { field, path, ref } = inFlight;
   // unnamed arrows over module functions: tsx names each closure bound to a const as it is made
   // (a defineProperty per field), and these are made for every field that waits on a fetch
   inFlight.raw.then(
-    (raw) => completeInFlight(run, join, key, field, path, ref ? settleReferenced(ref, raw) : raw),
+    (raw) => completeInFlight(run, join, key, field, path, ref ? ref.settle(raw) : raw),
     (error: unknown) => {
       if (!ref) return fieldFailedIn(join, key, run, field, path, error);
       let stub: unknown;
       try {
-        stub = unresolvedReference(ref, error);
+        stub = ref.unresolved(error);
       } catch (failed) {
         return fieldFailedIn(join, key, run, field, path, failed);
       }
@@ -386,7 +359,7 @@ function completeInFlight<T extends object>(
     fieldFailedIn(join, key, run, field, path, error);
     return;
   }
-  if (completed instanceof Join) completed.reportTo(join, key, (error) => fieldFailed(run, field, path, error));
+  if (completed instanceof Join) completed.linkTo(join, key, (error) => fieldFailed(run, field, path, error));
   else join.store(key, completed);
 }
 

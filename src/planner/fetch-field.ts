@@ -93,49 +93,45 @@ function callServe(
 export type RefFetch = Extract<Fetch, { kind: 'ref' }>;
 
 /**
- * A single reference whose entity is looked up: the lookup's own promise, with the key it was
- * asked for. The executor settles the answer itself (`settleReferenced`, `unresolvedReference`)
- * in its one reaction to the fetch, instead of a reaction here and another there per reference.
+ * A reference whose entity is being looked up: the lookup's own promise and the key it was asked
+ * for. Awaited, it is the settled reference (`then`). The executor, which waits on every
+ * reference of a response, reads `found` and settles it in its own one reaction to the fetch
+ * instead (`settle`, `unresolved`): no second reaction per reference.
  */
-export class PendingReference {
+export class PendingReference implements PromiseLike<unknown> {
   constructor(
     readonly found: Promise<unknown>,
     readonly fetch: RefFetch & { lookup: EntityLookup },
     readonly key: unknown,
   ) {}
-}
 
-/**
- * fetchField for the executor's hot path: a single reference looked up through a loader is
- * returned as a PendingReference (settled by the executor); anything else as fetchField returns it.
- */
-export function startField(
-  field: PlannedField,
-  parent: unknown,
-  args: Record<string, unknown>,
-  context: SourceCallContext,
-): unknown {
-  const fetch = field.fetch;
-  if (fetch.kind !== 'ref' || fetch.serve.list || !fetch.lookup || parent instanceof UnresolvedEntity)
-    return fetchField(field, parent, args, context);
-  const key = fetch.serve.keyOf({ root: parent, args, identity: context.identity });
-  if (key === null || key === undefined) return resolveRef(fetch, parent, args, context);
-  return new PendingReference(fetch.lookup.load(key, context), fetch as PendingReference['fetch'], key);
-}
+  /** The entity the lookup answered, or the reference's not-found answer. */
+  settle(payload: unknown): unknown {
+    if (payload !== null && payload !== undefined) return payload;
+    return notFound(this.fetch, this.fetch.lookup.source, this.key);
+  }
 
-/** The entity a lookup answered, or the reference's not-found answer. */
-export function settleReferenced(pending: PendingReference, payload: unknown): unknown {
-  if (payload !== null && payload !== undefined) return payload;
-  return notFound(pending.fetch, pending.fetch.lookup.source, pending.key);
-}
+  /**
+   * The lookup failed: through the ref's own source, the reference fails with it; through another
+   * source, the entity stays a `{ key }` stub whose other fields fail with that source's error.
+   */
+  unresolved(error: unknown): UnresolvedEntity {
+    if (this.fetch.own) throw error;
+    return new UnresolvedEntity({ [this.fetch.stubKey]: this.key }, error);
+  }
 
-/**
- * A lookup that failed: through the ref's own source, the reference fails with it; through another
- * source, the entity stays a `{ key }` stub whose other fields fail with that source's error.
- */
-export function unresolvedReference(pending: PendingReference, error: unknown): UnresolvedEntity {
-  if (pending.fetch.own) throw error;
-  return new UnresolvedEntity({ [pending.fetch.stubKey]: pending.key }, error);
+  // biome-ignore lint/suspicious/noThenProperty: awaited where the executor does not settle it itself (hoisted and fed fields, lists of references)
+  then<A = unknown, B = never>(
+    onFulfilled?: ((value: unknown) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.found
+      .then(
+        (payload) => this.settle(payload),
+        (error: unknown) => this.unresolved(error),
+      )
+      .then(onFulfilled, onRejected);
+  }
 }
 
 /**
@@ -166,16 +162,11 @@ function resolveRef(
   return Promise.all(entities);
 }
 
-/** One referenced entity: its payload, or the reference's not-found answer, or an entity its source could not look up. */
+/** One referenced entity: being looked up, or a `{ key }` stub when no source looks it up. */
 function referenced(fetch: RefFetch, key: unknown, context: SourceCallContext): unknown {
   const { lookup } = fetch;
   if (!lookup) return { [fetch.stubKey]: key };
-  const found = lookup.load(key, context);
-  if (fetch.own) return found.then((payload) => payload ?? notFound(fetch, lookup.source, key));
-  return found.then(
-    (payload) => (payload === null || payload === undefined ? notFound(fetch, lookup.source, key) : payload),
-    (error: unknown) => new UnresolvedEntity({ [fetch.stubKey]: key }, error),
-  );
+  return new PendingReference(lookup.load(key, context), fetch as PendingReference['fetch'], key);
 }
 
 function notFound(fetch: RefFetch, source: string, key: unknown): unknown {
