@@ -10,6 +10,7 @@ import { startDemo, EPHEMERAL_PORTS } from '../demo/index.js';
 import { ConfigError, formatProblem } from './config/index.js';
 import {
   defaultHeapGrowthPercent,
+  heapGrowthRange,
   parseHeapGrowthPercent,
   parseWorkerCount,
   serveGateway,
@@ -27,7 +28,7 @@ if (workers === undefined) {
 const growthText = process.env['FACET_HEAP_GROWTH'] ?? String(defaultHeapGrowthPercent);
 const heapGrowthPercent = parseHeapGrowthPercent(growthText);
 if (heapGrowthPercent === undefined) {
-  console.error(`FACET_HEAP_GROWTH: invalid heap growth "${growthText}" (a percentage from 0 to 400)`);
+  console.error(`FACET_HEAP_GROWTH: invalid heap growth "${growthText}" (${heapGrowthRange})`);
   process.exit(2);
 }
 const demo = cluster.isPrimary ? await startDemo({ ports: EPHEMERAL_PORTS, latencyMs }) : undefined;

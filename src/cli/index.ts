@@ -90,15 +90,21 @@ async function run(command: CommandName, dir: string, { values, positionals }: P
       if (!/^\d+$/.test(delayText))
         throw new UsageError(`invalid readiness delay "${delayText}" (milliseconds)`, 'start');
       const workersText = String(values['workers'] ?? process.env['FACET_WORKERS'] ?? 1);
-      const { serveGateway, parseWorkerCount, maxWorkers, parseHeapGrowthPercent, defaultHeapGrowthPercent } =
-        await import('../cluster/index.js');
+      const {
+        serveGateway,
+        parseWorkerCount,
+        maxWorkers,
+        parseHeapGrowthPercent,
+        defaultHeapGrowthPercent,
+        heapGrowthRange,
+      } = await import('../cluster/index.js');
       const workers = parseWorkerCount(workersText);
       if (workers === undefined)
         throw new UsageError(`invalid worker count "${workersText}" (1 to ${maxWorkers}, or auto)`, 'start');
       const growthText = String(values['heap-growth'] ?? process.env['FACET_HEAP_GROWTH'] ?? defaultHeapGrowthPercent);
       const heapGrowthPercent = parseHeapGrowthPercent(growthText);
       if (heapGrowthPercent === undefined)
-        throw new UsageError(`invalid heap growth "${growthText}" (a percentage from 0 to 400)`, 'start');
+        throw new UsageError(`invalid heap growth "${growthText}" (${heapGrowthRange})`, 'start');
       await serveGateway({
         workers,
         heapGrowthPercent,

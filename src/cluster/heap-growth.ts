@@ -9,6 +9,8 @@ import { setFlagsFromString } from 'node:v8';
  */
 export const defaultHeapGrowthPercent = 100;
 const maxHeapGrowthPercent = 400;
+/** What `--heap-growth` / FACET_HEAP_GROWTH take, for messages. */
+export const heapGrowthRange = `a percentage from 0 to ${maxHeapGrowthPercent}`;
 
 /** `--heap-growth` / FACET_HEAP_GROWTH: 0 to 400; undefined when the text is not that. */
 export function parseHeapGrowthPercent(text: string): number | undefined {
