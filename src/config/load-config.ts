@@ -73,7 +73,8 @@ export function loadConfigFolder(
       config.allSourcesLoaded = false;
       continue;
     }
-    const source = { ...parsed, file: display(file) };
+    // a GraphQL source's problems point into its SDL file (`@source(sdl:)`), which may be another file
+    const source = { ...parsed, file: display(parsed.file) };
     const here = source.sourceLine ? `${source.file}:${source.sourceLine}` : source.file;
     const clash = sourceNames.get(source.name);
     if (clash) {

@@ -9,6 +9,7 @@ import {
   isEnumType,
   isObjectType,
   Kind,
+  print,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLObjectType,
@@ -17,6 +18,8 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { collectFields, UnsupportedShape } from './collect-fields.js';
+import { EntityJoin, joinableServe, planJoins } from './entity-joins.js';
+import { fromOwnPayload, selectionText } from './pushdown.js';
 import type { ClientFieldModel, GraphModel } from './graph-model.js';
 import type { Fetch, Hoist, PlannedField, PlanOutcome } from './plan.js';
 
@@ -46,7 +49,7 @@ export function buildPlan(
   const rootType = serial ? planning.schema.getMutationType() : planning.schema.getQueryType();
   if (!rootType) return { unsupported: `no-${operation.operation}-type`, detail: `no ${operation.operation} type` };
   try {
-    const fields = planSelection({ ...planning, fragments }, rootType, 'root', [operation.selectionSet]);
+    const { fields } = planSelection({ ...planning, fragments }, rootType, 'root', [operation.selectionSet]);
     return { plan: { rootType, fields, serial } };
   } catch (error) {
     if (error instanceof UnsupportedShape) return { unsupported: error.reason, detail: error.message };
@@ -54,12 +57,17 @@ export function buildPlan(
   }
 }
 
+/**
+ * Plans the fields of one object whose payload comes from `origin`. `provided`: fields the
+ * origin's subgraph answers on this path (`@provides`) though they are another's.
+ */
 function planSelection(
   p: Planning,
   type: GraphQLObjectType,
   origin: Origin,
   sets: readonly SelectionSetNode[],
-): PlannedField[] {
+  provided?: ReadonlySet<string>,
+): { fields: PlannedField[]; joins?: EntityJoin[] } {
   const planned: PlannedField[] = [];
   for (const [responseKey, nodes] of collectFields(type, sets, p.fragments, p.variables)) {
     const node = nodes[0]!;
@@ -72,15 +80,22 @@ function planSelection(
       planned.push(typenameField(responseKey, type, nodes));
       continue;
     }
-    const { fetch, childOrigin } = fetchOf(p, type, origin, definition.name, definition.type);
+    const { fetch, childOrigin, pushed } = fetchOf(p, type, origin, definition.name, definition.type, provided);
+    // a GraphQL source answers the pushed-down selection by response key
+    const pushedAs = pushed ? pushedText(node, responseKey) : undefined;
+    if (pushed && (fetch.kind === 'property' || fetch.kind === 'joined')) fetch.path = [responseKey];
     const named = getNamedType(definition.type);
     if (isEnumType(named)) throw new UnsupportedShape('enum', definition.name);
     let selection: PlannedField[] | undefined;
+    let joins: EntityJoin[] | undefined;
     if (!isLeafType(named)) {
       if (!isObjectType(named)) throw new UnsupportedShape('abstract-type', named.name);
       const subSets = nodes.map((n) => n.selectionSet).filter((s): s is SelectionSetNode => s !== undefined);
-      selection = planSelection(p, named, childOrigin, subSets);
+      const provides = p.model.source(childOrigin)?.definition.federation?.provides.get(`${type.name}.${fieldName}`);
+      ({ fields: selection, joins } = planSelection(p, named, childOrigin, subSets, provides && new Set(provides)));
     }
+    const pushdown =
+      selection && isPushedCall(p, fetch) ? { selection: selectionText(selection, joins, fromOwnPayload) } : undefined;
     const feeds = isSingleCall(fetch) && selection ? batchedLookupsIn(selection) : [];
     const hoist = selection ? hoistOf(p, fetch, definition, selection) : undefined;
     planned.push({
@@ -95,9 +110,30 @@ function planSelection(
       selection,
       ...(feeds.length ? { feeds } : {}),
       ...(hoist ? { hoist } : {}),
+      ...(pushedAs ? { pushedAs } : {}),
+      ...(pushdown ? { pushdown } : {}),
+      ...(joins?.length ? { joins } : {}),
     });
   }
-  return planned;
+  if (origin === 'root' || origin === 'group' || !planned.some((f) => f.fetch.kind === 'joined'))
+    return { fields: planned };
+  return { fields: planned, joins: planJoins(p.model, type, origin, planned) };
+}
+
+/** A call to a GraphQL source: its sub-selection is pushed down. */
+function isPushedCall(p: Planning, fetch: Fetch): boolean {
+  return (
+    (fetch.kind === 'call' || fetch.kind === 'from') &&
+    p.model.source(fetch.serve.source)?.definition.protocol === 'GRAPHQL'
+  );
+}
+
+/** `alias: name(args)` as a GraphQL source is asked for it; arguments holding variables are left to delegation. */
+function pushedText(node: FieldNode, responseKey: string): string {
+  if (hasVariables(node)) throw new UnsupportedShape('graphql-source-variable-argument', node.name.value);
+  const alias = responseKey === node.name.value ? '' : `${responseKey}:`;
+  const args = node.arguments?.length ? `(${node.arguments.map((a) => print(a)).join(',')})` : '';
+  return `${alias}${node.name.value}${args}`;
 }
 
 type SingleCall = Extract<Fetch, { kind: 'call' | 'from' }> & { serve: { kind: 'call' } };
@@ -135,6 +171,7 @@ function batchedLookupsIn(selection: readonly PlannedField[]): string[] {
       if (fetch.kind === 'ref' && fetch.lookup) sources.add(fetch.lookup.source);
       if ((fetch.kind === 'call' || fetch.kind === 'from') && fetch.serve.kind === 'batch')
         sources.add(fetch.serve.source);
+      for (const join of field.joins ?? []) sources.add(join.source);
       if (field.selection) visit(field.selection);
     }
   };
@@ -173,7 +210,8 @@ function fetchOf(
   origin: Origin,
   fieldName: string,
   returnType: import('graphql').GraphQLOutputType,
-): { fetch: Fetch; childOrigin: Origin } {
+  provided?: ReadonlySet<string>,
+): { fetch: Fetch; childOrigin: Origin; pushed?: boolean } {
   const coordinate = `${type.name}.${fieldName}`;
   const clientField = p.clientFields.get(coordinate);
   if (clientField?.kind === 'from') {
@@ -197,9 +235,14 @@ function fetchOf(
   if (own) {
     if (own.kind === 'property') {
       // a value several sources declare may be merged from another: only keys are read as-is
-      if (serves.size > 1 && p.model.entity(type.name)?.key !== fieldName)
+      // (a subgraph's field others declare too is @shareable: any of them answers it)
+      if (serves.size > 1 && !own.pushed && p.model.entity(type.name)?.key !== fieldName)
         throw new UnsupportedShape('shared-field', coordinate);
-      return { fetch: { kind: 'property', path: own.path, emptyAsNull: own.emptyAsNull }, childOrigin: origin };
+      return {
+        fetch: { kind: 'property', path: own.path, emptyAsNull: own.emptyAsNull },
+        childOrigin: origin,
+        pushed: own.pushed,
+      };
     }
     if (own.kind === 'ref') return refFetch(p, coordinate, own);
     return { fetch: { kind: 'call', serve: own }, childOrigin: own.source };
@@ -209,6 +252,22 @@ function fetchOf(
     if (serves.size !== 1 || (serve!.kind !== 'call' && serve!.kind !== 'batch'))
       throw new UnsupportedShape('root-field', coordinate);
     return { fetch: { kind: 'call', serve: serve! }, childOrigin: serve!.source };
+  }
+  if (provided?.has(fieldName))
+    return { fetch: { kind: 'property', path: [fieldName], emptyAsNull: false }, childOrigin: origin, pushed: true };
+  // another source's copy of the entity: a subgraph's `_entities`, or another source's lookup
+  if (![...serves.values()].some((s) => s.kind === 'call')) {
+    const joinable = joinableServe(p.model, type.name, serves, origin);
+    if (!joinable) throw new UnsupportedShape('merged-field', coordinate);
+    return {
+      fetch: {
+        kind: 'joined',
+        join: new EntityJoin(joinable.source, type.name, joinable.federated),
+        path: joinable.path,
+      },
+      childOrigin: joinable.source,
+      pushed: joinable.federated,
+    };
   }
   // another source's field of an entity: called with the `{ key }` stub stitching would pass
   const entity = p.model.entity(type.name);

@@ -1,6 +1,7 @@
 import type { GraphQLArgument } from 'graphql';
 import { createGatewayError } from '../errors/index.js';
 import type { SourceCallContext } from '../sources/index.js';
+import type { Pushdown } from '../sources/protocol.js';
 import { readPath } from '../sources/template.js';
 import type { FieldServe } from './graph-model.js';
 import type { EntityLookup } from '../sources/subschema/entity-refs.js';
@@ -44,11 +45,17 @@ export function fetchField(
       if (fetch.needsIdentity && !context.identity)
         throw createGatewayError('UNAUTHENTICATED', { message: 'This field needs a signed-in user' });
       const target = fetch.args({ args, root: parent, identity: context.identity }) as Record<string, unknown>;
-      return callServe(fetch.serve, undefined, target, context);
+      return callServe(fetch.serve, undefined, target, context, field.pushdown);
     }
     case 'call': {
       const root = fetch.stub ? { [fetch.stub.to]: (parent as Record<string, unknown>)[fetch.stub.from] } : parent;
-      return callServe(fetch.serve, root, args, context);
+      return callServe(fetch.serve, root, args, context, field.pushdown);
+    }
+    case 'joined': {
+      const path = fetch.path;
+      return fetch.join
+        .load(parent as object, context)
+        .then((copy) => (copy === null || copy === undefined ? null : readPath(copy, path)));
     }
     case 'ref':
       return resolveRef(fetch, parent, args, context);
@@ -73,9 +80,10 @@ function callServe(
   root: unknown,
   givenArgs: Record<string, unknown>,
   context: SourceCallContext,
+  pushdown: Pushdown | undefined,
 ): unknown {
   const args = withDefaults(givenArgs, serve.args);
-  if (serve.kind === 'call') return serve.call({ root, args, identity: context.identity }, context);
+  if (serve.kind === 'call') return serve.call({ root, args, identity: context.identity }, context, pushdown);
   const keys = args[serve.keyArg];
   if (!Array.isArray(keys) || keys.length === 0) return [];
   const rest = { ...args };

@@ -18,8 +18,12 @@ import { compileTemplate, compileValue, referencesIn, splitPath, type CompiledTe
 export type FieldServe =
   | { kind: 'call'; source: string; call: FieldCall; args: readonly GraphQLArgument[] }
   | { kind: 'batch'; source: string; batch: BatchCall; keyArg: string; args: readonly GraphQLArgument[] }
-  /** A property of the parent payload (`@map` path or the field name); proto3 "" → null when `emptyAsNull`. */
-  | { kind: 'property'; source: string; path: string[]; emptyAsNull: boolean }
+  /**
+   * A property of the parent payload (`@map` path or the field name); proto3 "" → null when
+   * `emptyAsNull`. `pushed`: a GraphQL source's field, asked for in the pushed-down selection and
+   * read by its response key.
+   */
+  | { kind: 'property'; source: string; path: string[]; emptyAsNull: boolean; pushed?: boolean }
   | {
       kind: 'ref';
       source: string;
@@ -50,6 +54,13 @@ export interface GraphModel {
   entity(typeName: string): EntityModel | undefined;
   /** Whether a source declares this type (else it is client-only, e.g. a group such as `Home`). */
   hasType(typeName: string): boolean;
+  /** A source of the build, by name. */
+  source(name: string): BuiltSource | undefined;
+}
+
+/** The alias a key (or `@requires`) field gets in a pushed-down selection: read by joins, apart from the client's own response keys. */
+export function carriedAlias(field: string): string {
+  return `_k_${field}`;
 }
 
 export function buildGraphModel(sources: readonly BuiltSource[]): GraphModel {
@@ -65,7 +76,7 @@ export function buildGraphModel(sources: readonly BuiltSource[]): GraphModel {
         model = { typeName: entity.typeName, key: entity.field, payloadKey: new Map(), lookups: new Map() };
         entities.set(entity.typeName, model);
       }
-      model.payloadKey.set(def.name, payloadNameOf(def, entity));
+      model.payloadKey.set(def.name, def.federation ? carriedAlias(entity.field) : payloadNameOf(def, entity));
     }
     const emptyIsUnset = source.runtime.protocol.emptyStringIsUnset === true;
     const roots = new Set([schema.getQueryType(), schema.getMutationType()].filter(Boolean));
@@ -96,6 +107,8 @@ export function buildGraphModel(sources: readonly BuiltSource[]): GraphModel {
           }
         } else if (binding?.ref) {
           serve = refServe(def.name, binding.ref, field.type);
+        } else if (!roots.has(type) && def.protocol === 'GRAPHQL') {
+          serve = { kind: 'property', source: def.name, path: [field.name], emptyAsNull: false, pushed: true };
         } else if (!roots.has(type)) {
           const named = getNamedType(field.type).name;
           serve = {
@@ -120,6 +133,7 @@ export function buildGraphModel(sources: readonly BuiltSource[]): GraphModel {
     servesOf: (coordinate) => serves.get(coordinate),
     entity: (typeName) => entities.get(typeName),
     hasType: (typeName) => typeNames.has(typeName),
+    source: (name) => sources.find((s) => s.name === name),
   };
 }
 

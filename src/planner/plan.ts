@@ -1,6 +1,8 @@
 import type { FieldNode, GraphQLField, GraphQLObjectType, GraphQLOutputType } from 'graphql';
 import type { CompiledTemplate } from '../sources/template.js';
 import type { EntityLookup } from '../sources/subschema/entity-refs.js';
+import type { Pushdown } from '../sources/protocol.js';
+import type { EntityJoin } from './entity-joins.js';
 import type { FieldServe } from './graph-model.js';
 
 /** Where a planned field's value comes from, given its parent's payload. */
@@ -24,7 +26,9 @@ export type Fetch =
       args: CompiledTemplate;
       needsIdentity: boolean;
     }
-  | { kind: 'group'; nested: boolean };
+  | { kind: 'group'; nested: boolean }
+  /** A field another source serves for this entity: read from that source's copy of the entity (`path`). */
+  | { kind: 'joined'; join: EntityJoin; path: string[] };
 
 /** One response key of a selection: what to fetch and how to complete it. */
 export interface PlannedField {
@@ -47,6 +51,12 @@ export interface PlannedField {
   feeds?: readonly string[];
   /** Children that need only this entity's key, known from the arguments: started with the field itself. */
   hoist?: Hoist;
+  /** A GraphQL source's field: how it is asked for in the pushed-down selection (`alias: name(args)`). */
+  pushedAs?: string;
+  /** A call to a GraphQL source: the sub-selection it is asked for, printed once per plan. */
+  pushdown?: Pushdown;
+  /** The other sources' copies of this object's entity its sub-selection reads (see `EntityJoin`). */
+  joins?: readonly EntityJoin[];
 }
 
 /**

@@ -9,6 +9,8 @@ import { createSourceRuntime, type SourceRuntime } from './runtime/source-runtim
 import { buildSubschema } from './subschema/build-subschema.js';
 import { EntityLookups } from './subschema/entity-refs.js';
 import { buildSourceSchema } from './subschema/source-schema.js';
+import { buildSubgraphSchema } from './graphql/subgraph-schema.js';
+import { buildSubgraphSubschema } from './graphql/subgraph-subschema.js';
 
 export { stubLookupPrefix } from './subschema/source-schema.js';
 
@@ -37,20 +39,25 @@ export function buildSource(
   const before = problems.items.length;
   const at: Report = (line, path, message) => problems.add({ file: def.file, line, path, message });
 
-  const sourceSchema = buildSourceSchema(def, at);
-  if (!sourceSchema) return undefined;
+  // a GraphQL source's schema is its SDL; other sources' declare their calls field by field
+  const subgraphSchema = def.protocol === 'GRAPHQL' ? buildSubgraphSchema(def, at) : undefined;
+  const sourceSchema = subgraphSchema ? undefined : buildSourceSchema(def, at);
+  if (!subgraphSchema && !sourceSchema) return undefined;
   // parse-source accepted the protocol, so it is registered
   const protocol = protocolOf(def.protocol)!;
   const client = protocol.createClient(def, problems);
   if (!client) return undefined;
   const runtime = createSourceRuntime(def, protocol, client, at);
-  const parts = buildSubschema(runtime, sourceSchema, entityLookups, at);
-  checkRootTemplates(
-    def,
-    sourceSchema.schema,
-    (line, path, message) => problems.warn({ file: def.file, line, path, message }),
-    protocol.payloadFieldsOf?.(def),
-  );
+  const parts = subgraphSchema
+    ? buildSubgraphSubschema(runtime, subgraphSchema)
+    : buildSubschema(runtime, sourceSchema!, entityLookups, at);
+  if (sourceSchema)
+    checkRootTemplates(
+      def,
+      sourceSchema.schema,
+      (line, path, message) => problems.warn({ file: def.file, line, path, message }),
+      protocol.payloadFieldsOf?.(def),
+    );
   if (problems.items.length > before) {
     void runtime.close();
     return undefined;

@@ -1,13 +1,13 @@
 import { GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import type { FieldBinding, SourceDefinition } from './model.js';
 import { referencesIn, splitPath, type TemplateReference } from './template.js';
-import { protocolOfDirective } from './protocols.js';
+import { protocolOfCall } from './protocols.js';
 
 type Warn = (line: number | undefined, path: string, message: string) => void;
 
 /** The templates of a field that read its parent (`{root.…}`): its call's, or its @ref key. */
 function templatesOf(binding: FieldBinding): unknown[] {
-  if (binding.call) return protocolOfDirective(binding.call.kind)?.templatesOf(binding.call) ?? [];
+  if (binding.call) return protocolOfCall(binding.call.kind)?.templatesOf(binding.call) ?? [];
   return binding.ref ? [binding.ref] : [];
 }
 

@@ -1,6 +1,6 @@
 import type { DocumentNode } from 'graphql';
 
-export type Protocol = 'REST' | 'GRPC';
+export type Protocol = 'REST' | 'GRPC' | 'GRAPHQL';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** `@http(GET: "/products/{args.id}", query: {...}, body: {...}, result: "data")` */
@@ -23,7 +23,14 @@ export interface GrpcCall {
   response: string[];
 }
 
-export type SourceCall = HttpCall | GrpcCall;
+/** A GraphQL source's root field: called with the client's sub-selection pushed down (no directive: implied). */
+export interface GraphqlCall {
+  kind: 'graphql';
+  operation: 'query' | 'mutation';
+  field: string;
+}
+
+export type SourceCall = HttpCall | GrpcCall | GraphqlCall;
 
 /** `@batch(key: "id")`: N lookups in one request become one call carrying the distinct keys. */
 export interface BatchSpec {
@@ -53,7 +60,7 @@ export interface FieldBinding {
 
 export interface EntityKey {
   typeName: string;
-  /** Key field in the GraphQL type (single-field keys). */
+  /** Key field in the GraphQL type (the first one of a compound federation key). */
   field: string;
   line?: number;
 }
@@ -70,6 +77,8 @@ export interface SourceDefinition {
   /** gRPC only: absolute path of the .proto file and the fully qualified service name. */
   protoFile?: string;
   service?: string;
+  /** GraphQL only: absolute path of the SDL file named by `@source(sdl:)`. */
+  sdlFile?: string;
   /** Per-attempt timeout. */
   timeoutMs: number;
   /** Extra attempts for idempotent calls on connection errors, 502/503/504 or UNAVAILABLE. */
@@ -82,4 +91,27 @@ export interface SourceDefinition {
   document: DocumentNode;
   bindings: FieldBinding[];
   entities: EntityKey[];
+  /** GraphQL sources: what the subgraph's federation directives say (absent for a plain GraphQL service without them). */
+  federation?: Federation;
+}
+
+/** A federation `@key`: top-level field names of its field set. */
+export interface FederationKey {
+  fields: string[];
+  /** `resolvable: false`: this subgraph references the entity but cannot resolve it by this key. */
+  resolvable: boolean;
+  line?: number;
+}
+
+/** A federation subgraph's directives, read at load. Coordinates are `Type.field`. */
+export interface Federation {
+  keys: Map<string, FederationKey[]>;
+  /** Fields of other subgraphs a field needs in its representation (`@requires`), by coordinate. */
+  requires: Map<string, string[]>;
+  /** Fields of the returned type this subgraph answers on that path (`@provides`), by coordinate. */
+  provides: Map<string, string[]>;
+  /** `@shareable` fields (a `@shareable` type marks all of its fields). */
+  shareable: Set<string>;
+  /** `@override(from:)`: this subgraph takes the field over from another one. */
+  overrides: Map<string, { from: string; line?: number }>;
 }

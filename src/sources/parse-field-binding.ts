@@ -1,6 +1,6 @@
 import { Kind, type ASTNode, type DirectiveNode, type FieldDefinitionNode, type TypeNode } from 'graphql';
 import type { FieldBinding } from './model.js';
-import { protocolOfDirective, protocols } from './protocols.js';
+import { protocolOfCall, protocolOfDirective, protocols } from './protocols.js';
 import { sourceDirectiveNames } from './source-directives.js';
 import { referencesIn, TemplateSyntaxError } from './template.js';
 
@@ -8,7 +8,13 @@ type Args = Record<string, unknown>;
 type At = (node: ASTNode | undefined, path: string, message: string) => void;
 
 /** The field directives, as the "allowed" list of an unknown one names them. */
-const fieldDirectiveList = [...Object.values(protocols).map((p) => p.directive.name), 'batch', 'lookup', 'map', 'ref']
+const fieldDirectiveList = [
+  ...Object.values(protocols).flatMap((p) => (p.directive ? [p.directive.name] : [])),
+  'batch',
+  'lookup',
+  'map',
+  'ref',
+]
   .map((name) => `@${name}`)
   .join(', ');
 
@@ -66,7 +72,7 @@ export function readFieldBinding(
     const callProtocol = protocolOfDirective(name);
     if (callProtocol) {
       declaresCall = true;
-      const call = callProtocol.parseCall(args, (message) => at(directive, path, message));
+      const call = callProtocol.parseCall?.(args, (message) => at(directive, path, message));
       if (call) {
         checkTemplates(directive, callProtocol.templatesOf(call));
         binding.call = call;
@@ -112,7 +118,7 @@ export function readFieldBinding(
     at(field, path, `root field ${path} needs @http or @grpc`);
   if (binding.batch && binding.call) {
     // one call carries the keys of many parents: a parent's own data cannot go into it
-    const templates = protocolOfDirective(binding.call.kind)!.templatesOf(binding.call);
+    const templates = protocolOfCall(binding.call.kind)!.templatesOf(binding.call);
     try {
       if (referencesIn(templates).some((ref) => ref.root === 'root'))
         at(field, path, '@batch calls cannot use {root.…}: one call serves many parents');

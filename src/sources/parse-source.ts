@@ -14,6 +14,7 @@ import { directiveArguments, sourceDirectiveNames, sourceIntArguments } from './
 import type { FieldBinding, Protocol, SourceDefinition, EntityKey } from './model.js';
 import { protocolNames, protocolOf } from './protocols.js';
 import { lineOf, readFieldBinding } from './parse-field-binding.js';
+import { loadSubgraphSdl } from './graphql/load-subgraph-sdl.js';
 
 type Args = Record<string, unknown>;
 
@@ -81,7 +82,7 @@ export function parseSourceFile(
     problems.add({
       file,
       line: 1,
-      message: 'no @source: start the file with `extend schema @source(name: "...", protocol: REST|GRPC, url: "...")`',
+      message: `no @source: start the file with \`extend schema @source(name: "...", protocol: ${protocolNames.join('|')}, url: "...")\``,
     });
     return undefined;
   }
@@ -122,6 +123,28 @@ export function parseSourceFile(
   const retries = intArg('retries');
   const connections = intArg('connections');
   const maxResponseBytes = intArg('maxResponseBytes');
+
+  if (protocol === 'GRAPHQL') {
+    const loaded = loadSubgraphSdl(file, document, protocolArgs?.sdlFile, problems);
+    if (!loaded || problems.items.length > before) return undefined;
+    const { subgraph } = loaded;
+    return {
+      name,
+      protocol,
+      url,
+      file: loaded.file,
+      sourceLine: loaded.file === file ? lineOf(sourceNode) : undefined,
+      ...protocolArgs,
+      timeoutMs,
+      retries,
+      connections,
+      maxResponseBytes,
+      document: subgraph.document,
+      bindings: subgraph.bindings,
+      entities: subgraph.entities,
+      federation: subgraph.federation,
+    };
+  }
 
   // --- fields and types ------------------------------------------------------------------------
   const bindings: FieldBinding[] = [];

@@ -1,4 +1,3 @@
-import type { SelectionSetNode } from 'graphql';
 import type { ProblemList } from '../config/config-error.js';
 import type { ErrorCode } from '../errors/index.js';
 import type { FieldBinding, SourceCall, SourceDefinition } from './model.js';
@@ -18,8 +17,13 @@ export interface SourceProtocol<Client extends ProtocolClient = ProtocolClient> 
   readonly name: string;
   /** How messages name it (`gRPC`). */
   readonly label: string;
-  /** The field directive declaring a call (`http` for `@http`); the parsed call's `kind` is this name. */
-  readonly directive: ProtocolDirective;
+  /** The kind of its parsed calls (`http`). */
+  readonly callKind: string;
+  /**
+   * The field directive declaring a call (`@http`, named as `callKind`); none for a protocol whose
+   * calls are implied by the source's own schema (GraphQL: its root fields).
+   */
+  readonly directive?: ProtocolDirective;
   /** Load time: the problem with `@source(url:)` (after `${VAR}` interpolation), if any. */
   checkUrl(url: string): string | undefined;
   /** Load time: reads and checks the protocol's own `@source` arguments (gRPC: `proto`, `service`). */
@@ -29,7 +33,7 @@ export interface SourceProtocol<Client extends ProtocolClient = ProtocolClient> 
     report: (message: string) => void,
   ): Partial<SourceDefinition>;
   /** Load time: the call directive's arguments as a call; undefined (with problems reported) when unusable. */
-  parseCall(args: Record<string, unknown>, report: (message: string) => void): SourceCall | undefined;
+  parseCall?(args: Record<string, unknown>, report: (message: string) => void): SourceCall | undefined;
   /** The templates of a call, for the `{args.…}` / `{root.…}` checks. */
   templatesOf(call: SourceCall): unknown[];
   /** Payload property names by type (message) name, known from the protocol's own schema; for the `{root.…}` warnings. */
@@ -43,6 +47,8 @@ export interface SourceProtocol<Client extends ProtocolClient = ProtocolClient> 
   createClient(def: SourceDefinition, problems: ProblemList): Client | undefined;
   /** Start-up: one binding's call, compiled once; undefined (reported) when the binding does not fit the source. */
   compile(binding: FieldBinding & { call: SourceCall }, client: Client, report: Report): CompiledCall | undefined;
+  /** Start-up: federation's `_entities` fetch of one entity type (GraphQL sources); its call takes `representations`. */
+  compileEntities?(typeName: string, client: Client): CompiledCall;
   /**
    * What a failure the client threw says, when it is this protocol's own (an HTTP status, a gRPC
    * status); undefined for the failures every protocol shares (see `upstream-errors.ts`).
@@ -81,14 +87,24 @@ export interface ProtocolFailure {
 export interface CompiledCall {
   /**
    * Builds the upstream request from the scope: a signature covering all that shapes the answer,
-   * and a sender. `selection` is the part of the client's selection below this field: a protocol
-   * that can be told what to return (a GraphQL source) pushes it down and puts it in the
-   * signature; REST and gRPC ignore it. Throws an `UnsendableCallError` when the values cannot
-   * make a request (nothing is sent, nothing counts against the breaker).
+   * and a sender. `pushdown` is the part of the client's selection below this field: a protocol
+   * that can be told what to return (a GraphQL source) sends it and puts it in the signature;
+   * REST and gRPC ignore it. Throws an `UnsendableCallError` when the values cannot make a request
+   * (nothing is sent, nothing counts against the breaker).
    */
-  prepare(scope: TemplateScope, headers: Record<string, string>, selection?: SelectionSetNode): PreparedCall;
+  prepare(scope: TemplateScope, headers: Record<string, string>, pushdown?: Pushdown): PreparedCall;
   /** This field's value out of the raw answer; null when the backend said "not found". */
   extract(answer: unknown): unknown;
+}
+
+/**
+ * The selection a GraphQL source is asked for below a field, printed once when the plan (or the
+ * delegated field) is made: `{ id name _k_id: id }`, or '' for a leaf. `fragments` holds the
+ * fragment definitions it spreads (delegation only).
+ */
+export interface Pushdown {
+  readonly selection: string;
+  readonly fragments?: string;
 }
 
 export interface PreparedCall {

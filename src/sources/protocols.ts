@@ -1,6 +1,7 @@
 import { grpcProtocol } from './grpc/index.js';
 import type { Protocol } from './model.js';
 import type { SourceProtocol } from './protocol.js';
+import { graphqlProtocol } from './graphql/graphql-protocol.js';
 import { restProtocol } from './rest/index.js';
 
 /**
@@ -10,6 +11,7 @@ import { restProtocol } from './rest/index.js';
 export const protocols: Readonly<Record<Protocol, SourceProtocol>> = {
   REST: restProtocol,
   GRPC: grpcProtocol,
+  GRAPHQL: graphqlProtocol as unknown as SourceProtocol,
 };
 
 export const protocolNames = Object.keys(protocols) as Protocol[];
@@ -19,7 +21,12 @@ export function protocolOf(name: unknown): SourceProtocol | undefined {
   return typeof name === 'string' && Object.hasOwn(protocols, name) ? protocols[name as Protocol] : undefined;
 }
 
-/** The protocol whose call directive is `@<name>` (a parsed call's `kind`). */
+/** The protocol whose call directive is `@<name>`. */
 export function protocolOfDirective(name: string): SourceProtocol | undefined {
-  return Object.values(protocols).find((p) => p.directive.name === name);
+  return Object.values(protocols).find((p) => p.directive?.name === name);
+}
+
+/** The protocol whose parsed calls are of this `kind`. */
+export function protocolOfCall(kind: string): SourceProtocol | undefined {
+  return Object.values(protocols).find((p) => p.callKind === kind);
 }

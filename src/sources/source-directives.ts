@@ -24,11 +24,11 @@ const { timeoutMs, retries, connections, maxResponseBytes } = sourceIntArguments
  */
 export const sourceDirectivesSdl = /* GraphQL */ `
 "A backend. On \`extend schema\` in schema/<name>.graphql."
-directive @source(name: String!, protocol: Protocol!, url: String!, proto: String, service: String,
+directive @source(name: String!, protocol: Protocol!, url: String!, proto: String, service: String, sdl: String,
                   timeoutMs: Int = ${timeoutMs.default}, retries: Int = ${retries.default}, connections: Int = ${connections.default}, maxResponseBytes: Int = ${maxResponseBytes.default}) on SCHEMA
 enum Protocol { ${protocolNames.join(' ')} }
 ${Object.values(protocols)
-  .map((p) => p.directive.sdl)
+  .flatMap((p) => (p.directive ? [p.directive.sdl] : []))
   .join('\n')}
 "Collapse the lookups of one request into one call; results matched back by key."
 directive @batch(key: String!, arg: String, maxSize: Int = 100) on FIELD_DEFINITION
@@ -45,9 +45,11 @@ directive @ref(key: JSON!) on FIELD_DEFINITION
 export const directiveArguments: Record<string, { required: string[]; optional: string[] }> = {
   source: {
     required: ['name', 'protocol', 'url'],
-    optional: ['proto', 'service', 'timeoutMs', 'retries', 'connections', 'maxResponseBytes'],
+    optional: ['proto', 'service', 'sdl', 'timeoutMs', 'retries', 'connections', 'maxResponseBytes'],
   },
-  ...Object.fromEntries(Object.values(protocols).map((p) => [p.directive.name, p.directive.arguments])),
+  ...Object.fromEntries(
+    Object.values(protocols).flatMap((p) => (p.directive ? [[p.directive.name, p.directive.arguments]] : [])),
+  ),
   batch: { required: ['key'], optional: ['arg', 'maxSize'] },
   lookup: { required: [], optional: [] },
   key: { required: ['fields'], optional: [] },

@@ -19,6 +19,7 @@ export interface GrpcSourceClient extends Omit<GrpcClient, 'close'>, ProtocolCli
 export const grpcProtocol: SourceProtocol<GrpcSourceClient> = {
   name: 'GRPC',
   label: 'gRPC',
+  callKind: 'grpc',
   directive: {
     name: 'grpc',
     sdl: `"A gRPC call on the source's service."

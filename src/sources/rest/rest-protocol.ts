@@ -9,6 +9,7 @@ import { classifyHttpFailure } from './rest-failures.js';
 export const restProtocol: SourceProtocol<HttpClient> = {
   name: 'REST',
   label: 'REST',
+  callKind: 'http',
   directive: {
     name: 'http',
     sdl: `"A REST call: exactly one of GET/POST/PUT/PATCH/DELETE with a path template."

@@ -1,11 +1,10 @@
-import type { SelectionSetNode } from 'graphql';
 import { createGatewayError, errorCodeOf } from '../../errors/index.js';
 import type { CircuitBreaker } from '../../resilience/index.js';
 import { chargeUpstreamCall } from '../call-budget.js';
 import type { SourceCallContext } from '../call-context.js';
 import { trackCall } from '../coalesce.js';
 import type { SourceDefinition } from '../model.js';
-import type { CompiledCall, PreparedCall, SourceProtocol } from '../protocol.js';
+import type { CompiledCall, PreparedCall, Pushdown, SourceProtocol } from '../protocol.js';
 import type { TemplateScope } from '../template.js';
 import { isBackendFailure, toUpstreamError, UnsendableCallError } from '../upstream-errors.js';
 import { publishUpstreamCall } from '../upstream-events.js';
@@ -22,7 +21,7 @@ export interface CallRunner {
     compiled: CompiledCall,
     scope: TemplateScope,
     context: SourceCallContext,
-    selection?: SelectionSetNode,
+    pushdown?: Pushdown,
   ): PreparedCall;
   /** Runs one logical call (`run` sends it, retries live in the client) and publishes its outcome; failures come out coded. */
   run(
@@ -38,9 +37,9 @@ export function createCallRunner(def: SourceDefinition, protocol: SourceProtocol
   const classify = (error: unknown) => protocol.classifyFailure(error);
   const backendFailure = (error: unknown) => isBackendFailure(error, classify);
   return {
-    prepare(operation, compiled, scope, context, selection) {
+    prepare(operation, compiled, scope, context, pushdown) {
       try {
-        return compiled.prepare(scope, context.upstreamHeaders, selection);
+        return compiled.prepare(scope, context.upstreamHeaders, pushdown);
       } catch (error) {
         if (!(error instanceof UnsendableCallError)) throw error;
         publishUpstreamCall({

@@ -1,23 +1,20 @@
 import DataLoader from 'dataloader';
-import type { SelectionSetNode } from 'graphql';
 import { CircuitBreaker } from '../../resilience/index.js';
 import type { SourceCallContext } from '../call-context.js';
 import { getLoader } from '../loaders.js';
 import type { FieldBinding, SourceCall, SourceDefinition } from '../model.js';
-import type { CompiledCall, PreparedCall, ProtocolClient, Report, SourceProtocol } from '../protocol.js';
+import type { CompiledCall, PreparedCall, ProtocolClient, Pushdown, Report, SourceProtocol } from '../protocol.js';
 import type { TemplateScope } from '../template.js';
 import { publishCircuitState } from '../upstream-events.js';
 import { createBatchCall, type BatchCall } from './batch-call.js';
 import { createCallRunner, type CallRunner } from './run-call.js';
+import { createEntityBatch, type EntityBatch } from './entity-batch.js';
 
 export type { BatchCall } from './batch-call.js';
+export type { EntityBatch } from './entity-batch.js';
 
 /** One plain call of a bound field: its value for this scope (null when the backend said "not found"). */
-export type FieldCall = (
-  scope: TemplateScope,
-  context: SourceCallContext,
-  selection?: SelectionSetNode,
-) => Promise<unknown>;
+export type FieldCall = (scope: TemplateScope, context: SourceCallContext, pushdown?: Pushdown) => Promise<unknown>;
 
 /**
  * Everything needed to call one source by field, independent of GraphQL execution: the compiled
@@ -32,6 +29,8 @@ export interface SourceRuntime {
   callOf(coordinate: string): FieldCall | undefined;
   /** The batch call of a `@batch` field `Type.field`. */
   batchOf(coordinate: string): BatchCall | undefined;
+  /** A federation subgraph's `_entities` fetch of an entity type it resolves. */
+  entitiesOf(typeName: string): EntityBatch | undefined;
   close(): Promise<void>;
 }
 
@@ -54,12 +53,18 @@ export function createSourceRuntime(
     if (binding.batch) batches.set(coordinate, createBatchCall(def.name, coordinate, binding.batch, compiled, runner));
     else calls.set(coordinate, createFieldCall(def.name, coordinate, compiled, runner));
   }
+  const entities = new Map<string, EntityBatch>();
+  for (const [typeName, keys] of def.federation?.keys ?? []) {
+    const compiled = keys.some((k) => k.resolvable) ? protocol.compileEntities?.(typeName, client) : undefined;
+    if (compiled) entities.set(typeName, createEntityBatch(def.name, typeName, compiled, runner));
+  }
   return {
     definition: def,
     protocol,
     breaker,
     callOf: (coordinate) => calls.get(coordinate),
     batchOf: (coordinate) => batches.get(coordinate),
+    entitiesOf: (typeName) => entities.get(typeName),
     close: () => client.close(),
   };
 }
@@ -70,11 +75,13 @@ function compileBinding(
   binding: FieldBinding & { call: SourceCall },
   report: Report,
 ): CompiledCall | undefined {
-  if (binding.call.kind === protocol.directive.name) return protocol.compile(binding, client, report);
+  if (binding.call.kind === protocol.callKind) return protocol.compile(binding, client, report);
   report(
     binding.line,
     `${binding.typeName}.${binding.fieldName}`,
-    `${protocol.label} sources use @${protocol.directive.name}, not @${binding.call.kind}`,
+    protocol.directive
+      ? `${protocol.label} sources use @${protocol.directive.name}, not @${binding.call.kind}`
+      : `${protocol.label} sources take no call directives (@${binding.call.kind}): their root fields are the calls`,
   );
   return undefined;
 }
@@ -97,8 +104,8 @@ function createFieldCall(source: string, operation: string, compiled: CompiledCa
         ),
       { batch: false, cacheKeyFn: (call) => call.signature },
     );
-  return (scope, context, selection) => {
-    const prepared = runner.prepare(operation, compiled, scope, context, selection);
+  return (scope, context, pushdown) => {
+    const prepared = runner.prepare(operation, compiled, scope, context, pushdown);
     return getLoader(context, loaderKey, createLoader)
       .load({ ...prepared, operation, context })
       .then(compiled.extract);

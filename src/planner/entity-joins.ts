@@ -1,0 +1,189 @@
+import type { GraphQLObjectType } from 'graphql';
+import type { SourceCallContext } from '../sources/index.js';
+import type { Pushdown } from '../sources/protocol.js';
+import { readPath, splitPath } from '../sources/template.js';
+import { UnsupportedShape } from './collect-fields.js';
+import { carriedAlias, type FieldServe, type GraphModel } from './graph-model.js';
+import type { PlannedField } from './plan.js';
+import { selectionText } from './pushdown.js';
+
+/** A representation field and where it is read: `["upc", ["_k_upc"]]`. */
+type Carried = readonly [name: string, path: readonly string[]];
+
+type Resolve = (representation: Record<string, unknown>, context: SourceCallContext) => Promise<unknown>;
+
+/**
+ * Another source's copy of an entity, for the fields of one planned object that source serves: a
+ * federation subgraph's `_entities` (its part of the selection pushed down), or a REST/gRPC
+ * source's `@lookup`. Its representation is read from the object's own payload (the key, and
+ * `@requires` fields the object's source has), and from the copies of other joins of the same
+ * object (`@requires` fields only they have). All objects of one depth go upstream in one batch.
+ */
+export class EntityJoin {
+  readonly fromParent: Carried[] = [];
+  readonly fromJoins: Array<{ join: EntityJoin; fields: Carried[] }> = [];
+  /** Fields its copy carries for the joins that require them. */
+  readonly carries = new Set<string>();
+  pushdown?: Pushdown;
+  #resolve: Resolve = () => Promise.resolve(null);
+  readonly #found = new WeakMap<object, Promise<unknown>>();
+
+  constructor(
+    readonly source: string,
+    readonly typeName: string,
+    readonly federated: boolean,
+  ) {}
+
+  /** The source's copy of the entity `parent` is (null: none); one fetch per parent, however many fields read it. */
+  load(parent: object, context: SourceCallContext): Promise<unknown> {
+    let found = this.#found.get(parent);
+    if (!found) {
+      found = this.#fetch(parent, context);
+      this.#found.set(parent, found);
+    }
+    return found;
+  }
+
+  #fetch(parent: object, context: SourceCallContext): Promise<unknown> {
+    const representation: Record<string, unknown> = { __typename: this.typeName };
+    if (!carry(representation, parent, this.fromParent)) return Promise.resolve(null);
+    if (!this.fromJoins.length) return this.#resolve(representation, context);
+    return Promise.all(this.fromJoins.map((d) => d.join.load(parent, context))).then((copies) => {
+      for (let i = 0; i < copies.length; i++)
+        if (!carry(representation, copies[i], this.fromJoins[i]!.fields)) return null;
+      return this.#resolve(representation, context);
+    });
+  }
+
+  /** Binds the join to its source once planned: `_entities` with its pushdown, or the entity's lookup by key. */
+  bind(model: GraphModel): void {
+    const built = model.source(this.source);
+    if (this.federated) {
+      const batch = built?.runtime.entitiesOf(this.typeName);
+      const pushdown = this.pushdown!;
+      if (batch) this.#resolve = (representation, context) => batch(context, pushdown).load(representation);
+      return;
+    }
+    const entity = model.entity(this.typeName);
+    const lookup = entity?.lookups.get(this.source);
+    if (entity && lookup) this.#resolve = (representation, context) => lookup.load(representation[entity.key], context);
+  }
+}
+
+function carry(representation: Record<string, unknown>, from: unknown, fields: readonly Carried[]): boolean {
+  if (from === null || from === undefined || from instanceof Error) return false;
+  for (const [name, path] of fields) {
+    const value = readPath(from, path as string[]);
+    if (value === null || value === undefined || value instanceof Error) return false;
+    representation[name] = value;
+  }
+  return true;
+}
+
+/** Another source that serves `Type.field` for this entity and can be joined: a subgraph resolving it, or a source with a lookup for it. */
+export function joinableServe(
+  model: GraphModel,
+  typeName: string,
+  serves: ReadonlyMap<string, FieldServe>,
+  origin: string,
+): { source: string; federated: boolean; path: string[] } | undefined {
+  for (const [source, serve] of serves) {
+    if (source === origin || serve.kind !== 'property') continue;
+    if (model.source(source)?.runtime.entitiesOf(typeName)) return { source, federated: true, path: serve.path };
+  }
+  for (const [source, serve] of serves) {
+    if (source === origin || serve.kind !== 'property') continue;
+    if (model.entity(typeName)?.lookups.get(source)) return { source, federated: false, path: serve.path };
+  }
+  return undefined;
+}
+
+/** Where the object's own payload holds `Type.field`: its carried alias in a pushed-down selection, or its payload path. */
+function ownPath(model: GraphModel, typeName: string, field: string, origin: string): string[] | undefined {
+  const own = model.servesOf(`${typeName}.${field}`)?.get(origin);
+  if (own?.kind !== 'property') return undefined;
+  return own.pushed ? [carriedAlias(field)] : own.path;
+}
+
+/**
+ * The joins of one planned object: one per other source its fields come from, plus those only
+ * its `@requires` fields come from; each with its representation's fields and its pushdown.
+ */
+export function planJoins(
+  model: GraphModel,
+  type: GraphQLObjectType,
+  origin: string,
+  fields: readonly PlannedField[],
+): EntityJoin[] {
+  const joins = new Map<string, EntityJoin>();
+  for (const field of fields) {
+    if (field.fetch.kind !== 'joined') continue;
+    const placeholder = field.fetch.join;
+    const join = joins.get(placeholder.source) ?? placeholder;
+    joins.set(join.source, join);
+    field.fetch.join = join;
+  }
+  const pending = [...joins.values()];
+  while (pending.length) {
+    const join = pending.shift()!;
+    const federation = model.source(join.source)?.definition.federation;
+    const wanted = new Set<string>();
+    for (const field of fields)
+      if (field.fetch.kind === 'joined' && field.fetch.join === join)
+        for (const name of federation?.requires.get(`${type.name}.${field.fieldName}`) ?? []) wanted.add(name);
+    for (const name of wanted) {
+      const path = ownPath(model, type.name, name, origin);
+      if (path) {
+        join.fromParent.push([name, path]);
+        continue;
+      }
+      const serves = model.servesOf(`${type.name}.${name}`);
+      const provider = serves ? joinableServe(model, type.name, serves, origin) : undefined;
+      if (!provider || provider.source === join.source) throw new UnsupportedShape('requires', `${type.name}.${name}`);
+      let from = joins.get(provider.source);
+      if (!from) {
+        from = new EntityJoin(provider.source, type.name, provider.federated);
+        joins.set(from.source, from);
+        pending.push(from);
+      }
+      from.carries.add(name);
+      const carried: Carried = [name, provider.federated ? [carriedAlias(name)] : provider.path];
+      const entry = join.fromJoins.find((d) => d.join === from);
+      if (entry) entry.fields.push(carried);
+      else join.fromJoins.push({ join: from, fields: [carried] });
+    }
+  }
+  for (const join of joins.values()) {
+    if (join.fromJoins.some((d) => d.join.fromJoins.some((e) => e.join === join)))
+      throw new UnsupportedShape('requires-cycle', `${type.name} (${join.source})`);
+    join.fromParent.unshift(...keyOf(model, type.name, origin, join));
+    if (join.federated)
+      join.pushdown = {
+        selection: selectionText(
+          fields,
+          undefined,
+          (f) => f.fetch.kind === 'joined' && f.fetch.join === join,
+          join.carries,
+        ),
+      };
+    join.bind(model);
+  }
+  return [...joins.values()];
+}
+
+/** The representation's key fields as the object's own payload holds them: a resolvable key of the joined source it has all of. */
+function keyOf(model: GraphModel, typeName: string, origin: string, join: EntityJoin): Carried[] {
+  if (join.federated) {
+    const keys = model.source(join.source)?.definition.federation?.keys.get(typeName) ?? [];
+    for (const key of keys) {
+      if (!key.resolvable) continue;
+      const paths = key.fields.map((f) => ownPath(model, typeName, f, origin));
+      if (paths.every((p) => p !== undefined)) return key.fields.map((f, i) => [f, paths[i]!] as const);
+    }
+  } else {
+    const entity = model.entity(typeName);
+    const payloadKey = entity?.payloadKey.get(origin);
+    if (entity && payloadKey) return [[entity.key, splitPath(payloadKey)]];
+  }
+  throw new UnsupportedShape('entity-key', `${typeName}: ${origin} has no key ${join.source} resolves it by`);
+}
