@@ -1,0 +1,140 @@
+// GraphQL sources (an Apollo Federation v2 subgraph, the demo's ratings) merged with the REST users
+// and catalog entities: the planner pushes the client's selection down, fetches each entity type's
+// copies in one `_entities` request per depth, and answers exactly what delegation answers.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { federatedReviewsOfUser } from '../../demo/federation/ratings.js';
+import { EPHEMERAL_PORTS, startDemo, type Demo } from '../../demo/index.js';
+import { asUser, metricSum, startStack, type GqlResponse, type Stack } from '../helpers/gateway.js';
+
+let demo: Demo;
+let planner: Stack;
+let delegation: Stack;
+let U1: Record<string, string>;
+
+before(async () => {
+  demo = await startDemo({ ports: EPHEMERAL_PORTS });
+  planner = await startStack({ demo, env: { FACET_EXECUTOR: 'planner', REDIS_URL: '' } });
+  delegation = await startStack({ demo, env: { FACET_EXECUTOR: 'delegation', REDIS_URL: '' } });
+  U1 = await asUser('u1');
+});
+after(async () => {
+  await planner?.close();
+  await delegation?.close();
+  await demo?.close();
+});
+beforeEach(() => {
+  for (const backend of ['users', 'catalog', 'ratings'] as const) demo[backend].setFault(null);
+});
+
+const fallbacks = () => metricSum(planner.url, 'facet_planner_fallback_total');
+
+/** The planner's answer (asserted planned, not left to delegation) and the upstream calls it made, by backend and operation. */
+async function planned(query: string, variables?: Record<string, unknown>) {
+  const before = await fallbacks();
+  demo.resetCounters();
+  const res = await planner.gql('web', query, { headers: U1, variables });
+  const calls = {
+    users: demo.users.calls.byOperation(),
+    catalog: demo.catalog.calls.byOperation(),
+    ratings: demo.ratings.calls.byOperation(),
+  };
+  assert.equal(await fallbacks(), before, `left to delegation: ${query}`);
+  return { res, calls };
+}
+
+async function sameAsDelegation(res: GqlResponse, query: string, variables?: Record<string, unknown>) {
+  const reference = await delegation.gql('web', query, { headers: U1, variables });
+  assert.equal(res.text, reference.text, 'planner and delegation answer the same bytes');
+}
+
+describe('web queries across REST and GraphQL sources', () => {
+  it('ratings → their REST author and product, and the product’s own ratings: one request per source per depth', async () => {
+    const query = `{ latestRatings(first: 4) { id score comment author { id name tier } product { id name priceCents averageRating } } }`;
+    const { res, calls } = await planned(query);
+    assert.equal(res.status, 200, res.text);
+    const ratings = (res.body.data as { latestRatings: Array<Record<string, any>> }).latestRatings;
+    assert.equal(ratings.length, 4);
+    assert.ok(ratings.every((r) => typeof r['author'].name === 'string' && typeof r['product'].name === 'string'));
+    // a rated product's averageRating is the subgraph's own field: asked in the same request
+    assert.deepEqual(calls.ratings, { latestRatings: 1 });
+    assert.deepEqual(calls.users, { 'GET /users': 1 });
+    assert.deepEqual(calls.catalog, { 'GET /products': 1 });
+    await sameAsDelegation(res, query);
+  });
+
+  it('a REST user gains ratings from the subgraph, whose products come back from the REST catalog', async () => {
+    const query = `{ me { name ratings { id score product { name ratings { score author { name } } } } } }`;
+    const { res, calls } = await planned(query);
+    assert.equal(res.status, 200, res.text);
+    const me = (res.body.data as { me: { ratings: Array<{ id: string }> } }).me;
+    assert.deepEqual(
+      me.ratings.map((r) => r.id),
+      federatedReviewsOfUser('u1').map((r) => r.id),
+    );
+    // the user's ratings in one _entities request, their products' ratings pushed down in it;
+    // the products' names from the catalog in one batch
+    assert.deepEqual(calls.ratings, { '_entities:User': 1 });
+    assert.equal(calls.catalog['GET /products'], 1);
+    await sameAsDelegation(res, query);
+  });
+
+  it('one request over all three protocols: REST user, gRPC orders, catalog products and their subgraph ratings', async () => {
+    const query = `{ me { name orders(last: 3) { id items { quantity product { id name averageRating } } } ratings { score } } }`;
+    const { res, calls } = await planned(query);
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.errors, undefined, res.text);
+    const me = (res.body.data as { me: { orders: Array<{ items: Array<{ product: Record<string, unknown> }> }> } }).me;
+    assert.ok(me.orders.length > 0 && me.orders.every((o) => o.items.every((i) => 'averageRating' in i.product)));
+    assert.equal(demo.orders.calls.total(), 1);
+    assert.deepEqual(calls.users, { 'GET /users/{id}': 1 });
+    assert.deepEqual(calls.catalog, { 'GET /products': 1 });
+    // the user's copy and all the ordered products' copies: one _entities request per entity type
+    assert.deepEqual(calls.ratings, { '_entities:User': 1, '_entities:Product': 1 });
+    await sameAsDelegation(res, query);
+  });
+
+  it('aliases, arguments and __typename are pushed down and answered by response key', async () => {
+    const query = `{ top: latestRatings(first: 2) { __typename key: id stars: score product { pid: id avg: averageRating } } one: latestRatings(first: 1) { id } }`;
+    const { res } = await planned(query);
+    assert.equal(res.status, 200, res.text);
+    const data = res.body.data as { top: Array<Record<string, unknown>>; one: Array<{ id: string }> };
+    assert.equal(data.top[0]!['__typename'], 'Rating');
+    assert.ok('stars' in data.top[0]! && 'key' in data.top[0]!);
+    assert.equal(data.one[0]!.id, data.top[0]!['key']);
+    await sameAsDelegation(res, query);
+  });
+
+  it('a variable on the root field is sent as a variable of the pushed-down operation', async () => {
+    const query = `query ($n: Int) { latestRatings(first: $n) { id } }`;
+    const { res } = await planned(query, { n: 3 });
+    assert.equal((res.body.data as { latestRatings: unknown[] }).latestRatings.length, 3);
+    await sameAsDelegation(res, query, { n: 3 });
+  });
+});
+
+describe('a failing subgraph', () => {
+  it('down: partial data, its fields coded UPSTREAM_UNAVAILABLE naming the source, the rest served', async () => {
+    demo.ratings.setFault('unavailable');
+    const { res } = await planned(`{ me { name ratings { id } } }`);
+    assert.equal(res.status, 200);
+    const data = res.body.data as { me: { name: string; ratings: unknown } | null };
+    // ratings is non-null in the client schema: the error takes `me` with it
+    assert.equal(data.me, null);
+    assert.deepEqual(
+      res.body.errors?.map((e) => [e.extensions?.code, e.extensions?.source, e.path?.join('.')]),
+      [['UPSTREAM_UNAVAILABLE', 'ratings', 'me.ratings']],
+    );
+    assert.doesNotMatch(res.text, /127\.0\.0\.1|stack|ECONN/);
+  });
+
+  it('garbage: UPSTREAM_BAD_RESPONSE; the gateway keeps serving', async () => {
+    demo.ratings.setFault('malformed');
+    const { res } = await planned(`{ product(id: "p1") { name averageRating } }`);
+    assert.equal((res.body.data as { product: { name: string } }).product.name.length > 0, true);
+    assert.deepEqual(
+      res.body.errors?.map((e) => [e.extensions?.code, e.extensions?.source, e.path?.join('.')]),
+      [['UPSTREAM_BAD_RESPONSE', 'ratings', 'product.averageRating']],
+    );
+  });
+});
