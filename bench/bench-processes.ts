@@ -46,8 +46,12 @@ export async function stopAll(): Promise<void> {
   await Promise.all([...running].map(stop));
 }
 
-export async function startBackendsProcess(latencyMs: number): Promise<BackendsProcess> {
-  const server = spawnTracked(tsxEntry('./backends-process.ts'), { DEMO_LATENCY_MS: String(latencyMs) });
+/** The demo backends (`./backends-process.ts`), or the federation benchmark's subgraphs (`./federation-subgraphs-process.ts`). */
+export async function startBackendsProcess(
+  latencyMs: number,
+  entry = './backends-process.ts',
+): Promise<BackendsProcess> {
+  const server = spawnTracked(tsxEntry(entry), { DEMO_LATENCY_MS: String(latencyMs) });
   const line = await new Promise<string>((resolve, reject) => {
     let text = '';
     server.child.stdout!.on('data', (chunk: string) => {
@@ -71,12 +75,20 @@ async function started(server: ServerProcess, path = ''): Promise<BenchProcess> 
   return { pid: server.child.pid!, url: `${await server.url}${path}`, stop: () => stop(server) };
 }
 
-/** `facet start` with one worker (the pid measured is the server); FACET_EXECUTOR passes through. */
-export function startGatewayProcess(dir: string, backendsEnv: Record<string, string>): Promise<BenchProcess> {
+/** `facet start` with one worker (the pid measured is the server), driven at `path`; FACET_EXECUTOR passes through. */
+export function startGatewayProcess(
+  dir: string,
+  backendsEnv: Record<string, string>,
+  path = '/mobile/graphql',
+): Promise<BenchProcess> {
   const args = [facetBin, 'start', '--dir', dir, '--port', '0', '--workers', '1'];
-  return started(spawnTracked(args, { ...backendsEnv, NODE_ENV: 'production' }), '/mobile/graphql');
+  return started(spawnTracked(args, { ...backendsEnv, NODE_ENV: 'production' }), path);
 }
 
-export function startAggregatorProcess(backendsEnv: Record<string, string>): Promise<BenchProcess> {
-  return started(spawnTracked(tsxEntry('./aggregator-process.ts'), { ...backendsEnv, NODE_ENV: 'production' }));
+/** The hand-written aggregator (`./aggregator-process.ts`), or the federation floor (`./federation-floor-process.ts`). */
+export function startAggregatorProcess(
+  backendsEnv: Record<string, string>,
+  entry = './aggregator-process.ts',
+): Promise<BenchProcess> {
+  return started(spawnTracked(tsxEntry(entry), { ...backendsEnv, NODE_ENV: 'production' }));
 }

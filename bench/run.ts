@@ -7,11 +7,13 @@
  * 100 ms, and counts the backends' calls.
  * Options (env): BENCH_CONNECTIONS (20), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), DEMO_LATENCY_MS (0),
  * BENCH_ROUNDS (1: gateway and aggregator measured in turn that many times, then the median ratios),
- * BENCH_ACCEPT_ENCODING (unset: answers uncompressed; e.g. "br, gzip"). FACET_EXECUTOR is passed to
+ * BENCH_ACCEPT_ENCODING (unset: answers uncompressed; e.g. "br, gzip"), BENCH_SUITE (all: the mobile home
+ * query against the aggregator, then the federation benchmark query against its floor; home; federation). FACET_EXECUTOR is passed to
  * the gateway process as it is (unset: the query planner; "delegation": stitching only) and printed.
  */
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { BENCH_QUERY } from '../demo/federation/bench/query.js';
 import { mintToken } from '../src/cli/token.js';
 import { homeQuery, load, type LoadResult } from './autocannon.js';
 import { benchConfigDir } from './bench-config.js';
@@ -38,6 +40,10 @@ const warmup = option('BENCH_WARMUP_SECONDS', 3, 0);
 const latencyMs = option('DEMO_LATENCY_MS', 0, 0);
 const rounds = option('BENCH_ROUNDS', 1, 1);
 const executor = process.env['FACET_EXECUTOR'] || 'planner (default)';
+const suites = ['all', 'home', 'federation'];
+const suite = process.env['BENCH_SUITE'] || 'all';
+if (!suites.includes(suite)) throw new Error(`BENCH_SUITE="${suite}": expected one of ${suites.join(', ')}`);
+const federationConfigDir = fileURLToPath(new URL('../demo/federation/bench/config/', import.meta.url));
 const MB = 1024 * 1024;
 /** The 1-minute load average against the cores: a busy machine widens the spread of every figure. */
 const loadAverage = () => `${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores`;
@@ -113,41 +119,35 @@ const interrupt = (signal: NodeJS.Signals) => {
 };
 process.once('SIGINT', interrupt);
 process.once('SIGTERM', interrupt);
-try {
-  const backends = await startBackendsProcess(latencyMs);
-  const token = await mintToken({ dir: root, env: { ...process.env, ...backends.env }, sub: 'u1', expiresIn: '1h' });
-  const measureGateway = () =>
-    measure(
-      'facet mobile home',
-      backends,
-      () => startGatewayProcess(config.dir, backends.env),
-      token,
-      JSON.stringify({ query: homeQuery }),
-    );
-  const measureAggregator = () =>
-    measure('hand-written aggregator', backends, () => startAggregatorProcess(backends.env), token);
+/** Measures a gateway against its yardstick, `rounds` times in alternating order, and prints the ratios. */
+async function compare(
+  title: string,
+  measureGateway: () => Promise<Measured>,
+  measureYardstick: () => Promise<Measured>,
+  yardstick: string,
+): Promise<void> {
   console.log(
-    `\nmobile home query — ${connections} connections, ${seconds} s after ${warmup} s warm-up, backend latency ${latencyMs} ms, gateway executor ${executor}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average before ${loadAverage()}`,
+    `\n${title} — ${connections} connections, ${seconds} s after ${warmup} s warm-up, backend latency ${latencyMs} ms, gateway executor ${executor}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average before ${loadAverage()}`,
   );
   const ratios: Array<{ rps: number; p50: number; cpu: number; rss: number; calls: number }> = [];
   for (let round = 1; round <= rounds; round++) {
     // alternate who goes first, so a drift in the machine's load does not always favour one side
-    const aggregatorFirst = round % 2 === 0;
-    const first = aggregatorFirst ? await measureAggregator() : await measureGateway();
-    const second = aggregatorFirst ? await measureGateway() : await measureAggregator();
-    const [gateway, aggregator] = aggregatorFirst ? [second, first] : [first, second];
+    const yardstickFirst = round % 2 === 0;
+    const first = yardstickFirst ? await measureYardstick() : await measureGateway();
+    const second = yardstickFirst ? await measureGateway() : await measureYardstick();
+    const [gateway, other] = yardstickFirst ? [second, first] : [first, second];
     if (rounds > 1) console.log(`\nround ${round} of ${rounds}`);
-    console.log(`\n${row(gateway)}\n${row(aggregator)}`);
+    console.log(`\n${row(gateway)}\n${row(other)}`);
     const r = {
-      rps: gateway.result.requests.average / aggregator.result.requests.average,
-      p50: gateway.result.latency.p50 / aggregator.result.latency.p50,
-      cpu: gateway.cpuMsPerQuery / aggregator.cpuMsPerQuery,
-      rss: gateway.peakRssMb / aggregator.peakRssMb,
-      calls: totalCalls(gateway) / totalCalls(aggregator),
+      rps: gateway.result.requests.average / other.result.requests.average,
+      p50: gateway.result.latency.p50 / other.result.latency.p50,
+      cpu: gateway.cpuMsPerQuery / other.cpuMsPerQuery,
+      rss: gateway.peakRssMb / other.peakRssMb,
+      calls: totalCalls(gateway) / totalCalls(other),
     };
     ratios.push(r);
     console.log(
-      `\ngateway ÷ aggregator: req/s ${r.rps.toFixed(2)}   p50 ${r.p50.toFixed(2)}   CPU per query ${r.cpu.toFixed(2)}   peak RSS ${r.rss.toFixed(2)}   upstream calls per query ${r.calls.toFixed(2)}`,
+      `\ngateway ÷ ${yardstick}: req/s ${r.rps.toFixed(2)}   p50 ${r.p50.toFixed(2)}   CPU per query ${r.cpu.toFixed(2)}   peak RSS ${r.rss.toFixed(2)}   upstream calls per query ${r.calls.toFixed(2)}`,
     );
   }
   if (rounds > 1) {
@@ -162,6 +162,67 @@ try {
       `\nmedian of ${rounds} rounds (range): req/s ${span(ratios.map((r) => r.rps))}   p50 ${span(ratios.map((r) => r.p50))}   CPU per query ${span(ratios.map((r) => r.cpu))}   peak RSS ${span(ratios.map((r) => r.rss))}   upstream calls per query ${span(ratios.map((r) => r.calls))}`,
     );
   }
+}
+
+/** The mobile home screen over the demo's REST and gRPC backends, against the hand-written aggregator. */
+async function homeScenario(): Promise<void> {
+  const backends = await startBackendsProcess(latencyMs);
+  try {
+    const token = await mintToken({ dir: root, env: { ...process.env, ...backends.env }, sub: 'u1', expiresIn: '1h' });
+    await compare(
+      'mobile home query',
+      () =>
+        measure(
+          'facet mobile home',
+          backends,
+          () => startGatewayProcess(config.dir, backends.env),
+          token,
+          JSON.stringify({ query: homeQuery }),
+        ),
+      () => measure('hand-written aggregator', backends, () => startAggregatorProcess(backends.env), token),
+      'aggregator',
+    );
+  } finally {
+    await backends.stop();
+  }
+}
+
+/**
+ * The federation benchmark's heavy query over four Apollo Federation subgraphs (a configuration
+ * folder of their SDLs only), against the hand-written floor making the fewest subgraph requests.
+ */
+async function federationScenario(): Promise<void> {
+  const subgraphs = await startBackendsProcess(latencyMs, './federation-subgraphs-process.ts');
+  try {
+    const body = JSON.stringify({ query: BENCH_QUERY });
+    await compare(
+      'federation benchmark query (accounts, inventory, products, reviews subgraphs)',
+      () =>
+        measure(
+          'facet federation',
+          subgraphs,
+          () => startGatewayProcess(federationConfigDir, subgraphs.env, '/bench/graphql'),
+          '',
+          body,
+        ),
+      () =>
+        measure(
+          'hand-written floor',
+          subgraphs,
+          () => startAggregatorProcess(subgraphs.env, './federation-floor-process.ts'),
+          '',
+          body,
+        ),
+      'floor',
+    );
+  } finally {
+    await subgraphs.stop();
+  }
+}
+
+try {
+  if (suite === 'home' || suite === 'all') await homeScenario();
+  if (suite === 'federation' || suite === 'all') await federationScenario();
 } finally {
   await stopAll();
   config.cleanup();

@@ -20,6 +20,7 @@ import {
 import { collectFields, UnsupportedShape } from './collect-fields.js';
 import { EntityJoin, joinableServe, planJoins } from './entity-joins.js';
 import { fromOwnPayload, selectionText } from './pushdown.js';
+import { leadsToJoins } from './preload-joins.js';
 import type { ClientFieldModel, GraphModel } from './graph-model.js';
 import type { Fetch, Hoist, PlannedField, PlanOutcome } from './plan.js';
 
@@ -114,6 +115,8 @@ function planSelection(
       ...(pushdown ? { pushdown } : {}),
       ...(joins?.length ? { joins } : {}),
     });
+    const added = planned[planned.length - 1]!;
+    if (selection && fetch.kind !== 'property' && leadsToJoins(added)) added.preload = true;
   }
   if (origin === 'root' || origin === 'group' || !planned.some((f) => f.fetch.kind === 'joined'))
     return { fields: planned };

@@ -7,6 +7,9 @@ import { carriedAlias, type FieldServe, type GraphModel } from './graph-model.js
 import type { PlannedField } from './plan.js';
 import { selectionText } from './pushdown.js';
 
+/** What `copyOf` answers for an object whose copy was not loaded ahead. */
+export const notLoaded: unique symbol = Symbol('not loaded');
+
 /** A representation field and where it is read: `["upc", ["_k_upc"]]`. */
 type Carried = readonly [name: string, path: readonly string[]];
 
@@ -25,8 +28,58 @@ export class EntityJoin {
   /** Fields its copy carries for the joins that require them. */
   readonly carries = new Set<string>();
   pushdown?: Pushdown;
+  /** The object's fields read from this copy. */
+  readonly fields: PlannedField[] = [];
   #resolve: Resolve = () => Promise.resolve(null);
+  #resolveMany: (representations: Record<string, unknown>[], context: SourceCallContext) => Promise<unknown[]> = (
+    representations,
+  ) => Promise.resolve(representations.map(() => null));
   readonly #found = new WeakMap<object, Promise<unknown>>();
+  /** Copies loaded ahead for whole payloads (`loadAll`): read synchronously by their fields. */
+  readonly #copies = new WeakMap<object, unknown>();
+
+  /** The copy `loadAll` loaded for `parent` (null: none; an Error: it failed), or `notLoaded`. */
+  copyOf(parent: object): unknown {
+    const copy = this.#copies.get(parent);
+    return copy === undefined && !this.#copies.has(parent) ? notLoaded : copy;
+  }
+
+  /**
+   * Loads the copies of many objects in one go (one batch; the joins it requires from first),
+   * so that their fields then read them without a promise each.
+   */
+  async loadAll(parents: readonly object[], context: SourceCallContext): Promise<void> {
+    const todo = parents.filter((p) => !this.#copies.has(p));
+    if (!todo.length) return;
+    if (this.fromJoins.length) await Promise.all(this.fromJoins.map((d) => d.join.loadAll(todo, context)));
+    const representations: Record<string, unknown>[] = [];
+    const targets: object[] = [];
+    for (const parent of todo) {
+      const representation = this.#representationOf(parent);
+      if (representation) {
+        representations.push(representation);
+        targets.push(parent);
+      } else this.#copies.set(parent, null);
+    }
+    if (!representations.length) return;
+    let copies: unknown[];
+    try {
+      copies = await this.#resolveMany(representations, context);
+    } catch (error) {
+      copies = representations.map(() => error);
+    }
+    for (let i = 0; i < targets.length; i++) this.#copies.set(targets[i]!, copies[i] ?? null);
+  }
+
+  #representationOf(parent: object): Record<string, unknown> | null {
+    const representation: Record<string, unknown> = { __typename: this.typeName };
+    if (!carry(representation, parent, this.fromParent)) return null;
+    for (const { join, fields } of this.fromJoins) {
+      const copy = join.copyOf(parent);
+      if (!carry(representation, copy === notLoaded ? null : copy, fields)) return null;
+    }
+    return representation;
+  }
 
   constructor(
     readonly source: string,
@@ -61,12 +114,20 @@ export class EntityJoin {
     if (this.federated) {
       const batch = built?.runtime.entitiesOf(this.typeName);
       const pushdown = this.pushdown!;
-      if (batch) this.#resolve = (representation, context) => batch(context, pushdown).load(representation);
+      if (batch) {
+        this.#resolve = (representation, context) => batch(context, pushdown).load(representation);
+        this.#resolveMany = (representations, context) => batch(context, pushdown).loadMany(representations);
+      }
       return;
     }
     const entity = model.entity(this.typeName);
     const lookup = entity?.lookups.get(this.source);
-    if (entity && lookup) this.#resolve = (representation, context) => lookup.load(representation[entity.key], context);
+    if (entity && lookup) {
+      const resolve: Resolve = (representation, context) => lookup.load(representation[entity.key], context);
+      this.#resolve = resolve;
+      this.#resolveMany = (representations, context) =>
+        Promise.all(representations.map((r) => resolve(r, context).catch((error: unknown) => error)));
+    }
   }
 }
 
@@ -122,6 +183,7 @@ export function planJoins(
     const join = joins.get(placeholder.source) ?? placeholder;
     joins.set(join.source, join);
     field.fetch.join = join;
+    join.fields.push(field);
   }
   const pending = [...joins.values()];
   while (pending.length) {

@@ -15,6 +15,7 @@ import { holdBatches, planBatches, releaseBatches } from '../sources/coalesce.js
 import type { SourceCallContext } from '../sources/index.js';
 import type { Hoist, Plan, PlannedField } from './plan.js';
 import { fetchField, PendingReference } from './fetch-field.js';
+import { preloadJoins } from './preload-joins.js';
 
 /** A response path as graphql-js keeps it: a linked list, made an array only for an error. */
 interface Path {
@@ -276,7 +277,8 @@ function completeField(
     return fieldFailed(run, field, path, error);
   }
   if (raw instanceof PendingReference) return new InFlight(raw.found, field, path, raw);
-  if (isPromise(raw)) return new InFlight(raw, field, path);
+  if (isPromise(raw))
+    return new InFlight(field.preload ? raw.then((payload) => preloadJoins(field, payload, run.context)) : raw, field, path);
   return completeSettled(run, field, raw, path);
 }
 
@@ -399,6 +401,7 @@ async function completeFetchedField(
         ? await feeding(run.context, field.feeds, () => fetchField(field, parent, args, run.context))
         : await fetchField(field, parent, args, run.context);
       if (hoisted && isEntityWithKey(raw, field.hoist!.payloadKey, hoisted.key)) children = hoisted.started;
+      if (field.preload) raw = await preloadJoins(field, raw, run.context);
     }
     return await awaitable(completeValue(run, field, field.type, raw, path, children));
   } catch (error) {

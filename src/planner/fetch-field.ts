@@ -6,6 +6,7 @@ import { readPath } from '../sources/template.js';
 import type { FieldServe } from './graph-model.js';
 import type { EntityLookup } from '../sources/subschema/entity-refs.js';
 import type { Fetch, PlannedField } from './plan.js';
+import { notLoaded } from './entity-joins.js';
 
 /**
  * An entity another source could not look up: stitching keeps the `{ key }` reference, so its key
@@ -53,6 +54,11 @@ export function fetchField(
     }
     case 'joined': {
       const path = fetch.path;
+      const copy = fetch.join.copyOf(parent as object);
+      if (copy !== notLoaded) {
+        if (copy instanceof Error) throw copy;
+        return copy === null || copy === undefined ? null : readPath(copy, path);
+      }
       return fetch.join
         .load(parent as object, context)
         .then((copy) => (copy === null || copy === undefined ? null : readPath(copy, path)));

@@ -57,6 +57,8 @@ export interface PlannedField {
   pushdown?: Pushdown;
   /** The other sources' copies of this object's entity its sub-selection reads (see `EntityJoin`). */
   joins?: readonly EntityJoin[];
+  /** Its fetched payload leads to joins: they are loaded, batch by batch, before it is completed (see preload-joins.ts). */
+  preload?: true;
 }
 
 /**

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { SourceCallContext } from '../call-context.js';
 import { coalescingSchedule } from '../coalesce.js';
-import { getLoader, stableStringify } from '../loaders.js';
+import { getLoader } from '../loaders.js';
 import type { CompiledCall, Pushdown } from '../protocol.js';
 import { UpstreamBadResponseError } from '../upstream-errors.js';
 import type { CallRunner } from './run-call.js';
@@ -50,14 +50,25 @@ export function createEntityBatch(
     );
     return items as unknown[];
   };
+  // the loader's key per pushdown, made once (a selection text is long)
+  const loaderKeys = new WeakMap<Pushdown, string>();
+  const loaderKeyOf = (pushdown: Pushdown) => {
+    let key = loaderKeys.get(pushdown);
+    if (key === undefined) {
+      key = `${source}:${operation}:${pushdown.selection}`;
+      loaderKeys.set(pushdown, key);
+    }
+    return key;
+  };
   return (context, pushdown) =>
     getLoader(
       context,
-      `${source}:${operation}:${pushdown.selection}`,
+      loaderKeyOf(pushdown),
       () =>
         new DataLoader<Record<string, unknown>, unknown, string>((reps) => load(context, pushdown, reps), {
           maxBatchSize: maxRepresentations,
-          cacheKeyFn: stableStringify,
+          // a join builds its representations field by field in one fixed order: JSON is a stable key
+          cacheKeyFn: (representation) => JSON.stringify(representation),
           batchScheduleFn: coalescingSchedule(context, source),
         }),
     );
