@@ -7,6 +7,7 @@ import {
   GraphQLString,
   isLeafType,
   isEnumType,
+  isScalarType,
   isObjectType,
   Kind,
   print,
@@ -22,7 +23,7 @@ import { EntityJoin, joinableServe, planJoins } from './entity-joins.js';
 import { fromOwnPayload, selectionText } from './pushdown.js';
 import { leadsToJoins } from './preload-joins.js';
 import type { ClientFieldModel, GraphModel } from './graph-model.js';
-import type { Fetch, Hoist, PlannedField, PlanOutcome } from './plan.js';
+import type { DirectRead, Fetch, Hoist, PlannedField, PlanOutcome } from './plan.js';
 
 /** The payload source of an object in the plan: a source name, a client-only group, or the root. */
 type Origin = string | 'group' | 'root';
@@ -116,11 +117,25 @@ function planSelection(
       ...(joins?.length ? { joins } : {}),
     });
     const added = planned[planned.length - 1]!;
+    const direct = directRead(added);
+    if (direct) added.direct = direct;
     if (selection && fetch.kind !== 'property' && leadsToJoins(added)) added.preload = true;
   }
   if (origin === 'root' || origin === 'group' || !planned.some((f) => f.fetch.kind === 'joined'))
     return { fields: planned };
   return { fields: planned, joins: planJoins(p.model, type, origin, planned) };
+}
+
+/** A scalar (not a list) read from one payload property, emptyAsNull aside: the executor's fast path. */
+function directRead(field: PlannedField): DirectRead | undefined {
+  const { fetch } = field;
+  const type = getNullableType(field.type);
+  if (!isScalarType(type)) return undefined;
+  if (fetch.kind === 'property' && fetch.path.length === 1 && !fetch.emptyAsNull)
+    return { property: fetch.path[0]!, serialize: (value) => type.serialize(value) };
+  if (fetch.kind === 'joined' && fetch.path.length === 1)
+    return { property: fetch.path[0]!, join: fetch.join, serialize: (value) => type.serialize(value) };
+  return undefined;
 }
 
 /** A call to a GraphQL source: its sub-selection is pushed down. */

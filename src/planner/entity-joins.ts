@@ -1,6 +1,7 @@
 import type { GraphQLObjectType } from 'graphql';
 import type { SourceCallContext } from '../sources/index.js';
 import type { Pushdown } from '../sources/protocol.js';
+import type { KeyedRepresentation } from '../sources/runtime/entity-batch.js';
 import { readPath, splitPath } from '../sources/template.js';
 import { UnsupportedShape } from './collect-fields.js';
 import { carriedAlias, type FieldServe, type GraphModel } from './graph-model.js';
@@ -13,7 +14,7 @@ export const notLoaded: unique symbol = Symbol('not loaded');
 /** A representation field and where it is read: `["upc", ["_k_upc"]]`. */
 type Carried = readonly [name: string, path: readonly string[]];
 
-type Resolve = (representation: Record<string, unknown>, context: SourceCallContext) => Promise<unknown>;
+type Resolve = (item: KeyedRepresentation, context: SourceCallContext) => Promise<unknown>;
 
 /**
  * Another source's copy of an entity, for the fields of one planned object that source serves: a
@@ -31,9 +32,8 @@ export class EntityJoin {
   /** The object's fields read from this copy. */
   readonly fields: PlannedField[] = [];
   #resolve: Resolve = () => Promise.resolve(null);
-  #resolveMany: (representations: Record<string, unknown>[], context: SourceCallContext) => Promise<unknown[]> = (
-    representations,
-  ) => Promise.resolve(representations.map(() => null));
+  #resolveMany: (items: KeyedRepresentation[], context: SourceCallContext) => Promise<unknown[]> = (items) =>
+    Promise.resolve(items.map(() => null));
   readonly #found = new WeakMap<object, Promise<unknown>>();
   /** Copies loaded ahead for whole payloads (`loadAll`): read synchronously by their fields. */
   readonly #copies = new WeakMap<object, unknown>();
@@ -52,33 +52,34 @@ export class EntityJoin {
     const todo = parents.filter((p) => !this.#copies.has(p));
     if (!todo.length) return;
     if (this.fromJoins.length) await Promise.all(this.fromJoins.map((d) => d.join.loadAll(todo, context)));
-    const representations: Record<string, unknown>[] = [];
+    const items: KeyedRepresentation[] = [];
     const targets: object[] = [];
     for (const parent of todo) {
-      const representation = this.#representationOf(parent);
-      if (representation) {
-        representations.push(representation);
+      const item = this.#representationOf(parent);
+      if (item) {
+        items.push(item);
         targets.push(parent);
       } else this.#copies.set(parent, null);
     }
-    if (!representations.length) return;
+    if (!items.length) return;
     let copies: unknown[];
     try {
-      copies = await this.#resolveMany(representations, context);
+      copies = await this.#resolveMany(items, context);
     } catch (error) {
-      copies = representations.map(() => error);
+      copies = items.map(() => error);
     }
     for (let i = 0; i < targets.length; i++) this.#copies.set(targets[i]!, copies[i] ?? null);
   }
 
-  #representationOf(parent: object): Record<string, unknown> | null {
-    const representation: Record<string, unknown> = { __typename: this.typeName };
-    if (!carry(representation, parent, this.fromParent)) return null;
+  /** The representation of the entity `parent` is, with its key; null when a field it needs is missing. */
+  #representationOf(parent: object): KeyedRepresentation | null {
+    const item = { key: '', representation: { __typename: this.typeName } as Record<string, unknown> };
+    if (!carry(item, parent, this.fromParent)) return null;
     for (const { join, fields } of this.fromJoins) {
       const copy = join.copyOf(parent);
-      if (!carry(representation, copy === notLoaded ? null : copy, fields)) return null;
+      if (!carry(item, copy === notLoaded ? null : copy, fields)) return null;
     }
-    return representation;
+    return item;
   }
 
   constructor(
@@ -98,13 +99,12 @@ export class EntityJoin {
   }
 
   #fetch(parent: object, context: SourceCallContext): Promise<unknown> {
-    const representation: Record<string, unknown> = { __typename: this.typeName };
-    if (!carry(representation, parent, this.fromParent)) return Promise.resolve(null);
-    if (!this.fromJoins.length) return this.#resolve(representation, context);
+    const item = { key: '', representation: { __typename: this.typeName } as Record<string, unknown> };
+    if (!carry(item, parent, this.fromParent)) return Promise.resolve(null);
+    if (!this.fromJoins.length) return this.#resolve(item, context);
     return Promise.all(this.fromJoins.map((d) => d.join.load(parent, context))).then((copies) => {
-      for (let i = 0; i < copies.length; i++)
-        if (!carry(representation, copies[i], this.fromJoins[i]!.fields)) return null;
-      return this.#resolve(representation, context);
+      for (let i = 0; i < copies.length; i++) if (!carry(item, copies[i], this.fromJoins[i]!.fields)) return null;
+      return this.#resolve(item, context);
     });
   }
 
@@ -115,15 +115,21 @@ export class EntityJoin {
       const batch = built?.runtime.entitiesOf(this.typeName);
       const pushdown = this.pushdown!;
       if (batch) {
-        this.#resolve = (representation, context) => batch(context, pushdown).load(representation);
-        this.#resolveMany = (representations, context) => batch(context, pushdown).loadMany(representations);
+        this.#resolve = (item, context) =>
+          batch(context, pushdown)
+            .loadMany([item])
+            .then(([copy]) => {
+              if (copy instanceof Error) throw copy;
+              return copy;
+            });
+        this.#resolveMany = (items, context) => batch(context, pushdown).loadMany(items);
       }
       return;
     }
     const entity = model.entity(this.typeName);
     const lookup = entity?.lookups.get(this.source);
     if (entity && lookup) {
-      const resolve: Resolve = (representation, context) => lookup.load(representation[entity.key], context);
+      const resolve: Resolve = (item, context) => lookup.load(item.representation[entity.key], context);
       this.#resolve = resolve;
       this.#resolveMany = (representations, context) =>
         Promise.all(representations.map((r) => resolve(r, context).catch((error: unknown) => error)));
@@ -131,12 +137,15 @@ export class EntityJoin {
   }
 }
 
-function carry(representation: Record<string, unknown>, from: unknown, fields: readonly Carried[]): boolean {
+/** Adds `fields` read from `from` to the representation and its key; false when one is missing. */
+function carry(item: KeyedRepresentation, from: unknown, fields: readonly Carried[]): boolean {
   if (from === null || from === undefined || from instanceof Error) return false;
   for (const [name, path] of fields) {
-    const value = readPath(from, path as string[]);
+    const value = path.length === 1 ? (from as Record<string, unknown>)[path[0]!] : readPath(from, path as string[]);
     if (value === null || value === undefined || value instanceof Error) return false;
-    representation[name] = value;
+    item.representation[name] = value;
+    // scalar keys; an object value (a custom scalar) keys by its JSON
+    item.key += `${name}\u0001${typeof value === 'object' ? JSON.stringify(value) : String(value)}\u0002`;
   }
   return true;
 }

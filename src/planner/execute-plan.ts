@@ -13,8 +13,8 @@ import {
 import { createGatewayError } from '../errors/index.js';
 import { holdBatches, planBatches, releaseBatches } from '../sources/coalesce.js';
 import type { SourceCallContext } from '../sources/index.js';
-import type { Hoist, Plan, PlannedField } from './plan.js';
-import { fetchField, PendingReference } from './fetch-field.js';
+import type { DirectRead, Hoist, Plan, PlannedField } from './plan.js';
+import { fetchField, PendingReference, UnresolvedEntity } from './fetch-field.js';
 import { preloadJoins } from './preload-joins.js';
 
 /** A response path as graphql-js keeps it: a linked list, made an array only for an error. */
@@ -245,6 +245,13 @@ function completeFields(
     const field = fields[i]!;
     if (run.refused && isRefused(field, run.refused)) continue;
     const key = field.responseKey;
+    if (field.direct !== undefined) {
+      const read = readDirect(field.direct, parent);
+      if (read !== undefined) {
+        object[key] = read;
+        continue;
+      }
+    }
     let value: unknown;
     try {
       value = completeField(run, field, parent, addPath(path, key), prefetched?.get(field));
@@ -257,6 +264,27 @@ function completeFields(
       value instanceof InFlight ? putInFlight(run, object, key, value, pending) : put(object, key, value, pending);
   }
   return once(object, pending);
+}
+
+/**
+ * A scalar field's value read straight from its payload; undefined for anything but a plain
+ * value (null, an error, a copy not loaded ahead, a value that does not serialize), which the
+ * general path then handles with graphql-js's rules.
+ */
+function readDirect(direct: DirectRead, parent: unknown): unknown {
+  let from = parent;
+  if (direct.join) {
+    if (parent === null || typeof parent !== 'object') return undefined;
+    from = direct.join.copyOf(parent);
+  }
+  if (from === null || typeof from !== 'object' || from instanceof UnresolvedEntity) return undefined;
+  const value = (from as Record<string, unknown>)[direct.property];
+  if (value === null || value === undefined || typeof value === 'object') return undefined;
+  try {
+    return direct.serialize(value) ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A field: synchronously when its value is in the parent's payload, else once its fetch is in. */
@@ -278,7 +306,11 @@ function completeField(
   }
   if (raw instanceof PendingReference) return new InFlight(raw.found, field, path, raw);
   if (isPromise(raw))
-    return new InFlight(field.preload ? raw.then((payload) => preloadJoins(field, payload, run.context)) : raw, field, path);
+    return new InFlight(
+      field.preload ? raw.then((payload) => preloadJoins(field, payload, run.context)) : raw,
+      field,
+      path,
+    );
   return completeSettled(run, field, raw, path);
 }
 

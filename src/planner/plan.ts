@@ -59,6 +59,18 @@ export interface PlannedField {
   joins?: readonly EntityJoin[];
   /** Its fetched payload leads to joins: they are loaded, batch by batch, before it is completed (see preload-joins.ts). */
   preload?: true;
+  /**
+   * A scalar read straight from a payload property (its parent's, or a loaded copy's): the
+   * executor's fast path, with no fetch, promise or path; anything unusual (null for a non-null
+   * field, an error, a copy not loaded) goes the general way.
+   */
+  direct?: DirectRead;
+}
+
+export interface DirectRead {
+  property: string;
+  join?: EntityJoin;
+  serialize: (value: unknown) => unknown;
 }
 
 /**

@@ -11,7 +11,11 @@ type Groups = Map<EntityJoin, object[]>;
  * group is one batch, and the copies' own sub-objects form the next wave. Completion then reads
  * every joined field synchronously: one promise per batch, not one per field.
  */
-export function preloadJoins(field: PlannedField, payload: unknown, context: SourceCallContext): Promise<unknown> | unknown {
+export function preloadJoins(
+  field: PlannedField,
+  payload: unknown,
+  context: SourceCallContext,
+): Promise<unknown> | unknown {
   const groups: Groups = new Map();
   collect(field.selection, field.joins, payload, groups);
   return groups.size ? loadWaves(groups, context).then(() => payload) : payload;

@@ -51,7 +51,10 @@ export function buildSubgraphSubschema(runtime: SourceRuntime, schema: GraphQLSc
     resolvers['Query'] ??= {};
     resolvers['Query'][entitiesFieldOf(typeName)] = (_root, args, context, info) =>
       batch(context, pushdownOf(info) ?? { selection: '{__typename}' }).loadMany(
-        args['representations'] as Record<string, unknown>[],
+        (args['representations'] as Record<string, unknown>[]).map((representation) => ({
+          key: JSON.stringify(representation),
+          representation,
+        })),
       );
     merge[typeName] = mergeConfigOf(def.federation!, typeName);
   }
