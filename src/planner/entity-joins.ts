@@ -34,14 +34,23 @@ export class EntityJoin {
   #resolve: Resolve = () => Promise.resolve(null);
   #resolveMany: (items: KeyedRepresentation[], context: SourceCallContext) => Promise<unknown[]> = (items) =>
     Promise.resolve(items.map(() => null));
-  readonly #found = new WeakMap<object, Promise<unknown>>();
-  /** Copies loaded ahead for whole payloads (`loadAll`): read synchronously by their fields. */
-  readonly #copies = new WeakMap<object, unknown>();
+  /**
+   * Where a parent payload keeps this join's copy (loaded ahead by `loadAll`, read synchronously
+   * by its fields) and its pending fetch: symbol-keyed properties of the payload, which belongs
+   * to the request (a WeakMap entry per object costs more, in lookups and in garbage collection).
+   * A payload must never be shared by two requests (a response cache hands out its own copies).
+   */
+  readonly #copySlot = Symbol('copy');
+  readonly #foundSlot = Symbol('found');
 
   /** The copy `loadAll` loaded for `parent` (null: none; an Error: it failed), or `notLoaded`. */
   copyOf(parent: object): unknown {
-    const copy = this.#copies.get(parent);
-    return copy === undefined && !this.#copies.has(parent) ? notLoaded : copy;
+    const copy = (parent as Record<symbol, unknown>)[this.#copySlot];
+    return copy === undefined ? notLoaded : copy;
+  }
+
+  #setCopy(parent: object, copy: unknown): void {
+    (parent as Record<symbol, unknown>)[this.#copySlot] = copy ?? null;
   }
 
   /**
@@ -49,7 +58,8 @@ export class EntityJoin {
    * so that their fields then read them without a promise each.
    */
   async loadAll(parents: readonly object[], context: SourceCallContext): Promise<void> {
-    const todo = parents.filter((p) => !this.#copies.has(p));
+    const slot = this.#copySlot;
+    const todo = parents.filter((p) => (p as Record<symbol, unknown>)[slot] === undefined);
     if (!todo.length) return;
     if (this.fromJoins.length) await Promise.all(this.fromJoins.map((d) => d.join.loadAll(todo, context)));
     const items: KeyedRepresentation[] = [];
@@ -59,7 +69,7 @@ export class EntityJoin {
       if (item) {
         items.push(item);
         targets.push(parent);
-      } else this.#copies.set(parent, null);
+      } else this.#setCopy(parent, null);
     }
     if (!items.length) return;
     let copies: unknown[];
@@ -68,7 +78,7 @@ export class EntityJoin {
     } catch (error) {
       copies = items.map(() => error);
     }
-    for (let i = 0; i < targets.length; i++) this.#copies.set(targets[i]!, copies[i] ?? null);
+    for (let i = 0; i < targets.length; i++) this.#setCopy(targets[i]!, copies[i]);
   }
 
   /** The representation of the entity `parent` is, with its key; null when a field it needs is missing. */
@@ -90,10 +100,11 @@ export class EntityJoin {
 
   /** The source's copy of the entity `parent` is (null: none); one fetch per parent, however many fields read it. */
   load(parent: object, context: SourceCallContext): Promise<unknown> {
-    let found = this.#found.get(parent);
+    const slots = parent as Record<symbol, Promise<unknown> | undefined>;
+    let found = slots[this.#foundSlot];
     if (!found) {
       found = this.#fetch(parent, context);
-      this.#found.set(parent, found);
+      slots[this.#foundSlot] = found;
     }
     return found;
   }
