@@ -75,8 +75,8 @@ export function createEntityBatch(
 }
 
 class RequestEntityLoader implements EntityLoader {
-  /** Entities answered or in flight, by key. */
-  readonly #known = new Map<string, Promise<unknown> | { value: unknown }>();
+  /** Entities answered (`value`) or in a batch in flight (`batch`), by key. */
+  readonly #known = new Map<string, { value?: unknown; batch?: Promise<unknown> }>();
   #queue: { keys: string[]; representations: Record<string, unknown>[] } | undefined;
   #queued: Promise<Map<string, unknown>> | undefined;
   readonly #schedule: (dispatch: () => void) => void;
@@ -95,21 +95,22 @@ class RequestEntityLoader implements EntityLoader {
   }
 
   loadMany(items: readonly KeyedRepresentation[]): Promise<unknown[]> {
-    const waits: Array<Promise<unknown> | { value: unknown }> = new Array(items.length);
-    let batch: Promise<Map<string, unknown>> | undefined;
+    let batches: Set<Promise<unknown>> | undefined;
     for (let i = 0; i < items.length; i++) {
       const { key, representation } = items[i]!;
       let known = this.#known.get(key);
       if (!known) {
-        batch ??= this.#enqueue();
+        const batch = this.#enqueue();
         this.#queue!.keys.push(key);
         this.#queue!.representations.push(representation);
-        known = batch.then((answers) => answers.get(key) ?? null);
+        known = { batch };
         this.#known.set(key, known);
       }
-      waits[i] = known;
+      if (known.batch) (batches ??= new Set()).add(known.batch);
     }
-    return Promise.all(waits.map((w) => (w instanceof Promise ? w : w.value)));
+    // one promise for the call: answers are read once the batches they are in have settled
+    const read = () => items.map((item) => this.#known.get(item.key)!.value ?? null);
+    return batches ? Promise.all(batches).then(read) : Promise.resolve(read());
   }
 
   #enqueue(): Promise<Map<string, unknown>> {
