@@ -1,3 +1,4 @@
+import { applyOverrides } from '../sources/graphql/overrides.js';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readPublicKeyFile, type PublicKeyFileProblem } from '../auth/jwt-verifier.js';
@@ -90,6 +91,7 @@ export function loadConfigFolder(
     sourceNames.set(source.name, here);
     config.sources.push(source);
   }
+  applyOverrides(config.sources);
 
   const clientsDir = join(root, 'clients');
   const clientDirs = existsSync(clientsDir)

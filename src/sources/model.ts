@@ -79,6 +79,8 @@ export interface SourceDefinition {
   service?: string;
   /** GraphQL only: absolute path of the SDL file named by `@source(sdl:)`. */
   sdlFile?: string;
+  /** GraphQL only: `@source(sdl: "service")`, the SDL the running service answers at load. */
+  sdlFromService?: boolean;
   /** Per-attempt timeout. */
   timeoutMs: number;
   /** Extra attempts for idempotent calls on connection errors, 502/503/504 or UNAVAILABLE. */

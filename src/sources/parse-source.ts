@@ -15,6 +15,7 @@ import type { FieldBinding, Protocol, SourceDefinition, EntityKey } from './mode
 import { protocolNames, protocolOf } from './protocols.js';
 import { lineOf, readFieldBinding } from './parse-field-binding.js';
 import { loadSubgraphSdl } from './graphql/load-subgraph-sdl.js';
+import { fetchServiceSdl } from './graphql/fetch-service-sdl.js';
 
 type Args = Record<string, unknown>;
 
@@ -125,7 +126,9 @@ export function parseSourceFile(
   const maxResponseBytes = intArg('maxResponseBytes');
 
   if (protocol === 'GRAPHQL') {
-    const loaded = loadSubgraphSdl(file, document, protocolArgs?.sdlFile, problems);
+    const loaded = loadSubgraphSdl(file, document, protocolArgs?.sdlFile, problems, () =>
+      protocolArgs?.sdlFromService && !missing.length ? fetchServiceSdl(url, timeoutMs) : undefined,
+    );
     if (!loaded || problems.items.length > before) return undefined;
     const { subgraph } = loaded;
     return {

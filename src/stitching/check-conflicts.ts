@@ -62,6 +62,7 @@ export function checkConflicts(sources: BuiltSource[], problems: ProblemList): v
         });
         continue;
       }
+      checkShareable(typeName, list, problems, located);
       const fieldTypes = new Map<string, { type: string; source: BuiltSource; line?: number }>();
       for (const { source, type } of list) {
         for (const field of Object.values((type as GraphQLObjectType).getFields())) {
@@ -89,6 +90,40 @@ export function checkConflicts(sources: BuiltSource[], problems: ProblemList): v
           message: `${typeName} is declared differently by ${first.source.name} (${located(first.source, first.type.astNode?.loc?.startToken.line)}); shared enums, inputs and scalars must be identical`,
         });
       }
+    }
+  }
+}
+
+/**
+ * Federation's rule between subgraphs: a field two of them declare must be a key field or
+ * `@shareable` in both (else which one answers is a guess). REST and gRPC sources declare what
+ * their payloads hold and are not held to it.
+ */
+function checkShareable(
+  typeName: string,
+  list: ReadonlyArray<{ source: BuiltSource; type: GraphQLNamedType }>,
+  problems: ProblemList,
+  located: (source: BuiltSource, line: number | undefined) => string,
+): void {
+  const subgraphs = list.filter((o) => o.source.definition.federation);
+  const claimed = new Map<string, { source: BuiltSource; line?: number }>();
+  for (const { source, type } of subgraphs) {
+    const federation = source.definition.federation!;
+    const keyFields = new Set((federation.keys.get(typeName) ?? []).flatMap((k) => k.fields));
+    for (const field of Object.values((type as GraphQLObjectType).getFields())) {
+      if (keyFields.has(field.name)) continue;
+      const coordinate = `${typeName}.${field.name}`;
+      const line = field.astNode?.loc?.startToken.line;
+      const other = claimed.get(field.name);
+      const shareable = (s: BuiltSource) => s.definition.federation!.shareable.has(coordinate);
+      if (other && !(shareable(source) && shareable(other.source)))
+        problems.add({
+          file: source.definition.file,
+          line,
+          path: coordinate,
+          message: `${coordinate} is also declared by subgraph ${other.source.name} (${located(other.source, other.line)}); mark it @shareable in both, or @external here`,
+        });
+      claimed.set(field.name, { source, line });
     }
   }
 }

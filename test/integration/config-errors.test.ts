@@ -52,6 +52,31 @@ const fixtures: Fixture[] = [
     message: /type Money is defined by catalog .* and pricing .*must be an entity with @key/,
   },
   {
+    name: 'subgraph-unknown-directive',
+    file: 'schema/subgraphs/reviews.graphql',
+    line: 5,
+    message: /unknown directive @cacheable \(federation directives read: @key/,
+  },
+  {
+    name: 'subgraph-requires-missing',
+    file: 'schema/subgraphs/inventory.graphql',
+    line: 6,
+    message: /@requires names "weight", which Product does not declare here/,
+  },
+  {
+    name: 'subgraph-not-shareable',
+    file: 'schema/search.graphql',
+    line: 6,
+    message:
+      /Product\.name is also declared by subgraph products \(schema\/products\.graphql:6\); mark it @shareable in both/,
+  },
+  {
+    name: 'subgraph-unreachable',
+    file: 'schema/reviews.graphql',
+    line: 2,
+    message: /sdl: "service": the SDL of the running service could not be fetched: cannot reach it \(ECONNREFUSED\)/,
+  },
+  {
     name: 'unknown-directive',
     file: 'schema/catalog.graphql',
     line: 5,
@@ -126,7 +151,7 @@ describe('config errors', () => {
     it('the repository config (.) is valid: exit 0 and an OK summary', () => {
       const r = result(cli, 'check .');
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /^OK: 4 sources \(catalog, orders, recommendations, users\), 3 clients/m);
+      assert.match(r.stdout, /^OK: 5 sources \(catalog, orders, ratings, recommendations, users\), 3 clients/m);
       assert.equal(r.stderr.trim(), '');
     });
 

@@ -36,6 +36,8 @@ export const graphqlProtocol: SourceProtocol<Client> = {
       if (args[name] !== undefined) report(`${name} is for GRPC sources; a GRAPHQL source takes sdl: "<file>.graphql"`);
     const sdl = args['sdl'];
     if (sdl === undefined) return {};
+    // the running service's own SDL, asked at load (see parse-source)
+    if (sdl === 'service') return { sdlFromService: true };
     if (typeof sdl !== 'string' || !sdl) {
       report('sdl must name a file: sdl: "subgraphs/<name>.graphql"');
       return {};

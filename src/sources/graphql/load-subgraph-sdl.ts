@@ -13,10 +13,34 @@ export function loadSubgraphSdl(
   document: DocumentNode,
   sdlFile: string | undefined,
   problems: ProblemList,
+  fromService: () => string | undefined,
 ): { file: string; subgraph: Subgraph } | undefined {
   let sdl = document;
   let where = file;
-  if (sdlFile) {
+  let serviceSdl: string | undefined;
+  try {
+    serviceSdl = fromService();
+  } catch (error) {
+    problems.add({
+      file,
+      line: lineOf(document.definitions[0]),
+      path: 'schema @source',
+      message: `sdl: "service": the SDL of the running service could not be fetched: ${(error as Error).message}`,
+    });
+    return undefined;
+  }
+  if (serviceSdl !== undefined) {
+    try {
+      sdl = parse(serviceSdl);
+    } catch (error) {
+      problems.add({
+        file,
+        path: 'schema @source',
+        message: `the service answered SDL that does not parse: ${(error as Error).message}`,
+      });
+      return undefined;
+    }
+  } else if (sdlFile) {
     const extra = document.definitions.find(
       (d) => d.kind !== Kind.SCHEMA_EXTENSION || d.operationTypes?.length || (d.directives?.length ?? 0) > 1,
     );
