@@ -27,6 +27,8 @@ export function fetchField(
   context: SourceCallContext,
 ): unknown {
   const fetch = field.fetch;
+  // another source's copy is asked by key: the stub has it, as stitching's merge would use it
+  if (parent instanceof UnresolvedEntity && fetch.kind === 'joined') parent = parent.stub;
   if (parent instanceof UnresolvedEntity) {
     if (fetch.kind === 'property' && fetch.path.length === 1 && fetch.path[0]! in parent.stub)
       return parent.stub[fetch.path[0]!];

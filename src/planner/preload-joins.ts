@@ -1,6 +1,7 @@
 import type { SourceCallContext } from '../sources/index.js';
 import { readPath } from '../sources/template.js';
 import { notLoaded, type EntityJoin } from './entity-joins.js';
+import { UnresolvedEntity } from './fetch-field.js';
 import type { PlannedField } from './plan.js';
 
 type Groups = Map<EntityJoin, object[]>;
@@ -38,11 +39,13 @@ function collect(
     for (const item of value) collect(selection, joins, item, groups);
     return;
   }
+  // an entity its own source could not look up still has its key: other sources' copies are asked by it
+  const parent: object = value instanceof UnresolvedEntity ? value.stub : value;
   if (joins)
     for (const join of joins) {
       const parents = groups.get(join);
-      if (parents) parents.push(value);
-      else groups.set(join, [value]);
+      if (parents) parents.push(parent);
+      else groups.set(join, [parent]);
     }
   for (const child of selection)
     if (child.selection && child.fetch.kind === 'property')

@@ -1,6 +1,6 @@
 // Configuration folders built at test time under os.tmpdir(): sources copied from the repository's
 // schema/ folder, clients (schema, client.yaml and any other files, e.g. a REST facade) written inline. Removed with `cleanup()`.
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -36,7 +36,9 @@ export interface FixtureConfig {
 export function createFixtureConfig(options: FixtureConfigOptions): FixtureConfig {
   const dir = mkdtempSync(join(tmpdir(), 'facet-fixture-'));
   mkdirSync(join(dir, 'schema'));
-  for (const file of options.sources) copyFileSync(join(repoRoot, 'schema', file), join(dir, 'schema', file));
+  // a source's folder (schema/subgraphs: SDL files named by @source(sdl:)) is copied whole
+  for (const file of options.sources)
+    cpSync(join(repoRoot, 'schema', file), join(dir, 'schema', file), { recursive: true });
   for (const [file, text] of Object.entries(options.sourceFiles ?? {})) writeFileSync(join(dir, 'schema', file), text);
   for (const [name, client] of Object.entries(options.clients)) {
     const folder = join(dir, 'clients', name);

@@ -3,23 +3,25 @@
 // hot path: fixed query texts with `variables: { representations }`, answers stitched by hand.
 // Its answer equals the monolith's byte for byte.
 //
-// Requests per query: 11 (counted on the subgraphs' call counters; representations in brackets):
-//   users branch: 5 requests in 4 waves
-//     1. accounts   users                     { id username name }
-//     2. reviews    _entities:User [12]       reviews { id body product { upc reviews { id body
-//                                                author { id username reviews { id body product { upc } } } } } }
-//     3. products   _entities:Product [10]    name price weight           } in parallel
-//        accounts   _entities:User [12]       name (username: @provides)  }
-//     4. inventory  _entities:Product [10]    inStock shippingEstimate    (after products: upc price weight)
-//   topProducts branch: 6 requests in 4 waves, in parallel with the users branch
-//     1. products   topProducts               upc name price weight
-//     2. inventory  _entities:Product [5]     inStock shippingEstimate    } in parallel
-//        reviews    _entities:Product [5]     reviews { id body author { id username reviews { id body product { upc } } } }
-//     3. accounts   _entities:User [10]       name                        } in parallel, after reviews
-//        products   _entities:Product [10]    name price weight           }
-//     4. inventory  _entities:Product [10]    inStock shippingEstimate    (after products)
-//   per subgraph: accounts 3, inventory 3, products 3, reviews 2. No data is reused across branches
-//   or paths: products known from one path are fetched again when another path reaches them.
+// Requests per query: 8, the minimum under "one request per (subgraph, entity type) per wave, both
+// branches merged" (counted on the subgraphs' call counters; representations, deduplicated within
+// each request, in brackets). Every request is sent as soon as its inputs are known:
+//   1. accounts   users                     { id username name }                          } in parallel
+//      products   topProducts               upc name price weight                         }
+//   2. reviews    _entities:User [12]       reviews { id body product { upc reviews { id body
+//                                             author { id username reviews { id body product { upc } } } } } }
+//                                           (as soon as users answered)
+//      reviews    _entities:Product [5]     reviews { id body author { id username reviews { id body product { upc } } } }
+//                                           (as soon as topProducts answered)
+//      inventory  _entities:Product [5]     inStock shippingEstimate   (top products: upc price weight
+//                                           from topProducts, as soon as topProducts answered)
+//   3. products   _entities:Product         name price weight   } in parallel, after both reviews requests:
+//      accounts   _entities:User            name                } every product upc / review author reached
+//                                           through reviews in both branches, deduplicated (username: @provides)
+//   4. inventory  _entities:Product         inStock shippingEstimate   (the products of 3: upc price weight)
+//   per subgraph: accounts 2, inventory 2, products 2, reviews 2. Data is shared across branches and
+//   paths within a request (one representation per entity), but not across requests: the top products
+//   reached again through reviews are fetched again in 3 and 4, review authors again in 3.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
@@ -140,7 +142,7 @@ type ProductOut = {
   weight: number | null;
 };
 
-/** Names (accounts) of the given user ids, deduplicated into one request. */
+/** Names (accounts) of the given user ids: one request, one representation per id. */
 async function userNames(s: Subgraphs, ids: Iterable<string>): Promise<Map<string, string | null>> {
   const unique = [...new Set(ids)];
   const answers = await s.accounts.entities<{ name: string | null }>(
@@ -150,7 +152,7 @@ async function userNames(s: Subgraphs, ids: Iterable<string>): Promise<Map<strin
   return new Map(unique.map((id, i) => [id, answers[i]?.name ?? null]));
 }
 
-/** Stock (inventory) of products whose price and weight are known: one request. */
+/** Stock (inventory) of products whose price and weight are known: one request, one representation per upc. */
 async function stock(s: Subgraphs, infos: Map<string, ProductInfo | null>): Promise<Map<string, Stock | null>> {
   const reps: { __typename: 'Product'; upc: string; price: number | null; weight: number | null }[] = [];
   for (const [upc, info] of infos) {
@@ -160,7 +162,7 @@ async function stock(s: Subgraphs, infos: Map<string, ProductInfo | null>): Prom
   return new Map(reps.map((r, i) => [r.upc, answers[i] ?? null]));
 }
 
-/** Full `Product` fragment data of products by upc: products, then inventory (price and weight required). */
+/** Full `Product` fragment data of products by upc: one products request, then one inventory request. */
 async function productData(s: Subgraphs, upcs: Iterable<string>): Promise<Map<string, ProductOut>> {
   const unique = [...new Set(upcs)];
   const answers = await s.products.entities<ProductInfo>(
@@ -219,84 +221,93 @@ function collectAuthors(list: List<ReviewWithAuthor>, authorIds: string[], upcs:
   }
 }
 
-async function usersBranch(s: Subgraphs) {
-  const { users } = await s.accounts.query<{
-    users: List<{ id: string; username: string | null; name: string | null }>;
-  }>(QUERIES.users);
-  if (!users) return null;
-  const ids = [...new Set(users.flatMap((u) => (u ? [u.id] : [])))];
-  const answers = await s.reviews.entities<{ reviews: List<UserReviewWire> }>(
-    QUERIES.userReviews,
-    ids.map((id) => ({ __typename: 'User', id })),
-  );
-  const reviewsOf = new Map(ids.map((id, i) => [id, answers[i]?.reviews ?? null]));
-
-  const upcs: string[] = [];
-  const authorIds: string[] = [];
-  for (const list of reviewsOf.values()) {
-    for (const r of list ?? []) {
-      if (!r?.product) continue;
-      upcs.push(r.product.upc);
-      collectAuthors(r.product.reviews, authorIds, upcs);
-    }
-  }
-  const [products, names] = await Promise.all([productData(s, upcs), userNames(s, authorIds)]);
-
-  return users.map((u) => {
-    if (!u) return null;
-    const reviews = reviewsOf.get(u.id) ?? null;
-    return {
-      id: u.id,
-      username: u.username,
-      name: u.name,
-      reviews:
-        reviews?.map((r) => {
-          if (!r) return null;
-          const p = r.product ? product(r.product, products) : null;
-          return {
-            id: r.id,
-            body: r.body,
-            product: p && r.product ? { ...p, reviews: reviewsWithAuthor(r.product.reviews, names, products) } : null,
-          };
-        }) ?? null,
-    };
-  });
+interface UserWire {
+  id: string;
+  username: string | null;
+  name: string | null;
 }
 
-async function topProductsBranch(s: Subgraphs) {
-  const { topProducts } = await s.products.query<{ topProducts: List<ProductInfo & UpcRef> }>(QUERIES.topProducts);
-  if (!topProducts) return null;
-  const infos = new Map<string, ProductInfo | null>();
-  for (const p of topProducts) if (p) infos.set(p.upc, p);
-  const upcs = [...infos.keys()];
+async function answer(s: Subgraphs): Promise<string> {
+  // Wave 1: both roots.
+  const usersP = s.accounts.query<{ users: List<UserWire> }>(QUERIES.users).then((d) => d.users);
+  const topInfosP = s.products
+    .query<{ topProducts: List<ProductInfo & UpcRef> }>(QUERIES.topProducts)
+    .then(({ topProducts }) => {
+      const infos = new Map<string, ProductInfo | null>();
+      for (const p of topProducts ?? []) if (p) infos.set(p.upc, p);
+      return { topProducts, infos };
+    });
 
-  const nested = async () => {
+  // Reviews: one request per entity type, each as soon as its root answered.
+  const userReviewsP = usersP.then(async (users) => {
+    const ids = [...new Set((users ?? []).flatMap((u) => (u ? [u.id] : [])))];
+    const answers = await s.reviews.entities<{ reviews: List<UserReviewWire> }>(
+      QUERIES.userReviews,
+      ids.map((id) => ({ __typename: 'User', id })),
+    );
+    return new Map(ids.map((id, i) => [id, answers[i]?.reviews ?? null]));
+  });
+  const productReviewsP = topInfosP.then(async ({ infos }) => {
+    const upcs = [...infos.keys()];
     const answers = await s.reviews.entities<{ reviews: List<ReviewWithAuthor> }>(
       QUERIES.productReviews,
       upcs.map((upc) => ({ __typename: 'Product', upc })),
     );
-    const reviewsOf = new Map(upcs.map((upc, i) => [upc, answers[i]?.reviews ?? null]));
-    const authorIds: string[] = [];
-    const nestedUpcs: string[] = [];
-    for (const list of reviewsOf.values()) collectAuthors(list, authorIds, nestedUpcs);
-    const [products, names] = await Promise.all([productData(s, nestedUpcs), userNames(s, authorIds)]);
-    return { reviewsOf, products, names };
-  };
-  const [stocks, { reviewsOf, products, names }] = await Promise.all([stock(s, infos), nested()]);
-  const top = combine(infos, stocks);
-
-  return topProducts.map((p) => {
-    if (!p) return null;
-    return {
-      ...(top.get(p.upc) as ProductOut),
-      reviews: reviewsWithAuthor(reviewsOf.get(p.upc) ?? null, names, products),
-    };
+    return new Map(upcs.map((upc, i) => [upc, answers[i]?.reviews ?? null]));
   });
-}
+  // Inventory #1: the top products (upc price weight known from topProducts).
+  const topStockP = topInfosP.then(({ infos }) => stock(s, infos));
 
-async function answer(s: Subgraphs): Promise<string> {
-  const [users, topProducts] = await Promise.all([usersBranch(s), topProductsBranch(s)]);
-  return JSON.stringify({ data: { users, topProducts } });
+  // After both reviews requests: products #2 and accounts #2 over both branches, then inventory #2.
+  const nestedP = Promise.all([userReviewsP, productReviewsP]).then(async ([ofUser, ofProduct]) => {
+    const upcs: string[] = [];
+    const authorIds: string[] = [];
+    for (const list of ofUser.values()) {
+      for (const r of list ?? []) {
+        if (!r?.product) continue;
+        upcs.push(r.product.upc);
+        collectAuthors(r.product.reviews, authorIds, upcs);
+      }
+    }
+    for (const list of ofProduct.values()) collectAuthors(list, authorIds, upcs);
+    const [products, names] = await Promise.all([productData(s, upcs), userNames(s, authorIds)]);
+    return { products, names };
+  });
+
+  // Every promise is awaited here at once, so none of their rejections goes unhandled.
+  const [users, { topProducts, infos }, topStock, reviewsOfUser, reviewsOfProduct, { products, names }] =
+    await Promise.all([usersP, topInfosP, topStockP, userReviewsP, productReviewsP, nestedP]);
+  const top = combine(infos, topStock);
+
+  const usersOut =
+    users?.map((u) => {
+      if (!u) return null;
+      const reviews = reviewsOfUser.get(u.id) ?? null;
+      return {
+        id: u.id,
+        username: u.username,
+        name: u.name,
+        reviews:
+          reviews?.map((r) => {
+            if (!r) return null;
+            const p = r.product ? product(r.product, products) : null;
+            return {
+              id: r.id,
+              body: r.body,
+              product: p && r.product ? { ...p, reviews: reviewsWithAuthor(r.product.reviews, names, products) } : null,
+            };
+          }) ?? null,
+      };
+    }) ?? null;
+  const topOut =
+    topProducts?.map((p) => {
+      if (!p) return null;
+      return {
+        ...(top.get(p.upc) as ProductOut),
+        reviews: reviewsWithAuthor(reviewsOfProduct.get(p.upc) ?? null, names, products),
+      };
+    }) ?? null;
+  return JSON.stringify({ data: { users: usersOut, topProducts: topOut } });
 }
 
 // ---------------------------------------------------------------- server
