@@ -53,9 +53,10 @@ describe('web queries across REST and GraphQL sources', () => {
     const query = `{ latestRatings(first: 4) { id score comment author { id name tier } product { id name priceCents averageRating } } }`;
     const { res, calls } = await planned(query);
     assert.equal(res.status, 200, res.text);
-    const ratings = (res.body.data as { latestRatings: Array<Record<string, any>> }).latestRatings;
+    type Named = { name: unknown };
+    const ratings = (res.body.data as { latestRatings: Array<{ author: Named; product: Named }> }).latestRatings;
     assert.equal(ratings.length, 4);
-    assert.ok(ratings.every((r) => typeof r['author'].name === 'string' && typeof r['product'].name === 'string'));
+    assert.ok(ratings.every((r) => typeof r.author.name === 'string' && typeof r.product.name === 'string'));
     // a rated product's averageRating is the subgraph's own field: asked in the same request
     assert.deepEqual(calls.ratings, { latestRatings: 1 });
     assert.deepEqual(calls.users, { 'GET /users': 1 });

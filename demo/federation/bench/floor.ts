@@ -15,10 +15,10 @@
 //                                           (as soon as topProducts answered)
 //      inventory  _entities:Product [5]     inStock shippingEstimate   (top products: upc price weight
 //                                           from topProducts, as soon as topProducts answered)
-//   3. products   _entities:Product         name price weight   } in parallel, after both reviews requests:
-//      accounts   _entities:User            name                } every product upc / review author reached
+//   3. products   _entities:Product [10]    name price weight   } in parallel, after both reviews requests:
+//      accounts   _entities:User [12]       name                } every product upc / review author reached
 //                                           through reviews in both branches, deduplicated (username: @provides)
-//   4. inventory  _entities:Product         inStock shippingEstimate   (the products of 3: upc price weight)
+//   4. inventory  _entities:Product [10]    inStock shippingEstimate   (the products of 3: upc price weight)
 //   per subgraph: accounts 2, inventory 2, products 2, reviews 2. Data is shared across branches and
 //   paths within a request (one representation per entity), but not across requests: the top products
 //   reached again through reviews are fetched again in 3 and 4, review authors again in 3.

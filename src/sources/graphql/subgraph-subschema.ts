@@ -1,6 +1,5 @@
 import {
   GraphQLObjectType,
-  Kind,
   print,
   visit,
   type FragmentDefinitionNode,

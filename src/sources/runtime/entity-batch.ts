@@ -106,7 +106,10 @@ class RequestEntityLoader implements EntityLoader {
         known = { batch };
         this.#known.set(key, known);
       }
-      if (known.batch) (batches ??= new Set()).add(known.batch);
+      if (known.batch) {
+        batches ??= new Set();
+        batches.add(known.batch);
+      }
     }
     // one promise for the call: answers are read once the batches they are in have settled
     const read = () => items.map((item) => this.#known.get(item.key)!.value ?? null);
