@@ -379,7 +379,7 @@ const badCases: BadCase[] = [
     sdl: `\n\nextend schema @source(name: "s", protocol: SOAP, url: "http://127.0.0.1:1")\ntype Query { a: Int @http(GET: "/a") }`,
     at: 'extend schema',
     path: 'schema @source',
-    message: /protocol must be REST or GRPC, not "SOAP"/,
+    message: /protocol must be REST, GRPC or GRAPHQL, not "SOAP"/,
   },
   {
     name: 'REST url with a path',
