@@ -93,7 +93,11 @@ export function parseSourceFile(
   const protocol = sourceArgs['protocol'] as Protocol;
   const transport = protocolOf(protocol);
   if (!transport)
-    at(sourceNode, 'schema @source', `protocol must be ${protocolNames.slice(0, -1).join(', ')} or ${protocolNames.at(-1)}, not ${JSON.stringify(protocol)}`);
+    at(
+      sourceNode,
+      'schema @source',
+      `protocol must be ${protocolNames.slice(0, -1).join(', ')} or ${protocolNames.at(-1)}, not ${JSON.stringify(protocol)}`,
+    );
 
   const { value: url, missing } = interpolateEnv(String(sourceArgs['url'] ?? ''), env);
   if (missing.length)

@@ -90,7 +90,13 @@ describe('demo backends (smoke)', () => {
   });
 
   it('exposes exactly the env keys of the gateway config', () => {
-    assert.deepEqual(Object.keys(demo.env).sort(), ['CATALOG_URL', 'ORDERS_ADDR', 'RATINGS_URL', 'RECOMMENDATIONS_ADDR', 'USERS_URL']);
+    assert.deepEqual(Object.keys(demo.env).sort(), [
+      'CATALOG_URL',
+      'ORDERS_ADDR',
+      'RATINGS_URL',
+      'RECOMMENDATIONS_ADDR',
+      'USERS_URL',
+    ]);
     assert.match(demo.env['USERS_URL'] ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.match(demo.env['ORDERS_ADDR'] ?? '', /^127\.0\.0\.1:\d+$/);
   });
