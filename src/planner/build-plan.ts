@@ -126,15 +126,26 @@ function planSelection(
   return { fields: planned, joins: planJoins(p.model, type, origin, planned) };
 }
 
+/** The built-in scalars whose plain values serialize to themselves (graphql-js's rules). */
+const plainValues: Record<string, DirectRead['plain']> = {
+  String: 'string',
+  ID: 'string',
+  Int: 'int',
+  Float: 'float',
+  Boolean: 'boolean',
+};
+
 /** A scalar (not a list) read from one payload property, emptyAsNull aside: the executor's fast path. */
 function directRead(field: PlannedField): DirectRead | undefined {
   const { fetch } = field;
   const type = getNullableType(field.type);
   if (!isScalarType(type)) return undefined;
+  const plain = plainValues[type.name];
+  const serialize = (value: unknown) => type.serialize(value);
   if (fetch.kind === 'property' && fetch.path.length === 1 && !fetch.emptyAsNull)
-    return { property: fetch.path[0]!, serialize: (value) => type.serialize(value) };
+    return { property: fetch.path[0]!, plain, serialize };
   if (fetch.kind === 'joined' && fetch.path.length === 1)
-    return { property: fetch.path[0]!, join: fetch.join, serialize: (value) => type.serialize(value) };
+    return { property: fetch.path[0]!, join: fetch.join, plain, serialize };
   return undefined;
 }
 

@@ -179,11 +179,22 @@ export function joinableServe(
   return undefined;
 }
 
-/** Where the object's own payload holds `Type.field`: its carried alias in a pushed-down selection, or its payload path. */
-function ownPath(model: GraphModel, typeName: string, field: string, origin: string): string[] | undefined {
+/**
+ * Where the object's own payload holds `Type.field`: in a pushed-down selection, the client's own
+ * `field` when it asks for it as is (no alias, no arguments), else its carried alias; otherwise
+ * its payload path.
+ */
+function ownPath(
+  model: GraphModel,
+  typeName: string,
+  field: string,
+  origin: string,
+  fields: readonly PlannedField[],
+): string[] | undefined {
   const own = model.servesOf(`${typeName}.${field}`)?.get(origin);
   if (own?.kind !== 'property') return undefined;
-  return own.pushed ? [carriedAlias(field)] : own.path;
+  if (!own.pushed) return own.path;
+  return fields.some((f) => f.pushedAs === field && f.fetch.kind === 'property') ? [field] : [carriedAlias(field)];
 }
 
 /**
@@ -214,7 +225,7 @@ export function planJoins(
       if (field.fetch.kind === 'joined' && field.fetch.join === join)
         for (const name of federation?.requires.get(`${type.name}.${field.fieldName}`) ?? []) wanted.add(name);
     for (const name of wanted) {
-      const path = ownPath(model, type.name, name, origin);
+      const path = ownPath(model, type.name, name, origin, fields);
       if (path) {
         join.fromParent.push([name, path]);
         continue;
@@ -228,8 +239,15 @@ export function planJoins(
         joins.set(from.source, from);
         pending.push(from);
       }
-      from.carries.add(name);
-      const carried: Carried = [name, provider.federated ? [carriedAlias(name)] : provider.path];
+      // the client's own field in the copy when it asks for it as is, else carried under an alias
+      const asked = fields.some((f) => f.pushedAs === name && f.fetch.kind === 'joined' && f.fetch.join === from);
+      let readAt = provider.path;
+      if (provider.federated && asked) readAt = [name];
+      else if (provider.federated) {
+        from.carries.add(name);
+        readAt = [carriedAlias(name)];
+      }
+      const carried: Carried = [name, readAt];
       const entry = join.fromJoins.find((d) => d.join === from);
       if (entry) entry.fields.push(carried);
       else join.fromJoins.push({ join: from, fields: [carried] });
@@ -238,7 +256,7 @@ export function planJoins(
   for (const join of joins.values()) {
     if (join.fromJoins.some((d) => d.join.fromJoins.some((e) => e.join === join)))
       throw new UnsupportedShape('requires-cycle', `${type.name} (${join.source})`);
-    join.fromParent.unshift(...keyOf(model, type.name, origin, join));
+    join.fromParent.unshift(...keyOf(model, type.name, origin, join, fields));
     if (join.federated)
       join.pushdown = {
         selection: selectionText(
@@ -254,12 +272,18 @@ export function planJoins(
 }
 
 /** The representation's key fields as the object's own payload holds them: a resolvable key of the joined source it has all of. */
-function keyOf(model: GraphModel, typeName: string, origin: string, join: EntityJoin): Carried[] {
+function keyOf(
+  model: GraphModel,
+  typeName: string,
+  origin: string,
+  join: EntityJoin,
+  fields: readonly PlannedField[],
+): Carried[] {
   if (join.federated) {
     const keys = model.source(join.source)?.definition.federation?.keys.get(typeName) ?? [];
     for (const key of keys) {
       if (!key.resolvable) continue;
-      const paths = key.fields.map((f) => ownPath(model, typeName, f, origin));
+      const paths = key.fields.map((f) => ownPath(model, typeName, f, origin, fields));
       if (paths.every((p) => p !== undefined)) return key.fields.map((f, i) => [f, paths[i]!] as const);
     }
   } else {

@@ -280,6 +280,20 @@ function readDirect(direct: DirectRead, parent: unknown): unknown {
   if (from === null || typeof from !== 'object' || from instanceof UnresolvedEntity) return undefined;
   const value = (from as Record<string, unknown>)[direct.property];
   if (value === null || value === undefined || typeof value === 'object') return undefined;
+  switch (direct.plain) {
+    case 'string':
+      if (typeof value === 'string') return value;
+      break;
+    case 'int':
+      if (typeof value === 'number' && (value | 0) === value) return value;
+      break;
+    case 'float':
+      if (typeof value === 'number' && Number.isFinite(value)) return value;
+      break;
+    case 'boolean':
+      if (typeof value === 'boolean') return value;
+      break;
+  }
   try {
     return direct.serialize(value) ?? undefined;
   } catch {

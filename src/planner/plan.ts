@@ -70,6 +70,12 @@ export interface PlannedField {
 export interface DirectRead {
   property: string;
   join?: EntityJoin;
+  /**
+   * A built-in scalar's plain values, passed as they are (what its `serialize` returns for them):
+   * strings for String and ID, 32-bit integers for Int, finite numbers for Float, booleans;
+   * `serialize` for anything else.
+   */
+  plain: 'string' | 'int' | 'float' | 'boolean' | undefined;
   serialize: (value: unknown) => unknown;
 }
 
