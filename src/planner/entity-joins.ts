@@ -62,14 +62,21 @@ export class EntityJoin {
     const todo = parents.filter((p) => (p as Record<symbol, unknown>)[slot] === undefined);
     if (!todo.length) return;
     if (this.fromJoins.length) await Promise.all(this.fromJoins.map((d) => d.join.loadAll(todo, context)));
+    // parents of one entity (a product reached through many reviews) share one representation
+    const parentsByKey = new Map<string, object[]>();
     const items: KeyedRepresentation[] = [];
-    const targets: object[] = [];
     for (const parent of todo) {
-      const item = this.#representationOf(parent);
-      if (item) {
-        items.push(item);
-        targets.push(parent);
-      } else this.#setCopy(parent, null);
+      const key = this.#keyOf(parent);
+      if (key === null) {
+        this.#setCopy(parent, null);
+        continue;
+      }
+      const same = parentsByKey.get(key);
+      if (same) same.push(parent);
+      else {
+        parentsByKey.set(key, [parent]);
+        items.push({ key, representation: this.#representationOf(parent) });
+      }
     }
     if (!items.length) return;
     let copies: unknown[];
@@ -78,18 +85,29 @@ export class EntityJoin {
     } catch (error) {
       copies = items.map(() => error);
     }
-    for (let i = 0; i < targets.length; i++) this.#setCopy(targets[i]!, copies[i]);
+    for (let i = 0; i < items.length; i++)
+      for (const parent of parentsByKey.get(items[i]!.key)!) this.#setCopy(parent, copies[i]);
   }
 
-  /** The representation of the entity `parent` is, with its key; null when a field it needs is missing. */
-  #representationOf(parent: object): KeyedRepresentation | null {
-    const item = { key: '', representation: { __typename: this.typeName } as Record<string, unknown> };
-    if (!carry(item, parent, this.fromParent)) return null;
+  /** The key of the entity `parent` is (its representation's values); null when one is missing. */
+  #keyOf(parent: object): string | null {
+    let key = keyPart(parent, this.fromParent);
+    if (key === null) return null;
     for (const { join, fields } of this.fromJoins) {
       const copy = join.copyOf(parent);
-      if (!carry(item, copy === notLoaded ? null : copy, fields)) return null;
+      const part = copy === notLoaded ? null : keyPart(copy, fields);
+      if (part === null) return null;
+      key += part;
     }
-    return item;
+    return key;
+  }
+
+  /** The representation of the entity `parent` is (its key known: every field is there). */
+  #representationOf(parent: object): Record<string, unknown> {
+    const representation: Record<string, unknown> = { __typename: this.typeName };
+    carry(representation, parent, this.fromParent);
+    for (const { join, fields } of this.fromJoins) carry(representation, join.copyOf(parent), fields);
+    return representation;
   }
 
   constructor(
@@ -110,12 +128,20 @@ export class EntityJoin {
   }
 
   #fetch(parent: object, context: SourceCallContext): Promise<unknown> {
-    const item = { key: '', representation: { __typename: this.typeName } as Record<string, unknown> };
-    if (!carry(item, parent, this.fromParent)) return Promise.resolve(null);
-    if (!this.fromJoins.length) return this.#resolve(item, context);
+    const parentKey = keyPart(parent, this.fromParent);
+    if (parentKey === null) return Promise.resolve(null);
+    const representation: Record<string, unknown> = { __typename: this.typeName };
+    carry(representation, parent, this.fromParent);
+    if (!this.fromJoins.length) return this.#resolve({ key: parentKey, representation }, context);
     return Promise.all(this.fromJoins.map((d) => d.join.load(parent, context))).then((copies) => {
-      for (let i = 0; i < copies.length; i++) if (!carry(item, copies[i], this.fromJoins[i]!.fields)) return null;
-      return this.#resolve(item, context);
+      let key = parentKey;
+      for (let i = 0; i < copies.length; i++) {
+        const part = keyPart(copies[i], this.fromJoins[i]!.fields);
+        if (part === null) return null;
+        key += part;
+        carry(representation, copies[i], this.fromJoins[i]!.fields);
+      }
+      return this.#resolve({ key, representation }, context);
     });
   }
 
@@ -148,17 +174,26 @@ export class EntityJoin {
   }
 }
 
-/** Adds `fields` read from `from` to the representation and its key; false when one is missing. */
-function carry(item: KeyedRepresentation, from: unknown, fields: readonly Carried[]): boolean {
-  if (from === null || from === undefined || from instanceof Error) return false;
+function valueAt(from: unknown, path: readonly string[]): unknown {
+  return path.length === 1 ? (from as Record<string, unknown>)[path[0]!] : readPath(from, path as string[]);
+}
+
+/** The part of a key `fields` read from `from` make (`name=value` each); null when one is missing. */
+function keyPart(from: unknown, fields: readonly Carried[]): string | null {
+  if (from === null || from === undefined || typeof from !== 'object' || from instanceof Error) return null;
+  let key = '';
   for (const [name, path] of fields) {
-    const value = path.length === 1 ? (from as Record<string, unknown>)[path[0]!] : readPath(from, path as string[]);
-    if (value === null || value === undefined || value instanceof Error) return false;
-    item.representation[name] = value;
+    const value = valueAt(from, path);
+    if (value === null || value === undefined || value instanceof Error) return null;
     // scalar keys; an object value (a custom scalar) keys by its JSON
-    item.key += `${name}\u0001${typeof value === 'object' ? JSON.stringify(value) : String(value)}\u0002`;
+    key += `${name}\u0001${typeof value === 'object' ? JSON.stringify(value) : String(value)}\u0002`;
   }
-  return true;
+  return key;
+}
+
+/** Adds `fields` read from `from` to the representation (keyPart said they are all there). */
+function carry(representation: Record<string, unknown>, from: unknown, fields: readonly Carried[]): void {
+  for (const [name, path] of fields) representation[name] = valueAt(from, path);
 }
 
 /** Another source that serves `Type.field` for this entity and can be joined: a subgraph resolving it, or a source with a lookup for it. */
