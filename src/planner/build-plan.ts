@@ -119,6 +119,9 @@ function planSelection(
     const added = planned[planned.length - 1]!;
     const direct = directRead(added);
     if (direct) added.direct = direct;
+    else if (added.selection && (fetch.kind === 'property' || fetch.kind === 'joined') && fetch.path.length === 1)
+      added.directValue =
+        fetch.kind === 'joined' ? { property: fetch.path[0]!, join: fetch.join } : { property: fetch.path[0]! };
     if (selection && fetch.kind !== 'property' && leadsToJoins(added)) added.preload = true;
   }
   if (origin === 'root' || origin === 'group' || !planned.some((f) => f.fetch.kind === 'joined'))

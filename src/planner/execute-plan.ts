@@ -16,6 +16,7 @@ import type { SourceCallContext } from '../sources/index.js';
 import type { DirectRead, Hoist, Plan, PlannedField } from './plan.js';
 import { fetchField, PendingReference, UnresolvedEntity } from './fetch-field.js';
 import { preloadJoins } from './preload-joins.js';
+import { notLoaded } from './entity-joins.js';
 
 /** A response path as graphql-js keeps it: a linked list, made an array only for an error. */
 interface Path {
@@ -254,7 +255,11 @@ function completeFields(
     }
     let value: unknown;
     try {
-      value = completeField(run, field, parent, addPath(path, key), prefetched?.get(field));
+      const raw = field.directValue === undefined ? notRead : readDirectValue(field.directValue, parent);
+      value =
+        raw === notRead
+          ? completeField(run, field, parent, addPath(path, key), prefetched?.get(field))
+          : completeSettled(run, field, raw, addPath(path, key));
     } catch (error) {
       pending?.abandon();
       throw error;
@@ -299,6 +304,21 @@ function readDirect(direct: DirectRead, parent: unknown): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** What `readDirectValue` answers when the general path must read the field. */
+const notRead: unique symbol = Symbol('not read');
+
+/** An object or list field's raw value straight from its payload, or `notRead` (an unresolved entity, a copy not loaded ahead). */
+function readDirectValue(direct: NonNullable<PlannedField['directValue']>, parent: unknown): unknown {
+  if (parent === null || typeof parent !== 'object' || parent instanceof UnresolvedEntity) return notRead;
+  let from: unknown = parent;
+  if (direct.join) {
+    from = direct.join.copyOf(parent);
+    if (from === notLoaded) return notRead;
+    if (from === null || from instanceof Error) return from;
+  }
+  return (from as Record<string, unknown>)[direct.property];
 }
 
 /** A field: synchronously when its value is in the parent's payload, else once its fetch is in. */

@@ -65,6 +65,8 @@ export interface PlannedField {
    * field, an error, a copy not loaded) goes the general way.
    */
   direct?: DirectRead;
+  /** An object or list read straight from one payload property (its parent's, or a loaded copy's): completed without a fetch. */
+  directValue?: { property: string; join?: EntityJoin };
 }
 
 export interface DirectRead {
