@@ -59,13 +59,16 @@ export class EntityJoin {
    */
   async loadAll(parents: readonly object[], context: SourceCallContext): Promise<void> {
     const slot = this.#copySlot;
-    const todo = parents.filter((p) => (p as Record<symbol, unknown>)[slot] === undefined);
+    const todo: object[] = [];
+    for (let i = 0; i < parents.length; i++)
+      if ((parents[i] as Record<symbol, unknown>)[slot] === undefined) todo.push(parents[i]!);
     if (!todo.length) return;
     if (this.fromJoins.length) await Promise.all(this.fromJoins.map((d) => d.join.loadAll(todo, context)));
     // parents of one entity (a product reached through many reviews) share one representation
     const parentsByKey = new Map<string, object[]>();
     const items: KeyedRepresentation[] = [];
-    for (const parent of todo) {
+    for (let i = 0; i < todo.length; i++) {
+      const parent = todo[i]!;
       const key = this.#keyOf(parent);
       if (key === null) {
         this.#setCopy(parent, null);
@@ -182,11 +185,15 @@ function valueAt(from: unknown, path: readonly string[]): unknown {
 function keyPart(from: unknown, fields: readonly Carried[]): string | null {
   if (from === null || from === undefined || typeof from !== 'object' || from instanceof Error) return null;
   let key = '';
-  for (const [name, path] of fields) {
+  for (let i = 0; i < fields.length; i++) {
+    const [name, path] = fields[i]!;
     const value = valueAt(from, path);
-    if (value === null || value === undefined || value instanceof Error) return null;
-    // scalar keys; an object value (a custom scalar) keys by its JSON
-    key += `${name}\u0001${typeof value === 'object' ? JSON.stringify(value) : String(value)}\u0002`;
+    if (value === null || value === undefined) return null;
+    // scalar keys; an object value (a custom scalar) keys by its JSON, an error has none
+    if (typeof value === 'object') {
+      if (value instanceof Error) return null;
+      key += `${name}\u0001${JSON.stringify(value)}\u0002`;
+    } else key += `${name}\u0001${value}\u0002`;
   }
   return key;
 }
