@@ -122,7 +122,10 @@ function planSelection(
     else if (added.selection && (fetch.kind === 'property' || fetch.kind === 'joined') && fetch.path.length === 1)
       added.directValue =
         fetch.kind === 'joined' ? { property: fetch.path[0]!, join: fetch.join } : { property: fetch.path[0]! };
-    if (selection && fetch.kind !== 'property' && leadsToJoins(added)) added.preload = true;
+    if (selection && leadsToJoins(added)) {
+      added.joinsBelow = true;
+      if (fetch.kind !== 'property') added.preload = true;
+    }
   }
   if (origin === 'root' || origin === 'group' || !planned.some((f) => f.fetch.kind === 'joined'))
     return { fields: planned };

@@ -256,10 +256,14 @@ function completeFields(
     let value: unknown;
     try {
       const raw = field.directValue === undefined ? notRead : readDirectValue(field.directValue, parent);
-      value =
-        raw === notRead
-          ? completeField(run, field, parent, addPath(path, key), prefetched?.get(field))
-          : completeSettled(run, field, raw, addPath(path, key));
+      if (raw !== notRead) {
+        value = completeSettled(run, field, raw, addPath(path, key));
+        // a completed value is never a promise: stored now unless it is a pending join
+        if (!(value instanceof Join)) {
+          object[key] = value;
+          continue;
+        }
+      } else value = completeField(run, field, parent, addPath(path, key), prefetched?.get(field));
     } catch (error) {
       pending?.abandon();
       throw error;
@@ -568,12 +572,12 @@ function completeValue(
           throw bubbled;
         }
       }
-      pending =
-        item instanceof Join
-          ? put(completed, index, item, pending, (error) =>
-              handleFieldError(run, located(error, field, itemPath), type.ofType),
-            )
-          : put(completed, index, item, pending);
+      // a completed item is never a promise: stored now unless it is a pending join
+      if (item instanceof Join)
+        pending = put(completed, index, item, pending, (error) =>
+          handleFieldError(run, located(error, field, itemPath), type.ofType),
+        );
+      else completed[index] = item;
     }
     return once(completed, pending);
   }

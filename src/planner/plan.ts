@@ -59,6 +59,8 @@ export interface PlannedField {
   joins?: readonly EntityJoin[];
   /** Its fetched payload leads to joins: they are loaded, batch by batch, before it is completed (see preload-joins.ts). */
   preload?: true;
+  /** Its payload leads to joins (its own objects', or deeper ones read from the same payload): walked by the preload. */
+  joinsBelow?: true;
   /**
    * A scalar read straight from a payload property (its parent's, or a loaded copy's): the
    * executor's fast path, with no fetch, promise or path; anything unusual (null for a non-null

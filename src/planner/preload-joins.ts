@@ -48,8 +48,8 @@ function collect(
       else groups.set(join, [parent]);
     }
   for (const child of selection)
-    if (child.selection && child.fetch.kind === 'property')
-      collect(child.selection, child.joins, readPath(value, child.fetch.path), groups);
+    if (child.joinsBelow && child.fetch.kind === 'property')
+      collect(child.selection, child.joins, readPath(parent, child.fetch.path), groups);
 }
 
 async function loadWaves(groups: Groups, context: SourceCallContext): Promise<void> {
@@ -57,7 +57,7 @@ async function loadWaves(groups: Groups, context: SourceCallContext): Promise<vo
   const next: Groups = new Map();
   for (const [join, parents] of groups)
     for (const child of join.fields) {
-      if (!child.selection || child.fetch.kind !== 'joined') continue;
+      if (!child.joinsBelow || child.fetch.kind !== 'joined') continue;
       for (const parent of parents) {
         const copy = join.copyOf(parent);
         if (copy === notLoaded || copy === null || typeof copy !== 'object') continue;
