@@ -1,7 +1,7 @@
 import { grpcProtocol } from './grpc/index.js';
 import type { Protocol } from './model.js';
 import type { SourceProtocol } from './protocol.js';
-import { graphqlProtocol } from './graphql/graphql-protocol.js';
+import { graphqlProtocol } from './graphql/index.js';
 import { restProtocol } from './rest/index.js';
 
 /**
@@ -11,7 +11,7 @@ import { restProtocol } from './rest/index.js';
 export const protocols: Readonly<Record<Protocol, SourceProtocol>> = {
   REST: restProtocol,
   GRPC: grpcProtocol,
-  GRAPHQL: graphqlProtocol as unknown as SourceProtocol,
+  GRAPHQL: graphqlProtocol,
 };
 
 export const protocolNames = Object.keys(protocols) as Protocol[];

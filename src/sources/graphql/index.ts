@@ -1,0 +1,1 @@
+export { graphqlProtocol } from './graphql-protocol.js';
