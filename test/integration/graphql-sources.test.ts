@@ -2,10 +2,15 @@
 // and catalog entities: the planner pushes the client's selection down, fetches each entity type's
 // copies in one `_entities` request per depth, and answers exactly what delegation answers.
 import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { federatedReviewsOfUser } from '../../demo/federation/ratings.js';
 import { EPHEMERAL_PORTS, startDemo, type Demo } from '../../demo/index.js';
-import { asUser, metricSum, startStack, type GqlResponse, type Stack } from '../helpers/gateway.js';
+import { loadConfigFolder, ProblemList } from '../../src/config/index.js';
+import { asUser, metricSum, repoRoot, startStack, type GqlResponse, type Stack } from '../helpers/gateway.js';
 
 let demo: Demo;
 let planner: Stack;
@@ -114,7 +119,77 @@ describe('web queries across REST and GraphQL sources', () => {
   });
 });
 
+describe('the SDL asked from the running service (sdl: "service")', () => {
+  // the subgraphs run in a process of their own: the SDL is asked while the configuration loads,
+  // synchronously, so a service in the gateway's own process could not answer
+  let subgraphs: ChildProcess | undefined;
+  after(() => {
+    subgraphs?.kill();
+  });
+
+  it('loads the subgraph the service describes, and serves it', async () => {
+    subgraphs = spawn(process.execPath, ['--import', 'tsx', 'bench/federation-subgraphs-process.ts'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const line = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      subgraphs!.stdout!.on('data', (chunk: Buffer) => {
+        text += chunk;
+        if (text.includes('\n')) resolve(text.slice(0, text.indexOf('\n')));
+      });
+      subgraphs!.once('exit', () => reject(new Error('the subgraphs exited before listening')));
+    });
+    const { env } = JSON.parse(line) as { env: Record<string, string> };
+    const dir = mkdtempSync(join(tmpdir(), 'facet-service-sdl-'));
+    try {
+      mkdirSync(join(dir, 'schema'));
+      mkdirSync(join(dir, 'clients', 'app'), { recursive: true });
+      writeFileSync(
+        join(dir, 'schema', 'products.graphql'),
+        'extend schema @source(name: "products", protocol: GRAPHQL, url: "${PRODUCTS_URL}", sdl: "service")\n',
+      );
+      writeFileSync(
+        join(dir, 'clients', 'app', 'schema.graphql'),
+        'type Query {\n  topProducts(first: Int = 5): [Product]\n}\n\ntype Product {\n  upc: String!\n  name: String\n}\n',
+      );
+      const problems = new ProblemList();
+      const config = loadConfigFolder(dir, { PRODUCTS_URL: env['PRODUCTS_URL'] }, problems);
+      assert.deepEqual(problems.items, []);
+      const products = config.sources.find((s) => s.name === 'products')!;
+      assert.deepEqual(
+        products.federation?.keys.get('Product')?.[0]?.fields,
+        ['upc'],
+        'the key comes from _service { sdl }',
+      );
+      const stack = await startStack({ demo, dir, env: { REDIS_URL: '', PRODUCTS_URL: env['PRODUCTS_URL']! } });
+      try {
+        const res = await stack.gql('app', '{ topProducts(first: 2) { upc name } }');
+        assert.equal((res.body.data as { topProducts: unknown[] }).topProducts.length, 2, res.text);
+      } finally {
+        await stack.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a failing subgraph', () => {
+  it("slow: UPSTREAM_TIMEOUT after the source's timeoutMs, the rest served", async () => {
+    demo.ratings.setFault('hang');
+    const started = performance.now();
+    const { res } = await planned(`{ product(id: "p1") { name averageRating } }`);
+    const elapsed = performance.now() - started;
+    assert.equal((res.body.data as { product: { name: string } }).product.name.length > 0, true);
+    assert.deepEqual(
+      res.body.errors?.map((e) => [e.extensions?.code, e.extensions?.source, e.path?.join('.')]),
+      [['UPSTREAM_TIMEOUT', 'ratings', 'product.averageRating']],
+    );
+    // schema/ratings.graphql: timeoutMs 2000, and a timeout is not retried
+    assert.ok(elapsed >= 1_900 && elapsed < 5_000, `answered after ${Math.round(elapsed)} ms`);
+  });
+
   it('down: partial data, its fields coded UPSTREAM_UNAVAILABLE naming the source, the rest served', async () => {
     demo.ratings.setFault('unavailable');
     const { res } = await planned(`{ me { name ratings { id } } }`);
