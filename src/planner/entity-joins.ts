@@ -64,20 +64,30 @@ export class EntityJoin {
       if ((parents[i] as Record<symbol, unknown>)[slot] === undefined) todo.push(parents[i]!);
     if (!todo.length) return;
     if (this.fromJoins.length) await Promise.all(this.fromJoins.map((d) => d.join.loadAll(todo, context)));
-    // parents of one entity (a product reached through many reviews) share one representation
-    const parentsByKey = new Map<string, object[]>();
+    // Parents of one entity (a product reached through many reviews) share one representation.
+    // Grouped by the key's value itself when it is one plain field (no string built per parent).
+    const single = this.fromParent.length === 1 && !this.fromJoins.length ? this.fromParent[0]! : undefined;
+    const parentsByKey = new Map<unknown, object[]>();
     const items: KeyedRepresentation[] = [];
+    const groups: object[][] = [];
     for (let i = 0; i < todo.length; i++) {
       const parent = todo[i]!;
-      const key = this.#keyOf(parent);
-      if (key === null) {
+      let group: unknown;
+      if (single) {
+        group = valueAt(parent, single[1]);
+        if (group !== null && typeof group === 'object') group = this.#keyOf(parent);
+      } else group = this.#keyOf(parent);
+      if (group === null || group === undefined) {
         this.#setCopy(parent, null);
         continue;
       }
-      const same = parentsByKey.get(key);
+      const same = parentsByKey.get(group);
       if (same) same.push(parent);
       else {
-        parentsByKey.set(key, [parent]);
+        const members = [parent];
+        parentsByKey.set(group, members);
+        groups.push(members);
+        const key = typeof group === 'string' && !single ? group : this.#keyOf(parent)!;
         items.push({ key, representation: this.#representationOf(parent) });
       }
     }
@@ -88,8 +98,10 @@ export class EntityJoin {
     } catch (error) {
       copies = items.map(() => error);
     }
-    for (let i = 0; i < items.length; i++)
-      for (const parent of parentsByKey.get(items[i]!.key)!) this.#setCopy(parent, copies[i]);
+    for (let i = 0; i < groups.length; i++) {
+      const members = groups[i]!;
+      for (let j = 0; j < members.length; j++) this.#setCopy(members[j]!, copies[i]);
+    }
   }
 
   /** The key of the entity `parent` is (its representation's values); null when one is missing. */
