@@ -40,17 +40,17 @@ export class EntityJoin {
    * to the request (a WeakMap entry per object costs more, in lookups and in garbage collection).
    * A payload must never be shared by two requests (a response cache hands out its own copies).
    */
-  readonly #copySlot = Symbol('copy');
+  readonly copySlot = Symbol('copy');
   readonly #foundSlot = Symbol('found');
 
   /** The copy `loadAll` loaded for `parent` (null: none; an Error: it failed), or `notLoaded`. */
   copyOf(parent: object): unknown {
-    const copy = (parent as Record<symbol, unknown>)[this.#copySlot];
+    const copy = (parent as Record<symbol, unknown>)[this.copySlot];
     return copy === undefined ? notLoaded : copy;
   }
 
   #setCopy(parent: object, copy: unknown): void {
-    (parent as Record<symbol, unknown>)[this.#copySlot] = copy ?? null;
+    (parent as Record<symbol, unknown>)[this.copySlot] = copy ?? null;
   }
 
   /**
@@ -58,7 +58,7 @@ export class EntityJoin {
    * so that their fields then read them without a promise each.
    */
   async loadAll(parents: readonly object[], context: SourceCallContext): Promise<void> {
-    const slot = this.#copySlot;
+    const slot = this.copySlot;
     const todo: object[] = [];
     for (let i = 0; i < parents.length; i++)
       if ((parents[i] as Record<symbol, unknown>)[slot] === undefined) todo.push(parents[i]!);

@@ -281,12 +281,13 @@ function completeFields(
  * general path then handles with graphql-js's rules.
  */
 function readDirect(direct: DirectRead, parent: unknown): unknown {
-  let from = parent;
+  if (parent === null || typeof parent !== 'object') return undefined;
+  let from: unknown = parent;
   if (direct.join) {
-    if (parent === null || typeof parent !== 'object') return undefined;
-    from = direct.join.copyOf(parent);
-  }
-  if (from === null || typeof from !== 'object' || from instanceof UnresolvedEntity) return undefined;
+    from = (parent as Record<symbol, unknown>)[direct.join.copySlot];
+    // not loaded, none, or failed (an Error's own properties are no field values)
+    if (from === null || typeof from !== 'object' || from instanceof Error) return undefined;
+  } else if (parent instanceof UnresolvedEntity) return undefined;
   const value = (from as Record<string, unknown>)[direct.property];
   if (value === null || value === undefined || typeof value === 'object') return undefined;
   switch (direct.plain) {

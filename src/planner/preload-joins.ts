@@ -60,7 +60,7 @@ async function loadWaves(groups: Groups, context: SourceCallContext): Promise<vo
       if (!child.joinsBelow || child.fetch.kind !== 'joined') continue;
       for (const parent of parents) {
         const copy = join.copyOf(parent);
-        if (copy === notLoaded || copy === null || typeof copy !== 'object') continue;
+        if (copy === notLoaded || copy === null || typeof copy !== 'object' || copy instanceof Error) continue;
         collect(child.selection, child.joins, readPath(copy, child.fetch.path), next);
       }
     }

@@ -176,6 +176,21 @@ describe('the SDL asked from the running service (sdl: "service")', () => {
 });
 
 describe('a failing subgraph', () => {
+  it('another source failing to give its copy fails the fields read from it (even one called `name`)', async () => {
+    demo.users.setFault('malformed');
+    const query = `{ latestRatings(first: 2) { id author { id name } } }`;
+    const { res } = await planned(query);
+    assert.doesNotMatch(res.text, /GraphQLError/);
+    const data = res.body.data as { latestRatings: unknown } | null;
+    // name is non-null, and so are author and the list's items: the error takes the list with it
+    assert.equal(data, null);
+    assert.deepEqual(
+      [...new Set(res.body.errors?.map((e) => `${e.extensions?.code}/${e.extensions?.source}`))],
+      ['UPSTREAM_BAD_RESPONSE/users'],
+    );
+    await sameAsDelegation(res, query);
+  });
+
   it("slow: UPSTREAM_TIMEOUT after the source's timeoutMs, the rest served", async () => {
     demo.ratings.setFault('hang');
     const started = performance.now();
