@@ -41,6 +41,13 @@ export interface BatchSpec {
   maxSize: number;
 }
 
+/** `@cacheControl(maxAge: 60, scope: PUBLIC)`: how long a call's answer may be served again, and to whom. */
+export interface CacheHint {
+  maxAgeMs: number;
+  /** PRIVATE: per caller (the identity headers the call forwards are part of its key). */
+  scope: 'PUBLIC' | 'PRIVATE';
+}
+
 /** What one field of a source does, as declared by its directives. */
 export interface FieldBinding {
   typeName: string;
@@ -56,6 +63,8 @@ export interface FieldBinding {
   ref?: Record<string, unknown>;
   /** True when the field's type is non-null (a 404 then becomes an error instead of null). */
   nonNull: boolean;
+  /** `@cacheControl`: its call's answers (each key's, for a batch) are cached. */
+  cache?: CacheHint;
 }
 
 export interface EntityKey {

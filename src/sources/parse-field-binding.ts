@@ -14,6 +14,7 @@ const fieldDirectiveList = [
   'lookup',
   'map',
   'ref',
+  'cacheControl',
 ]
   .map((name) => `@${name}`)
   .join(', ');
@@ -99,6 +100,16 @@ export function readFieldBinding(
       case 'map':
         binding.mapFrom = String(args['from']);
         break;
+      case 'cacheControl': {
+        const maxAge = Number(args['maxAge']);
+        const scope = args['scope'] ?? 'PUBLIC';
+        if (!Number.isInteger(maxAge) || maxAge < 0 || maxAge > 86_400)
+          at(directive, path, '@cacheControl maxAge must be a whole number of seconds from 0 to 86400');
+        else if (scope !== 'PUBLIC' && scope !== 'PRIVATE')
+          at(directive, path, '@cacheControl scope must be PUBLIC or PRIVATE');
+        else binding.cache = { maxAgeMs: maxAge * 1000, scope };
+        break;
+      }
       case 'ref': {
         const key = args['key'];
         if (key === null || typeof key !== 'object' || Array.isArray(key))
@@ -112,6 +123,7 @@ export function readFieldBinding(
     }
   }
   if (binding.batch && !binding.call) at(field, path, '@batch needs @http or @grpc on the same field');
+  if (binding.cache && !binding.call) at(field, path, '@cacheControl goes on a field with a call (@http or @grpc)');
   if (binding.lookup && !binding.call) at(field, path, '@lookup needs @http or @grpc on the same field');
   if (binding.call && binding.ref) at(field, path, 'a field takes either a call (@http/@grpc) or @ref, not both');
   if ((typeName === 'Query' || typeName === 'Mutation') && !binding.call && !declaresCall)

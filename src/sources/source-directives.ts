@@ -40,6 +40,9 @@ directive @key(fields: String!) on OBJECT
 directive @map(from: String!) on FIELD_DEFINITION
 "Reference an entity of another source from the parent's data."
 directive @ref(key: JSON!) on FIELD_DEFINITION
+"Cache the call's answers (each key's, for @batch) for maxAge seconds; PRIVATE: per caller (the identity headers it forwards)."
+directive @cacheControl(maxAge: Int!, scope: CacheScope = PUBLIC) on FIELD_DEFINITION
+enum CacheScope { PUBLIC PRIVATE }
 `;
 
 export const directiveArguments: Record<string, { required: string[]; optional: string[] }> = {
@@ -55,6 +58,7 @@ export const directiveArguments: Record<string, { required: string[]; optional: 
   key: { required: ['fields'], optional: [] },
   map: { required: ['from'], optional: [] },
   ref: { required: ['key'], optional: [] },
+  cacheControl: { required: ['maxAge'], optional: ['scope'] },
 };
 
 export const sourceDirectiveNames = new Set(Object.keys(directiveArguments));

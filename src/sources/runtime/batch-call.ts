@@ -2,10 +2,17 @@ import DataLoader from 'dataloader';
 import type { SourceCallContext } from '../call-context.js';
 import { coalescingSchedule } from '../coalesce.js';
 import { getLoader, stableStringify } from '../loaders.js';
-import type { BatchSpec } from '../model.js';
+import type { BatchSpec, CacheHint } from '../model.js';
+import type { CallCache } from './call-cache.js';
 import type { CompiledCall } from '../protocol.js';
 import { UpstreamBadResponseError } from '../upstream-errors.js';
 import type { CallRunner } from './run-call.js';
+
+/** A call's cache and its `@cacheControl` hint. */
+export interface CachedCalls {
+  cache: CallCache;
+  hint: CacheHint;
+}
 
 /** The request's loader of a batch field for its other arguments `rest`; keys in, one payload (or null) per key out. */
 export type BatchCall = (
@@ -24,9 +31,14 @@ export function createBatchCall(
   batch: BatchSpec,
   compiled: CompiledCall,
   runner: CallRunner,
+  cached?: CachedCalls,
 ): BatchCall {
   const { arg, key, maxSize } = batch;
-  const load = async (context: SourceCallContext, rest: Record<string, unknown>, batchKeys: readonly unknown[]) => {
+  const fetchKeys = async (
+    context: SourceCallContext,
+    rest: Record<string, unknown>,
+    batchKeys: readonly unknown[],
+  ): Promise<unknown[]> => {
     const scope = { root: undefined, args: { ...rest, [arg]: batchKeys }, identity: context.identity };
     const prepared = runner.prepare(operation, compiled, scope, context);
     const payload = await runner.run(
@@ -48,6 +60,27 @@ export function createBatchCall(
     }
     return batchKeys.map((k) => byKey.get(String(k)) ?? null);
   };
+  // @cacheControl: each key's item on its own, so a batch asks only for the keys not cached
+  const load = !cached
+    ? fetchKeys
+    : async (context: SourceCallContext, rest: Record<string, unknown>, batchKeys: readonly unknown[]) => {
+        const { cache, hint } = cached;
+        const prefix = `${operation}\u0000${stableStringify(rest)}\u0000`;
+        const cacheKeys = batchKeys.map((k) => cache.keyOf(hint, prefix + String(k), context));
+        const items = cacheKeys.map((k) => cache.get(k));
+        const missing = batchKeys.filter((_, i) => items[i] === undefined);
+        if (missing.length) {
+          const fetched = await fetchKeys(context, rest, missing);
+          let next = 0;
+          for (let i = 0; i < items.length; i++) {
+            if (items[i] !== undefined) continue;
+            const item = fetched[next++] ?? null;
+            items[i] = item;
+            cache.set(cacheKeys[i]!, hint, item);
+          }
+        }
+        return items;
+      };
   // an entity lookup passes the same `rest` for every key it loads: its loader key is made once
   const loaderKeys = new WeakMap<object, string>();
   const loaderKeyOf = (rest: Record<string, unknown>) => {

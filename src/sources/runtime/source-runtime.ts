@@ -9,6 +9,8 @@ import { publishCircuitState } from '../upstream-events.js';
 import { createBatchCall, type BatchCall } from './batch-call.js';
 import { createCallRunner, type CallRunner } from './run-call.js';
 import { createEntityBatch, type EntityBatch } from './entity-batch.js';
+import { CallCache } from './call-cache.js';
+import type { CachedCalls } from './batch-call.js';
 
 export type { BatchCall } from './batch-call.js';
 export type { EntityBatch } from './entity-batch.js';
@@ -43,6 +45,7 @@ export function createSourceRuntime(
 ): SourceRuntime {
   const breaker = new CircuitBreaker({ onStateChange: (state) => publishCircuitState({ source: def.name, state }) });
   const runner = createCallRunner(def, protocol, breaker);
+  const cache = def.bindings.some((b) => b.cache) ? new CallCache(def.name) : undefined;
   const calls = new Map<string, FieldCall>();
   const batches = new Map<string, BatchCall>();
   for (const binding of def.bindings) {
@@ -50,8 +53,10 @@ export function createSourceRuntime(
     const compiled = compileBinding(protocol, client, binding as FieldBinding & { call: SourceCall }, report);
     if (!compiled) continue;
     const coordinate = `${binding.typeName}.${binding.fieldName}`;
-    if (binding.batch) batches.set(coordinate, createBatchCall(def.name, coordinate, binding.batch, compiled, runner));
-    else calls.set(coordinate, createFieldCall(def.name, coordinate, compiled, runner));
+    const cached = binding.cache && cache ? { cache, hint: binding.cache } : undefined;
+    if (binding.batch)
+      batches.set(coordinate, createBatchCall(def.name, coordinate, binding.batch, compiled, runner, cached));
+    else calls.set(coordinate, createFieldCall(def.name, coordinate, compiled, runner, cached));
   }
   const entities = new Map<string, EntityBatch>();
   for (const [typeName, keys] of def.federation?.keys ?? []) {
@@ -91,7 +96,13 @@ function compileBinding(
  * query, body, call headers) are sent once and their raw answer is shared; each field then reads
  * its own part of it, so two fields on one URL with different `result` paths each get their own value.
  */
-function createFieldCall(source: string, operation: string, compiled: CompiledCall, runner: CallRunner): FieldCall {
+function createFieldCall(
+  source: string,
+  operation: string,
+  compiled: CompiledCall,
+  runner: CallRunner,
+  cached?: CachedCalls,
+): FieldCall {
   type Pending = PreparedCall & { operation: string; context: SourceCallContext };
   const loaderKey = `${source}:calls`;
   const createLoader = () =>
@@ -104,10 +115,25 @@ function createFieldCall(source: string, operation: string, compiled: CompiledCa
         ),
       { batch: false, cacheKeyFn: (call) => call.signature },
     );
+  if (!cached)
+    return (scope, context, pushdown) => {
+      const prepared = runner.prepare(operation, compiled, scope, context, pushdown);
+      return getLoader(context, loaderKey, createLoader)
+        .load({ ...prepared, operation, context })
+        .then(compiled.extract);
+    };
+  // @cacheControl: the raw answer by signature (and identity, PRIVATE), before the request's loader
+  const { cache, hint } = cached;
   return (scope, context, pushdown) => {
     const prepared = runner.prepare(operation, compiled, scope, context, pushdown);
+    const key = cache.keyOf(hint, `${operation}\u0000${prepared.signature}`, context);
+    const hit = cache.get(key);
+    if (hit !== undefined) return Promise.resolve(compiled.extract(hit));
     return getLoader(context, loaderKey, createLoader)
       .load({ ...prepared, operation, context })
-      .then(compiled.extract);
+      .then((raw) => {
+        if (!(raw instanceof Error)) cache.set(key, hint, raw);
+        return compiled.extract(raw);
+      });
   };
 }

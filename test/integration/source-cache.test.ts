@@ -1,0 +1,69 @@
+// @cacheControl on source calls: answers kept in memory for maxAge, per key for @batch calls (a
+// batch asks only for the keys not cached), per caller for PRIVATE. Over a copy of the demo
+// configuration whose catalog calls are declared cacheable.
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { asUser, HOME_QUERY, metricSum, repoRoot, startStack, type Stack } from '../helpers/gateway.js';
+
+let dir: string;
+let stack: Stack;
+let U1: Record<string, string>;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'facet-cache-'));
+  for (const entry of ['schema', 'clients', 'gateway.yaml'])
+    cpSync(join(repoRoot, entry), join(dir, entry), { recursive: true });
+  const catalog = join(dir, 'schema', 'catalog.graphql');
+  const sdl = readFileSync(catalog, 'utf8')
+    .replace('product(id: ID!): Product @http(GET: "/products/{args.id}")', '$& @cacheControl(maxAge: 60)')
+    .replace('@batch(key: "id") @lookup', '$& @cacheControl(maxAge: 60)');
+  assert.equal(sdl.match(/@cacheControl/g)?.length, 2, 'both catalog lookups declared cacheable');
+  writeFileSync(catalog, sdl);
+  stack = await startStack({ dir, env: { REDIS_URL: '' } });
+  U1 = await asUser('u1');
+});
+after(async () => {
+  await stack?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => stack.demo.resetCounters());
+
+describe('@cacheControl on source calls', () => {
+  it('a warm home makes no catalog call, the other calls unchanged, the same answer', async () => {
+    const cold = await stack.gql('mobile', HOME_QUERY, { headers: U1 });
+    assert.equal(cold.status, 200, cold.text);
+    assert.equal(stack.demo.catalog.calls.total(), 1);
+    stack.demo.resetCounters();
+    const warm = await stack.gql('mobile', HOME_QUERY, { headers: U1 });
+    assert.equal(warm.text, cold.text);
+    assert.equal(stack.demo.catalog.calls.total(), 0);
+    for (const backend of ['users', 'orders', 'recommendations'] as const)
+      assert.equal(stack.demo[backend].calls.total(), 1, `${backend} is not declared cacheable`);
+    assert.ok((await metricSum(stack.url, 'facet_source_cache_total', { source: 'catalog', outcome: 'hit' })) > 0);
+  });
+
+  it('a batch with some keys cached asks the backend only for the missing ones', async () => {
+    const query = (ids: string[]) => `{ products(ids: ${JSON.stringify(ids)}) { id name } }`;
+    await stack.gql('web', query(['p31', 'p32']), { headers: U1 });
+    stack.demo.resetCounters();
+    const res = await stack.gql('web', query(['p31', 'p33', 'p32', 'p34']), { headers: U1 });
+    assert.deepEqual(
+      (res.body.data as { products: Array<{ id: string }> }).products.map((p) => p.id),
+      ['p31', 'p33', 'p32', 'p34'],
+    );
+    assert.deepEqual(stack.demo.catalog.calls.batches('GET /products'), [['p33', 'p34']]);
+  });
+
+  it('PUBLIC: one call serves every caller, each with the same answer', async () => {
+    const query = '{ product(id: "p35") { id name priceCents } }';
+    const first = await stack.gql('web', query, { headers: U1 });
+    const second = await stack.gql('web', query, { headers: U1 });
+    const third = await stack.gql('web', query, { headers: await asUser('u2') });
+    assert.equal(second.text, first.text);
+    assert.equal(third.text, first.text);
+    assert.equal(stack.demo.catalog.calls.total(), 1, 'PUBLIC: one call for every caller');
+  });
+});
