@@ -6,6 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { userById } from '../../demo/data.js';
 import { asUser, HOME_QUERY, metricSum, repoRoot, startStack, type Stack } from '../helpers/gateway.js';
 
 let dir: string;
@@ -22,6 +23,13 @@ before(async () => {
     .replace('@batch(key: "id") @lookup', '$& @cacheControl(maxAge: 60)');
   assert.equal(sdl.match(/@cacheControl/g)?.length, 2, 'both catalog lookups declared cacheable');
   writeFileSync(catalog, sdl);
+  const users = join(dir, 'schema', 'users.graphql');
+  const usersSdl = readFileSync(users, 'utf8').replace(
+    'user(id: ID!): User @http(GET: "/users/{args.id}")',
+    '$& @cacheControl(maxAge: 60, scope: PRIVATE)',
+  );
+  assert.match(usersSdl, /scope: PRIVATE/);
+  writeFileSync(users, usersSdl);
   stack = await startStack({ dir, env: { REDIS_URL: '' } });
   U1 = await asUser('u1');
 });
@@ -40,9 +48,26 @@ describe('@cacheControl on source calls', () => {
     const warm = await stack.gql('mobile', HOME_QUERY, { headers: U1 });
     assert.equal(warm.text, cold.text);
     assert.equal(stack.demo.catalog.calls.total(), 0);
-    for (const backend of ['users', 'orders', 'recommendations'] as const)
+    for (const backend of ['orders', 'recommendations'] as const)
       assert.equal(stack.demo[backend].calls.total(), 1, `${backend} is not declared cacheable`);
     assert.ok((await metricSum(stack.url, 'facet_source_cache_total', { source: 'catalog', outcome: 'hit' })) > 0);
+  });
+
+  it('PRIVATE: each user gets their own cached data, never that of another', async () => {
+    const U2 = await asUser('u2');
+    const meOf = async (headers: Record<string, string>) =>
+      ((await stack.gql('mobile', HOME_QUERY, { headers })).body.data as { home: { me: { id: string; name: string } } })
+        .home.me;
+    const first = { u1: await meOf(U1), u2: await meOf(U2) };
+    assert.deepEqual(
+      [first.u1.id, first.u1.name, first.u2.id, first.u2.name],
+      ['u1', userById('u1')!.name, 'u2', userById('u2')!.name],
+    );
+    stack.demo.resetCounters();
+    // warm for both: from the cache, each their own
+    assert.deepEqual(await meOf(U2), first.u2);
+    assert.deepEqual(await meOf(U1), first.u1);
+    assert.equal(stack.demo.users.calls.total(), 0);
   });
 
   it('a batch with some keys cached asks the backend only for the missing ones', async () => {
