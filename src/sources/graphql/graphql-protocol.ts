@@ -4,6 +4,7 @@ import { Kind, print, type ObjectTypeDefinitionNode } from 'graphql';
 import type { GraphqlCall } from '../model.js';
 import type { SourceProtocol } from '../protocol.js';
 import { classifyHttpFailure } from '../rest/rest-failures.js';
+import { httpUrlOf } from '../rest/http-transport.js';
 import { compileEntitiesCall, compileRootCall, type ArgumentTypes } from './compile-graphql-call.js';
 import { createGraphqlClient, type GraphqlClient } from './graphql-client.js';
 import { SubgraphErrorsError } from './subgraph-answer.js';
@@ -20,17 +21,7 @@ export const graphqlProtocol: SourceProtocol<Client> = {
   name: 'GRAPHQL',
   label: 'GraphQL',
   callKind: 'graphql',
-  checkUrl(url) {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(url);
-    } catch {
-      /* reported below */
-    }
-    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
-      return `url "${url}" is not an http(s) URL of a GraphQL endpoint`;
-    return undefined;
-  },
+  checkUrl: (url) => (httpUrlOf(url) ? undefined : `url "${url}" is not an http(s) URL of a GraphQL endpoint`),
   readSourceArguments(args, file, report) {
     for (const name of ['proto', 'service'])
       if (args[name] !== undefined) report(`${name} is for GRPC sources; a GRAPHQL source takes sdl: "<file>.graphql"`);

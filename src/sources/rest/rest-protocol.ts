@@ -2,6 +2,7 @@ import type { HttpCall } from '../model.js';
 import type { SourceProtocol } from '../protocol.js';
 import { compileHttpCall } from './compile-http-call.js';
 import { createHttpClient, type HttpClient } from './http-client.js';
+import { httpUrlOf } from './http-transport.js';
 import { httpTemplates, parseHttpCall } from './parse-http-call.js';
 import { classifyHttpFailure } from './rest-failures.js';
 
@@ -21,14 +22,8 @@ directive @http(GET: String, POST: String, PUT: String, PATCH: String, DELETE: S
     },
   },
   checkUrl(url) {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(url);
-    } catch {
-      /* reported below */
-    }
-    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
-      return `url "${url}" is not an http(s) URL`;
+    const parsed = httpUrlOf(url);
+    if (!parsed) return `url "${url}" is not an http(s) URL`;
     if (parsed.pathname !== '/' || parsed.search)
       return `url "${url}" must be an origin (scheme://host:port); put paths in @http`;
     return undefined;

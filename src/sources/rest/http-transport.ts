@@ -1,0 +1,89 @@
+import { Pool, interceptors, type Dispatcher } from 'undici';
+import type { SourceDefinition } from '../model.js';
+import { LocalCallError, ResponseTooLargeError } from '../upstream-errors.js';
+import { readLimitedBody } from './read-limited-body.js';
+
+/** Statuses worth another attempt for idempotent calls: the backend or a proxy was briefly down. */
+export const retryableStatuses = [502, 503, 504];
+const retryableErrorCodes = ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET', 'ENOTFOUND', 'EHOSTUNREACH'];
+
+/** One HTTP exchange: the status, headers and body text (read within `maxResponseBytes`). */
+export interface HttpExchange {
+  status: number;
+  text: string;
+}
+
+export interface HttpTransport {
+  /** Sends a request; `retry` says whether it may be repeated (idempotent). Failures come out as the shared upstream errors. */
+  send(request: Dispatcher.RequestOptions, retry: boolean): Promise<HttpExchange>;
+  close(): Promise<void>;
+}
+
+/**
+ * The HTTP side every HTTP-based source shares (REST, GraphQL): one keep-alive undici Pool per
+ * origin; per attempt, `timeoutMs` bounds the wait for headers and for the body, and bodies are
+ * read up to the source's `maxResponseBytes`. undici's retry interceptor repeats the requests
+ * `send` may retry on connection errors and 502/503/504, with backoff (Retry-After honoured,
+ * capped at 1 s).
+ */
+export function createHttpTransport(
+  source: SourceDefinition,
+  origin: string,
+  retryMethods: Dispatcher.HttpMethod[],
+): HttpTransport {
+  const pool = new Pool(origin, {
+    connections: source.connections,
+    pipelining: 1,
+    keepAliveTimeout: 10_000,
+    headersTimeout: source.timeoutMs,
+    bodyTimeout: source.timeoutMs,
+    connectTimeout: Math.min(source.timeoutMs, 3_000),
+    // undici's own cap on the bytes read from the socket, behind readLimitedBody's
+    maxResponseSize: source.maxResponseBytes,
+  });
+  const retrying: Dispatcher =
+    source.retries > 0
+      ? pool.compose(
+          interceptors.retry({
+            maxRetries: source.retries,
+            minTimeout: 50,
+            maxTimeout: 1_000,
+            timeoutFactor: 2,
+            methods: retryMethods,
+            statusCodes: retryableStatuses,
+            errorCodes: retryableErrorCodes,
+          }),
+        )
+      : pool;
+
+  async function send(request: Dispatcher.RequestOptions, retry: boolean): Promise<HttpExchange> {
+    let response: Dispatcher.ResponseData;
+    let text: string | undefined;
+    try {
+      response = await (retry ? retrying : pool).request(request);
+      text = await readLimitedBody(response, source.maxResponseBytes);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      // undici refuses a request it cannot send (e.g. a header value with CR/LF) before any I/O
+      if (code === 'UND_ERR_INVALID_ARG')
+        throw new LocalCallError(`request to ${source.name} not sent: ${(error as Error).message}`, { cause: error });
+      if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE')
+        throw new ResponseTooLargeError(source.name, source.maxResponseBytes);
+      throw error;
+    }
+    if (text === undefined) throw new ResponseTooLargeError(source.name, source.maxResponseBytes);
+    return { status: response.statusCode, text };
+  }
+
+  return { send, close: () => pool.close() };
+}
+
+/** `url` as an http(s) URL; undefined when it is not one (the protocols' `checkUrl` say why). */
+export function httpUrlOf(url: string): URL | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
