@@ -122,10 +122,7 @@ function planSelection(
     else if (added.selection && (fetch.kind === 'property' || fetch.kind === 'joined') && fetch.path.length === 1)
       added.directValue =
         fetch.kind === 'joined' ? { property: fetch.path[0]!, join: fetch.join } : { property: fetch.path[0]! };
-    if (selection && leadsToJoins(added)) {
-      added.joinsBelow = true;
-      if (fetch.kind !== 'property') added.preload = true;
-    }
+    if (leadsToJoins(added)) added.joinsBelow = true;
   }
   if (origin === 'root' || origin === 'group' || !planned.some((f) => f.fetch.kind === 'joined'))
     return { fields: planned };

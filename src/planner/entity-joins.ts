@@ -14,8 +14,6 @@ export const notLoaded: unique symbol = Symbol('not loaded');
 /** A representation field and where it is read: `["upc", ["_k_upc"]]`. */
 type Carried = readonly [name: string, path: readonly string[]];
 
-type Resolve = (item: KeyedRepresentation, context: SourceCallContext) => Promise<unknown>;
-
 /**
  * Another source's copy of an entity, for the fields of one planned object that source serves: a
  * federation subgraph's `_entities` (its part of the selection pushed down), or a REST/gRPC
@@ -31,12 +29,11 @@ export class EntityJoin {
   pushdown?: Pushdown;
   /** The object's fields read from this copy. */
   readonly fields: PlannedField[] = [];
-  #resolve: Resolve = () => Promise.resolve(null);
   #resolveMany: (items: KeyedRepresentation[], context: SourceCallContext) => Promise<unknown[]> = (items) =>
     Promise.resolve(items.map(() => null));
   /**
    * Where a parent payload keeps this join's copy (loaded ahead by `loadAll`, read synchronously
-   * by its fields) and its pending fetch: symbol-keyed properties of the payload, which belongs
+   * by its fields) and, for one loaded on its own (`load`), its pending fetch: symbol-keyed properties of the payload, which belongs
    * to the request (a WeakMap entry per object costs more, in lookups and in garbage collection).
    * A payload must never be shared by two requests (a response cache hands out its own copies).
    */
@@ -77,6 +74,12 @@ export class EntityJoin {
         group = valueAt(parent, single[1]);
         if (group !== null && typeof group === 'object') group = this.#keyOf(parent);
       } else group = this.#keyOf(parent);
+      // a copy this one requires failed: so does this one, with its error
+      const failed = this.#failedRequirement(parent);
+      if (failed) {
+        this.#setCopy(parent, failed);
+        continue;
+      }
       if (group === null || group === undefined) {
         this.#setCopy(parent, null);
         continue;
@@ -102,6 +105,14 @@ export class EntityJoin {
       const members = groups[i]!;
       for (let j = 0; j < members.length; j++) this.#setCopy(members[j]!, copies[i]);
     }
+  }
+
+  #failedRequirement(parent: object): Error | undefined {
+    for (const { join } of this.fromJoins) {
+      const copy = join.copyOf(parent);
+      if (copy instanceof Error) return copy;
+    }
+    return undefined;
   }
 
   /** The key of the entity `parent` is (its representation's values); null when one is missing. */
@@ -131,33 +142,23 @@ export class EntityJoin {
     readonly federated: boolean,
   ) {}
 
-  /** The source's copy of the entity `parent` is (null: none); one fetch per parent, however many fields read it. */
+  /**
+   * The source's copy of the entity `parent` is (null: none), loaded on its own: for an object the
+   * preload did not reach. One fetch per parent, however many fields read it; it still joins the
+   * request's batch of that entity type.
+   */
   load(parent: object, context: SourceCallContext): Promise<unknown> {
     const slots = parent as Record<symbol, Promise<unknown> | undefined>;
     let found = slots[this.#foundSlot];
     if (!found) {
-      found = this.#fetch(parent, context);
+      found = this.loadAll([parent], context).then(() => {
+        const copy = this.copyOf(parent);
+        if (copy instanceof Error) throw copy;
+        return copy === notLoaded ? null : copy;
+      });
       slots[this.#foundSlot] = found;
     }
     return found;
-  }
-
-  #fetch(parent: object, context: SourceCallContext): Promise<unknown> {
-    const parentKey = keyPart(parent, this.fromParent);
-    if (parentKey === null) return Promise.resolve(null);
-    const representation: Record<string, unknown> = { __typename: this.typeName };
-    carry(representation, parent, this.fromParent);
-    if (!this.fromJoins.length) return this.#resolve({ key: parentKey, representation }, context);
-    return Promise.all(this.fromJoins.map((d) => d.join.load(parent, context))).then((copies) => {
-      let key = parentKey;
-      for (let i = 0; i < copies.length; i++) {
-        const part = keyPart(copies[i], this.fromJoins[i]!.fields);
-        if (part === null) return null;
-        key += part;
-        carry(representation, copies[i], this.fromJoins[i]!.fields);
-      }
-      return this.#resolve({ key, representation }, context);
-    });
   }
 
   /** Binds the join to its source once planned: `_entities` with its pushdown, or the entity's lookup by key. */
@@ -166,25 +167,16 @@ export class EntityJoin {
     if (this.federated) {
       const batch = built?.runtime.entitiesOf(this.typeName);
       const pushdown = this.pushdown!;
-      if (batch) {
-        this.#resolve = (item, context) =>
-          batch(context, pushdown)
-            .loadMany([item])
-            .then(([copy]) => {
-              if (copy instanceof Error) throw copy;
-              return copy;
-            });
-        this.#resolveMany = (items, context) => batch(context, pushdown).loadMany(items);
-      }
+      if (batch) this.#resolveMany = (items, context) => batch(context, pushdown).loadMany(items);
       return;
     }
     const entity = model.entity(this.typeName);
     const lookup = entity?.lookups.get(this.source);
     if (entity && lookup) {
-      const resolve: Resolve = (item, context) => lookup.load(item.representation[entity.key], context);
-      this.#resolve = resolve;
-      this.#resolveMany = (representations, context) =>
-        Promise.all(representations.map((r) => resolve(r, context).catch((error: unknown) => error)));
+      this.#resolveMany = (items, context) =>
+        Promise.all(
+          items.map((item) => lookup.load(item.representation[entity.key], context).catch((error: unknown) => error)),
+        );
     }
   }
 }

@@ -13,10 +13,9 @@ import {
 import { createGatewayError } from '../errors/index.js';
 import { holdBatches, planBatches, releaseBatches } from '../sources/coalesce.js';
 import type { SourceCallContext } from '../sources/index.js';
-import type { DirectRead, Hoist, Plan, PlannedField } from './plan.js';
+import type { DirectRead, Hoist, PayloadRead, Plan, PlannedField } from './plan.js';
 import { fetchField, PendingReference, UnresolvedEntity } from './fetch-field.js';
 import { preloadJoins } from './preload-joins.js';
-import { notLoaded } from './entity-joins.js';
 
 /** A response path as graphql-js keeps it: a linked list, made an array only for an error. */
 interface Path {
@@ -281,13 +280,9 @@ function completeFields(
  * general path then handles with graphql-js's rules.
  */
 function readDirect(direct: DirectRead, parent: unknown): unknown {
-  if (parent === null || typeof parent !== 'object') return undefined;
-  let from: unknown = parent;
-  if (direct.join) {
-    from = (parent as Record<symbol, unknown>)[direct.join.copySlot];
-    // not loaded, none, or failed (an Error's own properties are no field values)
-    if (from === null || typeof from !== 'object' || from instanceof Error) return undefined;
-  } else if (parent instanceof UnresolvedEntity) return undefined;
+  const from = payloadOf(parent, direct);
+  // not readable here, no copy, or a failed copy (an Error's own properties are no field values)
+  if (from === notRead || from === null || from instanceof Error) return undefined;
   const value = (from as Record<string, unknown>)[direct.property];
   if (value === null || value === undefined || typeof value === 'object') return undefined;
   switch (direct.plain) {
@@ -311,19 +306,26 @@ function readDirect(direct: DirectRead, parent: unknown): unknown {
   }
 }
 
-/** What `readDirectValue` answers when the general path must read the field. */
+/** What the direct reads answer when the general path must read the field. */
 const notRead: unique symbol = Symbol('not read');
 
-/** An object or list field's raw value straight from its payload, or `notRead` (an unresolved entity, a copy not loaded ahead). */
-function readDirectValue(direct: NonNullable<PlannedField['directValue']>, parent: unknown): unknown {
+/**
+ * The payload a direct read reads from: the parent's own, or the copy its join loaded ahead (an
+ * object, null for none, an Error when it failed); `notRead` for an unresolved entity or a copy
+ * not loaded ahead.
+ */
+function payloadOf(parent: unknown, read: PayloadRead): unknown {
   if (parent === null || typeof parent !== 'object' || parent instanceof UnresolvedEntity) return notRead;
-  let from: unknown = parent;
-  if (direct.join) {
-    from = direct.join.copyOf(parent);
-    if (from === notLoaded) return notRead;
-    if (from === null || from instanceof Error) return from;
-  }
-  return (from as Record<string, unknown>)[direct.property];
+  if (!read.join) return parent;
+  const copy = (parent as Record<symbol, unknown>)[read.join.copySlot];
+  return copy === undefined ? notRead : copy;
+}
+
+/** An object or list field's raw value straight from its payload, or `notRead`. */
+function readDirectValue(read: PayloadRead, parent: unknown): unknown {
+  const from = payloadOf(parent, read);
+  if (from === notRead || from === null || from instanceof Error) return from;
+  return (from as Record<string, unknown>)[read.property];
 }
 
 /** A field: synchronously when its value is in the parent's payload, else once its fetch is in. */
@@ -346,7 +348,7 @@ function completeField(
   if (raw instanceof PendingReference) return new InFlight(raw.found, field, path, raw);
   if (isPromise(raw))
     return new InFlight(
-      field.preload ? raw.then((payload) => preloadJoins(field, payload, run.context)) : raw,
+      field.joinsBelow ? raw.then((payload) => preloadJoins(field, payload, run.context)) : raw,
       field,
       path,
     );
@@ -472,7 +474,7 @@ async function completeFetchedField(
         ? await feeding(run.context, field.feeds, () => fetchField(field, parent, args, run.context))
         : await fetchField(field, parent, args, run.context);
       if (hoisted && isEntityWithKey(raw, field.hoist!.payloadKey, hoisted.key)) children = hoisted.started;
-      if (field.preload) raw = await preloadJoins(field, raw, run.context);
+      if (field.joinsBelow) raw = await preloadJoins(field, raw, run.context);
     }
     return await awaitable(completeValue(run, field, field.type, raw, path, children));
   } catch (error) {

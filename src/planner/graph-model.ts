@@ -67,6 +67,7 @@ export function buildGraphModel(sources: readonly BuiltSource[]): GraphModel {
   const serves = new Map<string, Map<string, FieldServe>>();
   const entities = new Map<string, EntityModel>();
   const typeNames = new Set<string>();
+  const byName = new Map(sources.map((s) => [s.name, s]));
   for (const source of sources) {
     const def = source.definition;
     const schema = source.subschema.schema;
@@ -133,7 +134,7 @@ export function buildGraphModel(sources: readonly BuiltSource[]): GraphModel {
     servesOf: (coordinate) => serves.get(coordinate),
     entity: (typeName) => entities.get(typeName),
     hasType: (typeName) => typeNames.has(typeName),
-    source: (name) => sources.find((s) => s.name === name),
+    source: (name) => byName.get(name),
   };
 }
 

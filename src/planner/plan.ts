@@ -57,9 +57,10 @@ export interface PlannedField {
   pushdown?: Pushdown;
   /** The other sources' copies of this object's entity its sub-selection reads (see `EntityJoin`). */
   joins?: readonly EntityJoin[];
-  /** Its fetched payload leads to joins: they are loaded, batch by batch, before it is completed (see preload-joins.ts). */
-  preload?: true;
-  /** Its payload leads to joins (its own objects', or deeper ones read from the same payload): walked by the preload. */
+  /**
+   * Its payload leads to joins (its own objects', or deeper ones read from the same payload): a
+   * fetched one has them loaded, batch by batch, before it is completed (see preload-joins.ts).
+   */
   joinsBelow?: true;
   /**
    * A scalar read straight from a payload property (its parent's, or a loaded copy's): the
@@ -68,12 +69,16 @@ export interface PlannedField {
    */
   direct?: DirectRead;
   /** An object or list read straight from one payload property (its parent's, or a loaded copy's): completed without a fetch. */
-  directValue?: { property: string; join?: EntityJoin };
+  directValue?: PayloadRead;
 }
 
-export interface DirectRead {
+/** A field read from one property of its parent's payload, or of the copy its join loaded. */
+export interface PayloadRead {
   property: string;
   join?: EntityJoin;
+}
+
+export interface DirectRead extends PayloadRead {
   /**
    * A built-in scalar's plain values, passed as they are (what its `serialize` returns for them):
    * strings for String and ID, 32-bit integers for Int, finite numbers for Float, booleans;

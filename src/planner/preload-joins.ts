@@ -22,10 +22,10 @@ export function preloadJoins(
   return groups.size ? loadWaves(groups, context).then(() => payload) : payload;
 }
 
-/** Whether a field's payload can lead to joins: its sub-selection, read from the payload itself, has some. */
+/** Whether a field's payload leads to joins: its objects have some, or children read from the payload do (planned first). */
 export function leadsToJoins(field: PlannedField): boolean {
   if (field.joins?.length) return true;
-  return (field.selection ?? []).some((child) => child.fetch.kind === 'property' && leadsToJoins(child));
+  return (field.selection ?? []).some((child) => child.fetch.kind === 'property' && child.joinsBelow);
 }
 
 function collect(
