@@ -4,7 +4,6 @@
 // type of an `_entities` request), latency, fault injection, GET /__calls, and a close() that does
 // not wait on keep-alive sockets.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   type DocumentNode,
   execute,
@@ -23,7 +22,7 @@ import {
 import { type CallCounter, Counter } from '../counter.js';
 import { defaultLatencyMs, type Fault, INTERNAL_ERROR_DETAILS } from '../faults.js';
 import type { DemoBackend } from '../index.js';
-import { displayHost } from '../rest/http-server.js';
+import { closeServer, displayHost, listenOn } from '../rest/http-server.js';
 
 /**
  * 'down' answers 503 with a text body; 'garbage' answers 200 with the body `not json{`; 'slow' answers
@@ -296,14 +295,7 @@ export async function startGraphqlServer(opts: GraphqlServerOptions): Promise<Gr
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOn(server, opts.host, opts.port);
 
   let closing: Promise<void> | undefined;
   return {
@@ -318,13 +310,12 @@ export async function startGraphqlServer(opts: GraphqlServerOptions): Promise<Gr
       fault = f;
     },
     close() {
-      closing ??= new Promise<void>((resolve) => {
+      if (!closing) {
         closed = true;
         for (const t of timers) clearTimeout(t);
         timers.clear();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+        closing = closeServer(server);
+      }
       return closing;
     },
   };

@@ -160,14 +160,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<DemoBack
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOn(server, opts.host, opts.port);
 
   let closing: Promise<void> | undefined;
   return {
@@ -178,12 +171,31 @@ export async function startRestServer(opts: RestServerOptions): Promise<DemoBack
     setFault: (f) => control.setFault(f),
     setLatency: (ms) => control.setLatency(ms),
     close() {
-      closing ??= new Promise<void>((resolve) => {
+      if (!closing) {
         control.close();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+        closing = closeServer(server);
+      }
       return closing;
     },
   };
+}
+
+/** Listens on host:port (0: an ephemeral port); resolves to the port it got. */
+export async function listenOn(server: http.Server, host: string, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/** Stops listening and drops the keep-alive connections, so close does not wait for clients. */
+export function closeServer(server: http.Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }

@@ -1,6 +1,7 @@
 // The federation benchmark's reference answer: one plain (non-federated) GraphQL server over the
 // combined schema and the same data and order rules as the four subgraphs (./data.ts). A gateway
 // over the subgraphs must answer exactly (byte for byte) what this server answers.
+import { readFileSync } from 'node:fs';
 import { buildSchema, type GraphQLFieldResolver, type GraphQLSchema, isObjectType } from 'graphql';
 import { startGraphqlServer } from '../graphql-server.js';
 import {
@@ -17,37 +18,8 @@ import {
   topProducts,
 } from './data.js';
 
-export const MONOLITH_SDL = `type User {
-  id: ID!
-  name: String
-  username: String
-  reviews: [Review]
-}
-
-type Product {
-  upc: String!
-  name: String
-  price: Int
-  weight: Int
-  inStock: Boolean
-  shippingEstimate: Int
-  reviews: [Review]
-}
-
-type Review {
-  id: ID!
-  body: String
-  author: User
-  product: Product
-}
-
-type Query {
-  me: User
-  users: [User]
-  user(id: ID!): User
-  topProducts(first: Int = 5): [Product]
-}
-`;
+/** The plain schema over the same data: the benchmark's client schema, which the gateway serves too. */
+const MONOLITH_SDL = readFileSync(new URL('./config/clients/bench/schema.graphql', import.meta.url), 'utf8');
 
 // biome-ignore lint/suspicious/noExplicitAny: resolvers of untyped demo data
 type Resolver = GraphQLFieldResolver<any, unknown, any>;
