@@ -22,7 +22,7 @@ import {
 import { type CallCounter, Counter } from '../counter.js';
 import { defaultLatencyMs, type Fault, INTERNAL_ERROR_DETAILS } from '../faults.js';
 import type { DemoBackend } from '../index.js';
-import { closeServer, displayHost, listenOn } from '../rest/http-server.js';
+import { closeServer, displayHost, listenOn, send } from '../rest/http-server.js';
 
 /**
  * 'down' answers 503 with a text body; 'garbage' answers 200 with the body `not json{`; 'slow' answers
@@ -333,16 +333,6 @@ function readBody(req: http.IncomingMessage): Promise<string | undefined> {
     req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks, size).toString('utf8')));
     req.on('error', reject);
   });
-}
-
-function send(res: http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  if (res.destroyed || res.writableEnded) return;
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(body)),
-    ...headers,
-  });
-  res.end(body);
 }
 
 /**

@@ -84,7 +84,13 @@ function findRoutes(routes: readonly Route[], pathname: string): Match[] {
   return matches.sort((a, b) => Object.keys(a.params).length - Object.keys(b.params).length);
 }
 
-function send(res: http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+/** Answers with a JSON body (a response already ended is left alone). */
+export function send(
+  res: http.ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.destroyed || res.writableEnded) return;
   res.writeHead(status, {
     'content-type': 'application/json',
