@@ -33,12 +33,19 @@ export class EntityJoin {
     Promise.resolve(items.map(() => null));
   /**
    * Where a parent payload keeps this join's copy (loaded ahead by `loadAll`, read synchronously
-   * by its fields) and, for one loaded on its own (`load`), its pending fetch: symbol-keyed properties of the payload, which belongs
-   * to the request (a WeakMap entry per object costs more, in lookups and in garbage collection).
-   * A payload must never be shared by two requests (a response cache hands out its own copies).
+   * by its fields) and, for one loaded on its own (`load`), its pending fetch: symbol-keyed
+   * properties of the payload, which belongs to the request (a WeakMap entry per object costs
+   * more, in lookups and in garbage collection). A payload must never be shared by two requests
+   * (a cache hands out its own copies).
    */
   readonly copySlot = Symbol('copy');
   readonly #foundSlot = Symbol('found');
+
+  constructor(
+    readonly source: string,
+    readonly typeName: string,
+    readonly federated: boolean,
+  ) {}
 
   /** The copy `loadAll` loaded for `parent` (null: none; an Error: it failed), or `notLoaded`. */
   copyOf(parent: object): unknown {
@@ -107,6 +114,7 @@ export class EntityJoin {
     }
   }
 
+  /** The error of a copy this one requires, when that copy failed. */
   #failedRequirement(parent: object): Error | undefined {
     for (const { join } of this.fromJoins) {
       const copy = join.copyOf(parent);
@@ -135,12 +143,6 @@ export class EntityJoin {
     for (const { join, fields } of this.fromJoins) carry(representation, join.copyOf(parent), fields);
     return representation;
   }
-
-  constructor(
-    readonly source: string,
-    readonly typeName: string,
-    readonly federated: boolean,
-  ) {}
 
   /**
    * The source's copy of the entity `parent` is (null: none), loaded on its own: for an object the
