@@ -8,15 +8,19 @@
  * Options (env): BENCH_CONNECTIONS (20), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), DEMO_LATENCY_MS (0),
  * BENCH_ROUNDS (1: gateway and aggregator measured in turn that many times, then the median ratios),
  * BENCH_ACCEPT_ENCODING (unset: answers uncompressed; e.g. "br, gzip"), BENCH_SUITE (all: the mobile home
- * query against the aggregator, then the federation benchmark query against its floor; home; federation). FACET_EXECUTOR is passed to
+ * query against the aggregator, then the same with the catalog's lookups cached and the cache warm, then the
+ * federation benchmark query against its floor; home; home-cached; federation). FACET_EXECUTOR is passed to
  * the gateway process as it is (unset: the query planner; "delegation": stitching only) and printed.
+ * home-cached: the gateway over a copy of the configuration whose catalog lookups (`product`, `products`) are
+ * `@cacheControl(maxAge: 600)` (PUBLIC; nothing user-private is cached), warmed with a few home queries; the
+ * cache's hits and misses in the measured window (facet_source_cache_total) are printed with its figures.
  */
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { BENCH_QUERY } from '../demo/federation/bench/query.js';
 import { mintToken } from '../src/cli/token.js';
 import { homeQuery, load, type LoadResult } from './autocannon.js';
-import { benchConfigDir } from './bench-config.js';
+import { benchConfigDir, cacheCatalogLookups } from './bench-config.js';
 import {
   type BackendsProcess,
   type BenchProcess,
@@ -26,6 +30,7 @@ import {
   stopAll,
 } from './bench-processes.js';
 import { measureProcess, peakRssBytes, waitUntilIdle } from './proc-stats.js';
+import { metricSum } from '../test/helpers/gateway.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** A whole number from the environment; anything else stops the benchmark before it starts anything. */
@@ -40,7 +45,7 @@ const warmup = option('BENCH_WARMUP_SECONDS', 3, 0);
 const latencyMs = option('DEMO_LATENCY_MS', 0, 0);
 const rounds = option('BENCH_ROUNDS', 1, 1);
 const executor = process.env['FACET_EXECUTOR'] || 'planner (default)';
-const suites = ['all', 'home', 'federation'];
+const suites = ['all', 'home', 'home-cached', 'federation'];
 const suite = process.env['BENCH_SUITE'] || 'all';
 if (!suites.includes(suite)) throw new Error(`BENCH_SUITE="${suite}": expected one of ${suites.join(', ')}`);
 const federationConfigDir = fileURLToPath(new URL('../demo/federation/bench/config/', import.meta.url));
@@ -57,7 +62,16 @@ interface Measured {
   highWaterMb: number;
   backendsCpuMsPerQuery: number;
   callsPerQuery: Record<string, number>;
+  /** What a WindowProbe said of the measured window. */
+  note?: string;
 }
+
+/**
+ * Looks at a gateway around its measured window: called once the warm-up is over and the process
+ * idle, just before the window; the function it returns is called after the window, and its text
+ * is printed with the figures.
+ */
+type WindowProbe = (target: BenchProcess) => Promise<() => Promise<string>>;
 
 async function measure(
   name: string,
@@ -65,11 +79,13 @@ async function measure(
   start: () => Promise<BenchProcess>,
   token: string,
   body?: string,
+  probe?: WindowProbe,
 ): Promise<Measured> {
   const target = await start();
   try {
     if (warmup) await load({ url: target.url, body, seconds: warmup, connections, token });
     await waitUntilIdle(target.pid);
+    const probed = await probe?.(target);
     await backends.resetCalls();
     const usage = measureProcess(target.pid);
     const backendsUsage = measureProcess(backends.pid);
@@ -89,10 +105,41 @@ async function measure(
       highWaterMb: peakRssBytes(target.pid) / MB,
       backendsCpuMsPerQuery: backendsUsed.cpuMs / queries,
       callsPerQuery: Object.fromEntries(Object.entries(calls).map(([b, n]) => [b, Number((n / queries).toFixed(2))])),
+      note: await probed?.(),
     };
   } finally {
     await target.stop();
   }
+}
+
+/**
+ * The home-cached suite's probe: a few home queries (as the load generator sends them) fill the
+ * cache, then facet_source_cache_total before and after the window tells how warm it stayed. A
+ * window without a hit stops the benchmark: the cache was not in effect.
+ */
+function warmCache(token: string, body: string): WindowProbe {
+  return async (target) => {
+    const headers = { 'content-type': 'application/json', 'x-user-id': 'u1', authorization: `Bearer ${token}` };
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(target.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+      const text = await res.text();
+      if (!res.ok || text.includes('"errors"'))
+        throw new Error(`warming the cache: ${res.status} ${text.slice(0, 500)}`);
+    }
+    const origin = new URL(target.url).origin;
+    const counts = async () => ({
+      hits: await metricSum(origin, 'facet_source_cache_total', { source: 'catalog', outcome: 'hit' }),
+      misses: await metricSum(origin, 'facet_source_cache_total', { source: 'catalog', outcome: 'miss' }),
+    });
+    const before = await counts();
+    return async () => {
+      const after = await counts();
+      const hits = after.hits - before.hits;
+      const misses = after.misses - before.misses;
+      if (!hits) throw new Error(`no catalog cache hit in the measured window (${misses} misses): no cache in effect`);
+      return `catalog cache lookups (one per product id) in the measured window: ${hits} hits, ${misses} misses, hit ratio ${(hits / (hits + misses)).toFixed(4)}`;
+    };
+  };
 }
 
 /** Upstream calls per query, all backends together. */
@@ -111,10 +158,17 @@ const row = (m: Measured) =>
     `upstream calls/query ${JSON.stringify(m.callsPerQuery)}`,
   ].join('   ');
 
+const runs = (name: string) => suite === name || suite === 'all';
+// made first, so that an SDL the catalog edit no longer matches stops the benchmark before it starts or copies anything else
+const cachedConfig = runs('home-cached') ? benchConfigDir(root, (dir) => cacheCatalogLookups(dir)) : undefined;
 const config = benchConfigDir(root);
+const cleanupConfigs = () => {
+  config.cleanup();
+  cachedConfig?.cleanup();
+};
 const interrupt = (signal: NodeJS.Signals) => {
   void stopAll()
-    .finally(config.cleanup)
+    .finally(cleanupConfigs)
     .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
 };
 process.once('SIGINT', interrupt);
@@ -138,6 +192,11 @@ async function compare(
     const [gateway, other] = yardstickFirst ? [second, first] : [first, second];
     if (rounds > 1) console.log(`\nround ${round} of ${rounds}`);
     console.log(`\n${row(gateway)}\n${row(other)}`);
+    for (const m of [gateway, other]) if (m.note) console.log(`${m.name}: ${m.note}`);
+    const backends = [...new Set([...Object.keys(gateway.callsPerQuery), ...Object.keys(other.callsPerQuery)])];
+    console.log(
+      `upstream calls per query by backend, gateway / ${yardstick}: ${backends.map((b) => `${b} ${gateway.callsPerQuery[b] ?? 0} / ${other.callsPerQuery[b] ?? 0}`).join('   ')}`,
+    );
     const r = {
       rps: gateway.result.requests.average / other.result.requests.average,
       p50: gateway.result.latency.p50 / other.result.latency.p50,
@@ -164,20 +223,25 @@ async function compare(
   }
 }
 
-/** The mobile home screen over the demo's REST and gRPC backends, against the hand-written aggregator. */
-async function homeScenario(): Promise<void> {
+/**
+ * The mobile home screen over the demo's REST and gRPC backends, against the hand-written aggregator;
+ * the gateway over the configuration at `dir`, and with `cached` its catalog cache warmed and watched.
+ */
+async function homeScenario(title: string, name: string, dir: string, cached = false): Promise<void> {
   const backends = await startBackendsProcess(latencyMs);
   try {
     const token = await mintToken({ dir: root, env: { ...process.env, ...backends.env }, sub: 'u1', expiresIn: '1h' });
+    const body = JSON.stringify({ query: homeQuery });
     await compare(
-      'mobile home query',
+      title,
       () =>
         measure(
-          'facet mobile home',
+          name,
           backends,
-          () => startGatewayProcess(config.dir, backends.env),
+          () => startGatewayProcess(dir, backends.env),
           token,
-          JSON.stringify({ query: homeQuery }),
+          body,
+          cached ? warmCache(token, body) : undefined,
         ),
       () => measure('hand-written aggregator', backends, () => startAggregatorProcess(backends.env), token),
       'aggregator',
@@ -221,9 +285,16 @@ async function federationScenario(): Promise<void> {
 }
 
 try {
-  if (suite === 'home' || suite === 'all') await homeScenario();
-  if (suite === 'federation' || suite === 'all') await federationScenario();
+  if (runs('home')) await homeScenario('mobile home query', 'facet mobile home', config.dir);
+  if (cachedConfig)
+    await homeScenario(
+      'mobile home query, catalog lookups @cacheControl(maxAge: 600), cache warm',
+      'facet home, cache warm',
+      cachedConfig.dir,
+      true,
+    );
+  if (runs('federation')) await federationScenario();
 } finally {
   await stopAll();
-  config.cleanup();
+  cleanupConfigs();
 }

@@ -67,6 +67,19 @@ class OrderStore {
     return this.#byId.get(id);
   }
 
+  /** A new object (the seed data is shared by every store), in place of the placed one. */
+  cancel(id: string): Order {
+    const order = this.#byId.get(id);
+    if (!order) throw new GrpcError(grpc.status.NOT_FOUND, `order ${id} not found`);
+    if (order.status !== 'PLACED')
+      throw new GrpcError(grpc.status.FAILED_PRECONDITION, `order ${id} is ${order.status}, not PLACED`);
+    const cancelled: Order = { ...order, status: 'CANCELLED' };
+    this.#byId.set(id, cancelled);
+    const list = this.#userList(order.user_id);
+    list[list.indexOf(order)] = cancelled;
+    return cancelled;
+  }
+
   ofUser(userId: string): readonly Order[] {
     return this.#byUser.get(userId) ?? [];
   }
@@ -144,6 +157,9 @@ function methods(store: OrderStore) {
         });
         return store.create(req.user_id, items);
       },
+    }),
+    CancelOrder: unary<{ id: string }>({
+      handle: ({ id }) => store.cancel(id),
     }),
   };
 }

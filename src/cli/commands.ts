@@ -93,6 +93,19 @@ export const commands = {
     summary: 'print the definitions of every directive Facet reads, for editors and linters',
     options: {},
   },
+  cache: {
+    summary: 'purge cached answers holding an entity, on a running gateway (its admin endpoint)',
+    positionals: ['purge'],
+    options: {
+      type: { type: 'string', value: '<Type>', description: 'the entity type, e.g. Product; required' },
+      id: { type: 'string', value: '<key>', description: 'its key; without it every cached answer holding a <Type>' },
+      url: {
+        type: 'string',
+        value: '<url>',
+        description: 'the gateway (default: $FACET_URL, else http://127.0.0.1:4000); the key is $FACET_ADMIN_KEY',
+      },
+    },
+  },
   'hash-key': {
     summary: 'print the SHA-256 of an API key, to put in client.yaml',
     positionals: ['<api-key>'],

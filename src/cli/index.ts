@@ -143,6 +143,17 @@ async function run(command: CommandName, dir: string, { values, positionals }: P
       console.log(directiveDefinitions());
       return 0;
     }
+    case 'cache': {
+      if (positionals[0] !== 'purge') throw new UsageError(`unknown cache action "${positionals[0]}" (purge)`, 'cache');
+      if (typeof values['type'] !== 'string') throw new UsageError('--type <Type> is required', 'cache');
+      const { purgeCache } = await import('./cache-purge.js');
+      return purgeCache({
+        url: String(values['url'] ?? process.env['FACET_URL'] ?? 'http://127.0.0.1:4000'),
+        adminKey: process.env['FACET_ADMIN_KEY'],
+        type: values['type'],
+        id: values['id'] as string | undefined,
+      });
+    }
     case 'hash-key': {
       const { sha256Hex } = await import('../auth/index.js');
       console.log(`sha256: ${sha256Hex(positionals[0]!)}`);

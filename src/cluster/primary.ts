@@ -6,7 +6,7 @@ import { buildGateway } from '../server/index.js';
 import { shutdownMessage } from './messages.js';
 import { RestartBudget } from './restart-budget.js';
 import type { ServeOptions } from './serve.js';
-import { declaredLimits, sharedStoreMissing } from './shared-limits.js';
+import { declaredLimits, declaredCaches, sharedStoreMissing } from './shared-limits.js';
 
 function ignoreSendError(): void {}
 
@@ -28,8 +28,10 @@ export async function runPrimary(options: ServeOptions): Promise<void> {
   const built = buildGateway(gateway.dir, env);
   const clients = built.clients.map((c) => ({ name: c.definition.name, endpoint: c.definition.endpoint }));
   const limits = declaredLimits(built.config);
+  const caches = built.config.gateway.cache.store === 'memory' || !env['REDIS_URL'] ? declaredCaches(built.config) : [];
   await built.close();
-  if (limits.length && !env['REDIS_URL']) throw new StartRefused(sharedStoreMissing(workers, limits));
+  if ((limits.length && !env['REDIS_URL']) || caches.length)
+    throw new StartRefused(sharedStoreMissing(workers, env['REDIS_URL'] ? [] : limits, caches));
 
   const forkEnv = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => !!entry[1]));
   const budget = new RestartBudget();

@@ -21,6 +21,31 @@ export const gatewayFileSchema = z.strictObject({
       backoffMs: z.number().int().min(100).max(60_000).default(2000),
     })
     .default({ onError: 'allow', timeoutMs: 200, backoffMs: 2000 }),
+  cache: z
+    .strictObject({
+      /** Where cached answers live: Redis when REDIS_URL is set (shared by instances), else memory; or either one explicitly. */
+      store: z.enum(['auto', 'memory', 'redis']).default('auto'),
+      /** Upper bound of the memory store, in bytes of keys and answers (least recently used go first). */
+      memoryMaxBytes: z
+        .number()
+        .int()
+        .min(1024 * 1024)
+        .max(16 * 1024 ** 3)
+        .default(64 * 1024 * 1024),
+      /** Redis: upper bound of one cache read or write; past it the request goes to the backends. */
+      timeoutMs: z.number().int().min(5).max(5000).default(100),
+      /** Redis: after a failure, how long the store is bypassed before it is tried again. */
+      backoffMs: z.number().int().min(100).max(60_000).default(2000),
+      /** Redis: prefix of every key, so that gateways of different deployments can share one Redis. */
+      keyPrefix: z.string().min(1).max(100).default('facet:cache:'),
+    })
+    .default({
+      store: 'auto',
+      memoryMaxBytes: 64 * 1024 * 1024,
+      timeoutMs: 100,
+      backoffMs: 2000,
+      keyPrefix: 'facet:cache:',
+    }),
 });
 
 export type GatewayFileOptions = z.output<typeof gatewayFileSchema>;

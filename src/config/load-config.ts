@@ -55,6 +55,12 @@ export function loadConfigFolder(
     config.gateway =
       readYamlFile(display(gatewayFile), readFileSync(gatewayFile, 'utf8'), gatewayFileSchema, problems, env) ??
       config.gateway;
+  if (config.gateway.cache.store === 'redis' && !env['REDIS_URL'])
+    problems.add({
+      file: display(gatewayFile),
+      path: 'cache.store',
+      message: 'cache.store is redis but REDIS_URL is not set (e.g. REDIS_URL=redis://127.0.0.1:6379)',
+    });
 
   const schemaDir = join(root, 'schema');
   const sourceFiles = existsSync(schemaDir)

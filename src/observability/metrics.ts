@@ -1,4 +1,4 @@
-import { sourceCacheChannelName } from '../sources/runtime/call-cache.js';
+import { registerCacheMetrics } from './cache-metrics.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { upstreamCallChannelName, type UpstreamCallEvent } from '../sources/index.js';
@@ -56,18 +56,7 @@ export function createMetrics() {
     if (event.batchSize > 0) batchSizeOf(event.source).observe(event.batchSize);
   };
   subscribe(upstreamCallChannelName, onUpstreamCall);
-  const sourceCache = new Counter({
-    name: 'facet_source_cache_total',
-    help: 'Lookups in the cache of @cacheControl calls, by source and outcome (hit, miss)',
-    labelNames: ['source', 'outcome'] as const,
-    registers: [registry],
-  });
-  const cacheCounter = labelled((source, outcome) => sourceCache.labels({ source, outcome }));
-  const onSourceCache = (message: unknown) => {
-    const event = message as { source: string; outcome: string };
-    cacheCounter(event.source, event.outcome).inc();
-  };
-  subscribe(sourceCacheChannelName, onSourceCache);
+  const stopCacheMetrics = registerCacheMetrics(registry, labelled);
   const plannerFallbacks = new Counter({
     name: 'facet_planner_fallback_total',
     help: 'Operations the query planner left to delegation, by client and reason',
@@ -120,7 +109,7 @@ export function createMetrics() {
     },
     close() {
       unsubscribe(upstreamCallChannelName, onUpstreamCall);
-      unsubscribe(sourceCacheChannelName, onSourceCache);
+      stopCacheMetrics();
       unsubscribe(plannerFallbackChannelName, onPlannerFallback);
       unsubscribe(planBuiltChannelName, onPlanBuilt);
       unsubscribe(rateLimitStoreChannelName, onStoreEvent);

@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildGraphModel, executorOf, executors, usePlanner, type ClientPlanner } from '../planner/index.js';
+import { checkInvalidations, MemoryCacheStore, type CacheStore } from '../cache/index.js';
 import { loadFacade, type RestFacade } from '../facade/index.js';
 import { ProblemList, loadConfigFolder, type ConfigProblem, type GatewayConfig } from '../config/index.js';
 import { buildSource, EntityLookups, type BuiltSource } from '../sources/index.js';
@@ -30,17 +31,24 @@ export interface BuiltGateway {
 /**
  * Reads, validates and builds a configuration folder: sources → subschemas → stitched graph →
  * client schemas. Throws ConfigError listing every problem. Shared by start-up, reload and
- * `facet check`, so what check accepts is exactly what starts.
+ * `facet check`, so what check accepts is exactly what starts. `cacheStoreFor`: the process's cache
+ * for gateway.yaml's options (kept across reloads); by default a memory one of the build's own.
  */
-export function buildGateway(dir: string, env: Readonly<Record<string, string | undefined>>): BuiltGateway {
+export function buildGateway(
+  dir: string,
+  env: Readonly<Record<string, string | undefined>>,
+  cacheStoreFor: (options: GatewayConfig['gateway']['cache']) => CacheStore = () => new MemoryCacheStore(),
+): BuiltGateway {
   const problems = new ProblemList();
   const config = loadConfigFolder(dir, env, problems);
+  const cacheStore = cacheStoreFor(config.gateway.cache);
   const sources: BuiltSource[] = [];
   const closeAll = () => Promise.allSettled(sources.map((s) => s.close())).then(() => undefined);
   try {
+    checkInvalidations(config.sources, problems);
     const entityLookups = new EntityLookups(); // @ref fields resolve entities through any source's lookup
     for (const definition of config.sources) {
-      const built = buildSource(definition, problems, entityLookups);
+      const built = buildSource(definition, problems, entityLookups, cacheStore);
       if (built) sources.push(built);
     }
     // A broken file does not hide the others' problems: the graph is stitched from the sources

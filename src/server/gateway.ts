@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { buildGateway, type BuiltGateway } from './build-gateway.js';
 import { createClientEndpoint, type ClientEndpoint, type EndpointDeps } from './client-endpoint.js';
+import { createCacheStore, RedisCacheStore, type CacheStore } from '../cache/index.js';
+import type { GatewayFileOptions } from '../config/gateway-options.js';
 import { createRateLimitStore } from '../directives/rate-limit/create-store.js';
 import { createFacadeHandler } from '../facade/index.js';
 import { createHttpServer, type Routes } from './http-server.js';
@@ -59,8 +61,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const metrics = createMetrics();
   const stopUpstreamLog = logUpstreamFailures(log);
 
-  let built = buildGateway(options.dir, env);
+  // One cache store per process, made from the first build's gateway.yaml and kept across reloads.
+  let cacheStore: CacheStore | undefined;
+  const cacheStoreFor = (cache: GatewayFileOptions['cache']) => {
+    cacheStore ??= createCacheStore(cache, env, log);
+    return cacheStore;
+  };
+  let built = buildGateway(options.dir, env, cacheStoreFor);
   logConfigWarnings(log, built);
+  log.info({ store: cacheStore!.kind }, 'cache store');
+  // connected before the first request; one that does not answer now is bypassed (logged) until it does
+  if (cacheStore instanceof RedisCacheStore) await cacheStore.connect();
   // One store per process, kept across reloads so counts survive a configuration change.
   const { store: rateLimitStore, kind: storeKind } = createRateLimitStore(
     built.config.gateway.rateLimitStore,
@@ -91,7 +102,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let draining = false;
   const retired = new Set<NodeJS.Timeout>();
 
-  const server = createHttpServer({ log, metrics, routes: () => routes, ready: () => !draining });
+  const admin = { adminKey: env['FACET_ADMIN_KEY'] || undefined, cacheStore: () => cacheStore, log };
+  const server = createHttpServer({ log, metrics, routes: () => routes, ready: () => !draining, admin });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 4000, options.host ?? '127.0.0.1', () => resolve());
@@ -99,7 +111,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const port = (server.address() as AddressInfo).port;
 
   async function reload(): Promise<void> {
-    const next = buildGateway(options.dir, env);
+    const next = buildGateway(options.dir, env, cacheStoreFor);
     logConfigWarnings(log, next);
     const previous = built;
     built = next;
@@ -147,6 +159,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       for (const timer of retired) clearTimeout(timer);
       await built.close();
       await rateLimitStore.close();
+      await cacheStore?.close();
       stopUpstreamLog();
       metrics.close();
     })();

@@ -9,6 +9,7 @@ import type { FacadeRequest } from '../facade/index.js';
 import { sendProblem } from '../facade/problem.js';
 import { csrfMessage, isPreflighted, mediaTypeOf } from './csrf.js';
 import { graphqlBodyTypes } from './use-request-parser.js';
+import { adminPrefix, handleAdmin, type AdminOptions } from './admin-routes.js';
 import { handToYoga, jsonMediaTypeFor, readBody } from './direct-execution.js';
 
 /** What the listener serves right now; replaced whole on hot reload. */
@@ -24,6 +25,8 @@ export interface HttpServerOptions {
   routes: () => Routes;
   /** False while starting or draining: /readyz answers 503. */
   ready: () => boolean;
+  /** The admin endpoints (cache purge): off unless an admin key is set. */
+  admin?: AdminOptions;
   /** Largest request head Node accepts; beyond it Node answers 431. @default 16384 */
   maxHeaderBytes?: number;
 }
@@ -71,6 +74,10 @@ export function createHttpServer(options: HttpServerOptions): Server {
       const routes = options.routes();
       const endpoint = routes.endpoints.get(path);
       const ip = req.socket.remoteAddress ?? 'unknown';
+      if (!endpoint && path.startsWith(adminPrefix) && options.admin) {
+        client = 'admin';
+        return handleAdmin(req, res, path, options.admin);
+      }
       if (!endpoint) {
         const prefix = path.slice(0, path.indexOf('/', 1) >>> 0);
         const facade = routes.facades.get(prefix);

@@ -1,4 +1,5 @@
 import type { SubschemaConfig } from '@graphql-tools/delegate';
+import type { CacheStore } from '../cache/cache-store.js';
 import type { ProblemList } from '../config/config-error.js';
 import type { CircuitBreaker } from '../resilience/index.js';
 import { checkRootTemplates } from './check-root-templates.js';
@@ -30,11 +31,13 @@ export interface BuiltSource {
  * Turns a source definition into its runtime (the protocol's client and compiled calls, the
  * circuit breaker, per-request loaders) and an executable subschema on top of it for stitching.
  * Runs once at start-up (and on reload). Every problem goes to `problems`; undefined when any.
+ * `cacheStore`: where `@cacheControl` answers live and mutations purge (none: nothing cached).
  */
 export function buildSource(
   def: SourceDefinition,
   problems: ProblemList,
   entityLookups = new EntityLookups(),
+  cacheStore?: CacheStore,
 ): BuiltSource | undefined {
   const before = problems.items.length;
   const at: Report = (line, path, message) => problems.add({ file: def.file, line, path, message });
@@ -47,7 +50,7 @@ export function buildSource(
   const protocol = protocolOf(def.protocol)!;
   const client = protocol.createClient(def, problems);
   if (!client) return undefined;
-  const runtime = createSourceRuntime(def, protocol, client, at);
+  const runtime = createSourceRuntime(def, protocol, client, at, cacheStore);
   const parts = subgraphSchema
     ? buildSubgraphSubschema(runtime, subgraphSchema)
     : buildSubschema(runtime, sourceSchema!, entityLookups, at);

@@ -7,4 +7,9 @@ export interface SourceCallContext {
   upstreamHeaders: Record<string, string>;
   /** Upstream calls this request may start (the client's limits.maxUpstreamCalls); unbounded when absent. */
   maxUpstreamCalls?: number;
+  /**
+   * Set while a response may be cached whole: the entities of every cached call answer it used
+   * (their tags), so a purge of one of them drops the response too.
+   */
+  cacheTags?: Set<string>;
 }

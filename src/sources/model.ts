@@ -65,6 +65,16 @@ export interface FieldBinding {
   nonNull: boolean;
   /** `@cacheControl`: its call's answers (each key's, for a batch) are cached. */
   cache?: CacheHint;
+  /** `@invalidates` on a mutation: the entities whose cached answers it purges once it succeeds. */
+  invalidates?: Invalidation[];
+}
+
+/** `@invalidates(type: "Order", key: { id: "{args.id}" })`: the entity `type` whose key `field` the template gives. */
+export interface Invalidation {
+  typeName: string;
+  field: string;
+  template: string;
+  line?: number;
 }
 
 export interface EntityKey {

@@ -15,6 +15,7 @@ const fieldDirectiveList = [
   'map',
   'ref',
   'cacheControl',
+  'invalidates',
 ]
   .map((name) => `@${name}`)
   .join(', ');
@@ -108,6 +109,27 @@ export function readFieldBinding(
         else if (scope !== 'PUBLIC' && scope !== 'PRIVATE')
           at(directive, path, '@cacheControl scope must be PUBLIC or PRIVATE');
         else binding.cache = { maxAgeMs: maxAge * 1000, scope };
+        break;
+      }
+      case 'invalidates': {
+        const key = args['key'];
+        const entries = key !== null && typeof key === 'object' && !Array.isArray(key) ? Object.entries(key) : [];
+        if (typeName !== 'Mutation') at(directive, path, '@invalidates goes on Mutation fields');
+        else if (entries.length !== 1 || typeof entries[0]![1] !== 'string')
+          at(directive, path, '@invalidates needs key: { <key field>: "<template>" }, e.g. key: { id: "{args.id}" }');
+        else {
+          checkTemplates(directive, key);
+          const [field, template] = entries[0] as [string, string];
+          binding.invalidates = [
+            ...(binding.invalidates ?? []),
+            {
+              typeName: String(args['type']),
+              field,
+              template,
+              line: lineOf(directive),
+            },
+          ];
+        }
         break;
       }
       case 'ref': {

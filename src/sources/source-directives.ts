@@ -43,6 +43,8 @@ directive @ref(key: JSON!) on FIELD_DEFINITION
 "Cache the call's answers (each key's, for @batch) for maxAge seconds; PRIVATE: per caller (the identity headers it forwards)."
 directive @cacheControl(maxAge: Int!, scope: CacheScope = PUBLIC) on FIELD_DEFINITION
 enum CacheScope { PUBLIC PRIVATE }
+"On a mutation: once it succeeds, purge the cached answers holding this entity (besides the entities it returns)."
+directive @invalidates(type: String!, key: JSON!) repeatable on FIELD_DEFINITION
 `;
 
 export const directiveArguments: Record<string, { required: string[]; optional: string[] }> = {
@@ -59,6 +61,7 @@ export const directiveArguments: Record<string, { required: string[]; optional: 
   map: { required: ['from'], optional: [] },
   ref: { required: ['key'], optional: [] },
   cacheControl: { required: ['maxAge'], optional: ['scope'] },
+  invalidates: { required: ['type', 'key'], optional: [] },
 };
 
 export const sourceDirectiveNames = new Set(Object.keys(directiveArguments));

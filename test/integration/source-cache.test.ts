@@ -2,40 +2,31 @@
 // batch asks only for the keys not cached), per caller for PRIVATE. Over a copy of the demo
 // configuration whose catalog calls are declared cacheable.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { userById } from '../../demo/data.js';
-import { asUser, HOME_QUERY, metricSum, repoRoot, startStack, type Stack } from '../helpers/gateway.js';
+import { cacheCatalogAndOrders, copyConfig } from '../helpers/config-copy.js';
+import { asUser, HOME_QUERY, metricSum, startStack, type Stack } from '../helpers/gateway.js';
 
-let dir: string;
+let config: { dir: string; remove(): void };
 let stack: Stack;
 let U1: Record<string, string>;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'facet-cache-'));
-  for (const entry of ['schema', 'clients', 'gateway.yaml'])
-    cpSync(join(repoRoot, entry), join(dir, entry), { recursive: true });
-  const catalog = join(dir, 'schema', 'catalog.graphql');
-  const sdl = readFileSync(catalog, 'utf8')
-    .replace('product(id: ID!): Product @http(GET: "/products/{args.id}")', '$& @cacheControl(maxAge: 60)')
-    .replace('@batch(key: "id") @lookup', '$& @cacheControl(maxAge: 60)');
-  assert.equal(sdl.match(/@cacheControl/g)?.length, 2, 'both catalog lookups declared cacheable');
-  writeFileSync(catalog, sdl);
-  const users = join(dir, 'schema', 'users.graphql');
-  const usersSdl = readFileSync(users, 'utf8').replace(
-    'user(id: ID!): User @http(GET: "/users/{args.id}")',
-    '$& @cacheControl(maxAge: 60, scope: PRIVATE)',
-  );
-  assert.match(usersSdl, /scope: PRIVATE/);
-  writeFileSync(users, usersSdl);
+  config = copyConfig([
+    ...cacheCatalogAndOrders.filter(([file]) => file === 'schema/catalog.graphql'),
+    [
+      'schema/users.graphql',
+      'user(id: ID!): User @http(GET: "/users/{args.id}")',
+      '$& @cacheControl(maxAge: 60, scope: PRIVATE)',
+    ],
+  ]);
+  const dir = config.dir;
   stack = await startStack({ dir, env: { REDIS_URL: '' } });
   U1 = await asUser('u1');
 });
 after(async () => {
   await stack?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  config?.remove();
 });
 beforeEach(() => stack.demo.resetCounters());
 

@@ -14,7 +14,8 @@
  * lag on the store). An unreachable or slow Redis makes `consume` reject with
  * `RateLimitStoreError`; whether to then allow or deny is decided by the caller (see fail-policy.ts).
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { connectBounded, type BoundedCall } from '../../redis/bounded-redis.js';
 import {
   normalizeChecks,
   RateLimitStoreError,
@@ -94,100 +95,13 @@ type ScriptClient = Redis & { [COMMAND](...keysThenArgs: Array<string | number>)
 export function createRedisStore(options: RedisStoreOptions = {}): RateLimitStore {
   const keyPrefix = options.keyPrefix ?? 'facet:rl:';
   const timeoutMs = options.timeoutMs ?? 200;
-  const owned = options.client === undefined;
-  let lastError: unknown;
-  const client =
-    options.client ??
-    new Redis(options.url ?? 'redis://127.0.0.1:6379', {
-      lazyConnect: true, // connect on first use; `consume` waits for it within its time budget
-      enableOfflineQueue: false, // never queue commands while disconnected: fail now, not later
-      // Only a backstop that frees a command Redis never answers; `bounded` below is the budget.
-      // ioredis's own timer would also count our event loop's lag against the store.
-      commandTimeout: Math.max(10 * timeoutMs, 2000),
-      maxRetriesPerRequest: 1,
-      disconnectTimeout: timeoutMs, // close() destroys a socket that does not close by then (default 2 s keeps the process alive)
-      // connectTimeout stays at its default: a slow handshake should still end up connected for later calls.
-    });
-  if (owned)
-    client.on('error', (err: unknown) => {
-      lastError = err;
-    }); // reported via consume's error; avoids "Unhandled error event"
+  const redis = connectBounded({ url: options.url, client: options.client, timeoutMs });
+  const client = redis.client;
   client.defineCommand(COMMAND, { lua: CONSUME_SCRIPT }); // numberOfKeys passed per call
-
-  // One shared promise per connection attempt, so a burst of calls adds two listeners, not hundreds.
-  let ready: Promise<void> | undefined;
-  const whenReady = (): Promise<void> => {
-    if (client.status === 'ready') return Promise.resolve();
-    if (client.status === 'end') return Promise.reject(new Error('the Redis connection is closed'));
-    if (client.status === 'wait') client.connect().catch(() => {}); // failures surface as a timeout below
-    ready ??= new Promise<void>((resolve, reject) => {
-      const settle = (): void => {
-        client.off('ready', onReady);
-        client.off('end', onEnd);
-        ready = undefined;
-      };
-      const onReady = (): void => {
-        settle();
-        resolve();
-      };
-      const onEnd = (): void => {
-        settle();
-        reject(new Error('the Redis connection is closed'));
-      };
-      client.on('ready', onReady);
-      client.on('end', onEnd);
-    });
-    return ready;
+  const unavailable = (error: Error): never => {
+    throw new RateLimitStoreError(`rate-limit store unavailable: ${error.message}`, { cause: error.cause });
   };
-
-  /**
-   * Runs `work` once connected: `timeoutMs` for the connection, then `timeoutMs` for the answer
-   * from the moment `work` calls `sending()`. `gaveUp` tells it the caller stopped waiting.
-   */
-  const bounded = async <T>(work: (call: { gaveUp: () => boolean; sending: () => void }) => Promise<T>): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined;
-    let lastLook: NodeJS.Immediate | undefined;
-    let timedOut = false;
-    let sentAt: number | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      const check = (): void => {
-        // A command sent late (the event loop was busy) still gets its full budget.
-        const left = sentAt === undefined ? 0 : sentAt + timeoutMs - Date.now();
-        if (left > 0) {
-          timer = setTimeout(check, left);
-          return;
-        }
-        // Timers run before the event loop reads sockets: after a long synchronous stretch a reply
-        // that came in time is still unread. setImmediate runs after that read: look once more.
-        lastLook = setImmediate(() => {
-          timedOut = true;
-          reject(
-            new Error(
-              sentAt === undefined ? `no connection within ${timeoutMs} ms` : `no answer within ${timeoutMs} ms`,
-            ),
-          );
-        });
-      };
-      timer = setTimeout(check, timeoutMs);
-    });
-    const call = {
-      gaveUp: () => timedOut,
-      sending: () => {
-        sentAt = Date.now();
-      },
-    };
-    try {
-      return await Promise.race([whenReady().then(() => work(call)), deadline]);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      const last =
-        lastError instanceof Error && client.status !== 'ready' ? ` (last connection error: ${lastError.message})` : '';
-      throw new RateLimitStoreError(`rate-limit store unavailable: ${reason}${last}`, { cause: error });
-    } finally {
-      clearTimeout(timer);
-      if (lastLook) clearImmediate(lastLook);
-    }
-  };
+  const bounded = <T>(work: (call: BoundedCall) => Promise<T>): Promise<T> => redis.bounded(work).catch(unavailable);
 
   const run = async (checks: readonly RateLimitCheck[], mode: 'all' | 'each'): Promise<RateLimitDecision[]> => {
     const normalized = normalizeChecks(checks); // a RangeError rejects, as the contract says
@@ -235,25 +149,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): RateLimitStor
     consumeAll: (checks) => run(checks, 'all'),
     consumeEach: (checks) => run(checks, 'each'),
 
-    async ping() {
-      await bounded(({ sending }) => {
-        sending();
-        return client.ping();
-      });
-    },
-
-    async close() {
-      if (!owned || client.status === 'end') return;
-      if (client.status !== 'ready') return client.disconnect(); // also stops reconnect attempts
-      try {
-        // QUIT is answered after any command still waiting on a silent Redis: bounded like the rest
-        await bounded(({ sending }) => {
-          sending();
-          return client.quit();
-        });
-      } catch {
-        client.disconnect();
-      }
-    },
+    ping: () => redis.ping().catch(unavailable),
+    close: () => redis.close(),
   };
 }

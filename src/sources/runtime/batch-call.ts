@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { SourceCallContext } from '../call-context.js';
 import { coalescingSchedule } from '../coalesce.js';
 import { getLoader, stableStringify } from '../loaders.js';
-import type { BatchSpec, CacheHint } from '../model.js';
+import type { BatchSpec, CacheHint, FieldBinding } from '../model.js';
 import type { CallCache } from './call-cache.js';
 import type { CompiledCall } from '../protocol.js';
 import { UpstreamBadResponseError } from '../upstream-errors.js';
@@ -12,6 +12,7 @@ import type { CallRunner } from './run-call.js';
 export interface CachedCalls {
   cache: CallCache;
   hint: CacheHint;
+  binding: FieldBinding;
 }
 
 /** The request's loader of a batch field for its other arguments `rest`; keys in, one payload (or null) per key out. */
@@ -64,20 +65,22 @@ export function createBatchCall(
   const load = !cached
     ? fetchKeys
     : async (context: SourceCallContext, rest: Record<string, unknown>, batchKeys: readonly unknown[]) => {
-        const { cache, hint } = cached;
+        const { cache, hint, binding } = cached;
         const prefix = `${operation}\u0000${stableStringify(rest)}\u0000`;
         const cacheKeys = batchKeys.map((k) => cache.keyOf(hint, prefix + String(k), context));
-        const items = cacheKeys.map((k) => cache.get(k));
+        const items = await cache.get(cacheKeys, context);
         const missing = batchKeys.filter((_, i) => items[i] === undefined);
         if (missing.length) {
           const fetched = await fetchKeys(context, rest, missing);
+          const writes = [];
           let next = 0;
           for (let i = 0; i < items.length; i++) {
             if (items[i] !== undefined) continue;
             const item = fetched[next++] ?? null;
             items[i] = item;
-            cache.set(cacheKeys[i]!, hint, item);
+            writes.push({ key: cacheKeys[i]!, raw: item, value: item });
           }
+          cache.set(writes, hint, binding, context);
         }
         return items;
       };

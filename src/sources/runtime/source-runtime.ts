@@ -11,6 +11,9 @@ import { createCallRunner, type CallRunner } from './run-call.js';
 import { createEntityBatch, type EntityBatch } from './entity-batch.js';
 import { CallCache } from './call-cache.js';
 import type { CachedCalls } from './batch-call.js';
+import type { CacheStore } from '../../cache/cache-store.js';
+import { EntityTagger } from '../../cache/entity-tags.js';
+import { createInvalidation, type Invalidate } from './invalidate.js';
 
 export type { BatchCall } from './batch-call.js';
 export type { EntityBatch } from './entity-batch.js';
@@ -42,10 +45,12 @@ export function createSourceRuntime(
   protocol: SourceProtocol,
   client: ProtocolClient,
   report: Report,
+  store?: CacheStore,
 ): SourceRuntime {
   const breaker = new CircuitBreaker({ onStateChange: (state) => publishCircuitState({ source: def.name, state }) });
   const runner = createCallRunner(def, protocol, breaker);
-  const cache = def.bindings.some((b) => b.cache) ? new CallCache(def.name) : undefined;
+  const tagger = store && new EntityTagger(def);
+  const cache = tagger && def.bindings.some((b) => b.cache) ? new CallCache(def.name, store, tagger) : undefined;
   const calls = new Map<string, FieldCall>();
   const batches = new Map<string, BatchCall>();
   for (const binding of def.bindings) {
@@ -53,10 +58,12 @@ export function createSourceRuntime(
     const compiled = compileBinding(protocol, client, binding as FieldBinding & { call: SourceCall }, report);
     if (!compiled) continue;
     const coordinate = `${binding.typeName}.${binding.fieldName}`;
-    const cached = binding.cache && cache ? { cache, hint: binding.cache } : undefined;
+    const cached = binding.cache && cache ? { cache, hint: binding.cache, binding } : undefined;
+    const invalidate = binding.typeName === 'Mutation' && store && tagger && createInvalidation(binding, store, tagger);
     if (binding.batch)
       batches.set(coordinate, createBatchCall(def.name, coordinate, binding.batch, compiled, runner, cached));
-    else calls.set(coordinate, createFieldCall(def.name, coordinate, compiled, runner, cached));
+    else
+      calls.set(coordinate, createFieldCall(def.name, coordinate, compiled, runner, cached, invalidate || undefined));
   }
   const entities = new Map<string, EntityBatch>();
   for (const [typeName, keys] of def.federation?.keys ?? []) {
@@ -102,6 +109,7 @@ function createFieldCall(
   compiled: CompiledCall,
   runner: CallRunner,
   cached?: CachedCalls,
+  invalidate?: Invalidate,
 ): FieldCall {
   type Pending = PreparedCall & { operation: string; context: SourceCallContext };
   const loaderKey = `${source}:calls`;
@@ -115,6 +123,16 @@ function createFieldCall(
         ),
       { batch: false, cacheKeyFn: (call) => call.signature },
     );
+  if (invalidate)
+    // a mutation: once it succeeded, the cached answers holding what it changed are purged
+    // before its answer is returned, so the caller's next read is fresh
+    return async (scope, context, pushdown) => {
+      const prepared = runner.prepare(operation, compiled, scope, context, pushdown);
+      const raw = await getLoader(context, loaderKey, createLoader).load({ ...prepared, operation, context });
+      const value = compiled.extract(raw);
+      await invalidate(scope, value);
+      return value;
+    };
   if (!cached)
     return (scope, context, pushdown) => {
       const prepared = runner.prepare(operation, compiled, scope, context, pushdown);
@@ -123,17 +141,15 @@ function createFieldCall(
         .then(compiled.extract);
     };
   // @cacheControl: the raw answer by signature (and identity, PRIVATE), before the request's loader
-  const { cache, hint } = cached;
-  return (scope, context, pushdown) => {
+  const { cache, hint, binding } = cached;
+  return async (scope, context, pushdown) => {
     const prepared = runner.prepare(operation, compiled, scope, context, pushdown);
     const key = cache.keyOf(hint, `${operation}\u0000${prepared.signature}`, context);
-    const hit = cache.get(key);
-    if (hit !== undefined) return Promise.resolve(compiled.extract(hit));
-    return getLoader(context, loaderKey, createLoader)
-      .load({ ...prepared, operation, context })
-      .then((raw) => {
-        if (!(raw instanceof Error)) cache.set(key, hint, raw);
-        return compiled.extract(raw);
-      });
+    const [hit] = await cache.get([key], context);
+    if (hit !== undefined) return compiled.extract(hit);
+    const raw = await getLoader(context, loaderKey, createLoader).load({ ...prepared, operation, context });
+    const value = compiled.extract(raw);
+    if (!(raw instanceof Error)) cache.set([{ key, raw, value, root: scope.root }], hint, binding, context);
+    return value;
   };
 }
