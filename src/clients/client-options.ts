@@ -43,6 +43,11 @@ export const clientFileSchema = z.strictObject({
       }),
     ])
     .default({ requiredHeaders: [...defaultCsrfHeaders] }),
+  /**
+   * Cache whole responses of queries whose every call is `@cacheControl` (for the shortest maxAge
+   * of them, per caller when one is PRIVATE or an argument comes from the identity). @default true
+   */
+  responseCache: z.boolean().default(true),
   /** Return error details (messages of unexpected errors) to clients; development only. @default false */
   exposeErrors: z.boolean().default(false),
   /** How callers authenticate (jwt, apiKeys) and how identity reaches backends. Anonymous when absent. */

@@ -1,3 +1,4 @@
+import { readClientCacheHint, type ClientCacheHint } from './client-cache-hint.js';
 import {
   Kind,
   parse,
@@ -34,10 +35,12 @@ export interface ClientDefinition {
   authPolicies: Map<string, AuthPolicy>;
   /** `Type.field` → @rateLimit. */
   rateLimits: Map<string, RateLimitSpec>;
+  /** `@cacheControl` by type name and by field coordinate: tightens the response cache policy. */
+  cacheHints: Map<string, ClientCacheHint>;
 }
 
 const authDirectiveNames = new Set(['authenticated', 'requiresScopes', 'requiresRole']);
-export const clientDirectiveNames = new Set(['from', 'rateLimit', ...authDirectiveNames]);
+export const clientDirectiveNames = new Set(['from', 'rateLimit', 'cacheControl', ...authDirectiveNames]);
 const rateLimitKeys = new Set(['IP', 'USER', 'API_KEY', 'CLIENT', 'ARGUMENT']);
 
 function isStringMatrix(value: unknown): value is string[][] {
@@ -121,6 +124,7 @@ export function parseClientSchema(
   const lines = new Map<string, number>();
   const authPolicies = new Map<string, AuthPolicy>();
   const rateLimits = new Map<string, RateLimitSpec>();
+  const cacheHints = new Map<string, ClientCacheHint>();
   for (const def of document.definitions) {
     if (
       def.kind === Kind.DIRECTIVE_DEFINITION ||
@@ -138,12 +142,17 @@ export function parseClientSchema(
     const typeName = def.name.value;
     const typeLine = def.loc?.startToken.line;
     for (const directive of 'directives' in def ? (def.directives ?? []) : []) {
-      if (!authDirectiveNames.has(directive.name.value))
+      if (directive.name.value === 'cacheControl') {
+        const hint = readClientCacheHint(directive, (message) =>
+          problems.add({ file: schemaFile, line: directive.loc?.startToken.line, path: typeName, message }),
+        );
+        if (hint) cacheHints.set(typeName, hint);
+      } else if (!authDirectiveNames.has(directive.name.value))
         problems.add({
           file: schemaFile,
           line: directive.loc?.startToken.line,
           path: typeName,
-          message: `unknown directive @${directive.name.value} on a type (allowed: @authenticated, @requiresScopes, @requiresRole)`,
+          message: `unknown directive @${directive.name.value} on a type (allowed: @authenticated, @requiresScopes, @requiresRole, @cacheControl)`,
         });
     }
     const typePolicy = readAuthPolicy(('directives' in def ? def.directives : undefined) ?? [], (message) =>
@@ -168,6 +177,13 @@ export function parseClientSchema(
             path: coordinate,
             message: `unknown directive @${directive.name.value} (client schemas allow @${[...clientDirectiveNames].join(', @')})`,
           });
+          continue;
+        }
+        if (directive.name.value === 'cacheControl') {
+          const hint = readClientCacheHint(directive, (message) =>
+            problems.add({ file: schemaFile, line, path: coordinate, message }),
+          );
+          if (hint) cacheHints.set(coordinate, hint);
           continue;
         }
         if (directive.name.value === 'rateLimit') {
@@ -229,5 +245,15 @@ export function parseClientSchema(
   const stripped = visit(document, {
     Directive: (node) => (clientDirectiveNames.has(node.name.value) ? null : undefined),
   });
-  return { name, endpoint: `/${name}/graphql`, schemaFile, document: stripped, from, lines, authPolicies, rateLimits };
+  return {
+    name,
+    endpoint: `/${name}/graphql`,
+    schemaFile,
+    document: stripped,
+    from,
+    lines,
+    authPolicies,
+    rateLimits,
+    cacheHints,
+  };
 }

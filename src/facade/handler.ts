@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { cachingHeaders, etagOf, matchesEtag } from '../server/http-caching.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import type { ClientEndpoint } from '../server/client-endpoint.js';
@@ -124,6 +124,7 @@ export function createFacadeHandler(
         headers,
       );
 
+    const context = request.context(admission.identity);
     const response = await endpoint.yoga.fetch(
       `http://facet${endpoint.path}`,
       {
@@ -131,7 +132,7 @@ export function createFacadeHandler(
         headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
         body: JSON.stringify({ query: route.query, variables: mapped.variables }),
       },
-      request.context(admission.identity),
+      context,
     );
     const result = (await response.json()) as {
       data?: Record<string, unknown> | null;
@@ -181,7 +182,7 @@ export function createFacadeHandler(
     headers['vary'] = varyOnEncoding(headers['vary']);
     if (route.method === 'GET') {
       headers['etag'] = etagOf(text, encoding);
-      headers['cache-control'] = 'private, no-cache';
+      Object.assign(headers, cachingHeaders(context.caching));
       if (matchesEtag(req.headers['if-none-match'], headers['etag'])) {
         res.writeHead(304, headers);
         return void res.end();
@@ -196,19 +197,6 @@ export function createFacadeHandler(
     });
     res.end(req.method === 'HEAD' ? undefined : sent);
   };
-}
-
-/**
- * A strong ETag of the identity body, with the encoding as a suffix (`"…-br"`): each encoding is
- * its own representation, so a compressed and an identity answer never share a strong validator.
- */
-function etagOf(body: Buffer, encoding: string | undefined): string {
-  const hash = createHash('sha256').update(body).digest('base64url').slice(0, 27);
-  return `"${hash}${encoding ? `-${encoding}` : ''}"`;
-}
-
-function matchesEtag(header: string | undefined, etag: string): boolean {
-  return !!header && (header.trim() === '*' || header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag));
 }
 
 /** RFC 9745 Deprecation, RFC 8594 Sunset and a successor-version Link for deprecated versions. */

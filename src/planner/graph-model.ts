@@ -9,6 +9,7 @@ import {
 } from 'graphql';
 import type { ClientDefinition } from '../clients/index.js';
 import type { FromSpec } from '../clients/client-directives.js';
+import type { CacheHint } from '../sources/model.js';
 import { stubLookupPrefix, type BuiltSource } from '../sources/index.js';
 import type { BatchCall, FieldCall } from '../sources/runtime/source-runtime.js';
 import { batchLookup, payloadNameOf, singleLookup, type EntityLookup } from '../sources/subschema/entity-refs.js';
@@ -16,8 +17,15 @@ import { compileTemplate, compileValue, referencesIn, splitPath, type CompiledTe
 
 /** How one source serves one field of the graph. */
 export type FieldServe =
-  | { kind: 'call'; source: string; call: FieldCall; args: readonly GraphQLArgument[] }
-  | { kind: 'batch'; source: string; batch: BatchCall; keyArg: string; args: readonly GraphQLArgument[] }
+  | { kind: 'call'; source: string; call: FieldCall; args: readonly GraphQLArgument[]; cache?: CacheHint }
+  | {
+      kind: 'batch';
+      source: string;
+      batch: BatchCall;
+      keyArg: string;
+      args: readonly GraphQLArgument[];
+      cache?: CacheHint;
+    }
   /**
    * A property of the parent payload (`@map` path or the field name); proto3 "" → null when
    * `emptyAsNull`. `pushed`: a GraphQL source's field, asked for in the pushed-down selection and
@@ -93,18 +101,18 @@ export function buildGraphModel(sources: readonly BuiltSource[]): GraphModel {
           const batch = source.runtime.batchOf(coordinate);
           const call = source.runtime.callOf(coordinate);
           if (batch && binding.batch) {
-            serve = { kind: 'batch', source: def.name, batch, keyArg: binding.batch.arg, args: field.args };
+            const { cache } = binding;
+            serve = { kind: 'batch', source: def.name, batch, keyArg: binding.batch.arg, args: field.args, cache };
             if (binding.lookup)
-              addLookup(
-                entities,
-                getNamedType(field.type).name,
-                def.name,
-                batchLookup(def.name, field, binding.batch.arg, batch),
-              );
+              addLookup(entities, getNamedType(field.type).name, def.name, {
+                ...batchLookup(def.name, field, binding.batch.arg, batch),
+                cache,
+              });
           } else if (call) {
-            serve = { kind: 'call', source: def.name, call, args: field.args };
+            serve = { kind: 'call', source: def.name, call, args: field.args, cache: binding.cache };
             const lookup = binding.lookup ? singleLookup(def.name, field, call) : undefined;
-            if (lookup) addLookup(entities, getNamedType(field.type).name, def.name, lookup);
+            if (lookup)
+              addLookup(entities, getNamedType(field.type).name, def.name, { ...lookup, cache: binding.cache });
           }
         } else if (binding?.ref) {
           serve = refServe(def.name, binding.ref, field.type);

@@ -15,7 +15,10 @@ import { coercedVariables, fragmentsOf } from '../document/operation.js';
 import { executePlan } from './execute-plan.js';
 import { buildClientFields, type GraphModel } from './graph-model.js';
 import { PlanCache } from './plan-cache.js';
-import type { PlanOutcome } from './plan.js';
+import type { Plan, PlanOutcome } from './plan.js';
+import { planCachePolicy, type CachePolicy } from './cache-policy.js';
+import { ResponseCache } from './response-cache.js';
+import type { CacheStore } from '../cache/cache-store.js';
 
 /** Published once per request that the planner leaves to delegation: `{ client, reason }`. */
 export const plannerFallbackChannelName = 'facet:planner-fallback';
@@ -58,9 +61,19 @@ export interface ClientPlanner extends Plugin {
  * gate, which runs first at execution and hands it the fields refused for the request: the plan of
  * the document skips them (one plan whatever is refused); delegation runs the document without them.
  */
-export function usePlanner(model: GraphModel, client: ClientDefinition): ClientPlanner {
+export function usePlanner(model: GraphModel, client: ClientDefinition, cacheStore?: CacheStore): ClientPlanner {
   const clientFields = buildClientFields(client);
   const cache = new PlanCache();
+  const responses = cacheStore && client.options.responseCache ? new ResponseCache(client.name, cacheStore) : undefined;
+  const policies = new WeakMap<Plan, CachePolicy>();
+  const policyOf = (plan: Plan): CachePolicy => {
+    let policy = policies.get(plan);
+    if (!policy) {
+      policy = planCachePolicy(plan, model, client.cacheHints);
+      policies.set(plan, policy);
+    }
+    return policy;
+  };
   const parts = new WeakMap<DocumentNode, DocumentParts>();
   const partsOf = (document: DocumentNode): DocumentParts => {
     let known = parts.get(document);
@@ -117,7 +130,12 @@ export function usePlanner(model: GraphModel, client: ClientDefinition): ClientP
           // delegation cannot skip a field: it runs the document without the refused ones
           return executeFn(refusals ? { ...args, document: refusals.withoutRefused() } : args);
         }
-        return executePlan(outcome.plan, context, variables, refusals?.nodes);
+        const policy = policyOf(outcome.plan);
+        if (policy.maxAgeMs > 0 && context.caching) context.caching.policy = policy;
+        const run = () => executePlan(outcome.plan, context, variables, refusals?.nodes);
+        return responses && policy.maxAgeMs > 0
+          ? responses.serve(args.document, args.operationName, variables, context, policy, run)
+          : run();
       });
     },
   };

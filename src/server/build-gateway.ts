@@ -69,7 +69,7 @@ export function buildGateway(
       if (!clientSdl || !graphComplete) continue;
       const schema = buildClientSchema(definition, clientSdl, graph!, sources);
       const facade = loadFacade(definition.name, definition.folder, schema, problems, env);
-      const planner = graphModel && usePlanner(graphModel, definition);
+      const planner = graphModel && usePlanner(graphModel, definition, cacheStore);
       clients.push({ definition, schema, facade, ...(planner ? { planner } : {}) });
     }
     problems.throwIfAny();

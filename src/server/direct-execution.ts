@@ -4,8 +4,9 @@ import { type GraphQLParams, processRegularResult, type YogaServerInstance } fro
 import { setRequestErrorStatus } from '../errors/index.js';
 import type { GatewayContext } from './context.js';
 import { compressAnswer, negotiateEncoding, varyOnEncoding } from './compression.js';
-import { parseRequestBody } from './use-request-parser.js';
+import { parseRequestBody, parseSearchParams } from './use-request-parser.js';
 import { textKeyedCache } from './text-keyed-cache.js';
+import { cachingHeaders, etagOf, matchesEtag } from './http-caching.js';
 
 type Yoga = YogaServerInstance<GatewayContext, Record<string, never>>;
 
@@ -42,27 +43,24 @@ export function createDirectExecution(yoga: Yoga, maxJsonNesting: number) {
     return document;
   }
 
-  return async function execute(
+  async function run(
     req: IncomingMessage,
     res: ServerResponse,
     context: GatewayContext,
-    body: string,
+    params: GraphQLParams,
     mediaType: JsonMediaType,
   ): Promise<boolean> {
-    let params: GraphQLParams;
-    try {
-      params = parseRequestBody(body, maxJsonNesting);
-    } catch {
-      return false;
-    }
     if (!hasPlainParams(params)) return false;
+    const isGet = req.method === 'GET';
     // yoga's plugins see a request only through `context.request.method` (a syntax error is coded
-    // for the parse cache, a mutation over GET refused): a POST it is
-    const enveloped = yoga.getEnveloped(Object.assign(context, { params, request: postRequest }));
+    // for the parse cache, a mutation over GET refused)
+    const enveloped = yoga.getEnveloped(Object.assign(context, { params, request: isGet ? getRequest : postRequest }));
     const document = validated.get(params.query) ?? validate(enveloped, params.query);
     if (!document) return false;
     const operation = getOperationAST(document, params.operationName);
-    if (!operation || operation.operation === 'subscription') return false;
+    // yoga answers a mutation over GET (405) and subscriptions
+    if (!operation || operation.operation === 'subscription' || (isGet && operation.operation !== 'query'))
+      return false;
 
     const contextValue = await enveloped.contextFactory();
     const result = (await enveloped.execute({
@@ -73,18 +71,56 @@ export function createDirectExecution(yoga: Yoga, maxJsonNesting: number) {
       operationName: params.operationName,
     })) as ExecutionResult;
     if (!result.errors?.length && !result.extensions) {
-      await send(req, res, 200, `${mediaType}; charset=utf-8`, JSON.stringify(result));
+      const text = JSON.stringify(result);
+      await send(req, res, 200, `${mediaType}; charset=utf-8`, text, isGet ? context : undefined);
     } else {
       // errors: yoga's own result processor decides the status and strips internals
       setRequestErrorStatus(result);
       const response = processRegularResult(result, yoga.fetchAPI, mediaType);
       for (const [name, value] of response.headers) if (name !== 'content-length') res.setHeader(name, value);
+      if (isGet) res.setHeader('cache-control', 'no-store');
       await send(req, res, response.status, response.headers.get('content-type')!, await response.text());
     }
     return true;
+  }
+
+  return {
+    /** A JSON POST body. */
+    post(
+      req: IncomingMessage,
+      res: ServerResponse,
+      context: GatewayContext,
+      body: string,
+      mediaType: JsonMediaType,
+    ): Promise<boolean> {
+      let params: GraphQLParams;
+      try {
+        params = parseRequestBody(body, maxJsonNesting);
+      } catch {
+        return Promise.resolve(false);
+      }
+      return run(req, res, context, params, mediaType);
+    },
+    /** A GET query: its parameters in the URL (variables and extensions as JSON); answered with HTTP caching headers. */
+    get(
+      req: IncomingMessage,
+      res: ServerResponse,
+      context: GatewayContext,
+      search: URLSearchParams,
+      mediaType: JsonMediaType,
+    ): Promise<boolean> {
+      let params: GraphQLParams;
+      try {
+        params = parseSearchParams(search, maxJsonNesting);
+      } catch {
+        return Promise.resolve(false);
+      }
+      return run(req, res, context, params, mediaType);
+    },
   };
 }
 
+const getRequest = Object.freeze({ method: 'GET' });
 const postRequest = Object.freeze({ method: 'POST' });
 
 /** Only the four GraphQL parameters, with the types yoga accepts (it checks the same before executing). */
@@ -134,6 +170,8 @@ async function send(
   status: number,
   contentType: string,
   text: string,
+  /** A GET answer: Cache-Control from its policy, an ETag, and 304 when If-None-Match has it. */
+  cached?: GatewayContext,
 ): Promise<void> {
   const encoding = negotiateEncoding(req.headers['accept-encoding']);
   // encoded once: its length is the Content-Length, and the socket writes the bytes as they are
@@ -145,6 +183,16 @@ async function send(
       body = compressed;
       res.setHeader('content-encoding', encoding);
     }
+  }
+  if (cached) {
+    const etag = etagOf(text, res.getHeader('content-encoding') as string | undefined);
+    const headers = { ...cachingHeaders(cached.caching), etag };
+    if (matchesEtag(req.headers['if-none-match'], etag)) {
+      res.removeHeader('content-encoding');
+      res.writeHead(304, headers);
+      return void res.end();
+    }
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   }
   res.writeHead(status, { 'content-type': contentType, 'content-length': body.length });
   res.end(body);

@@ -139,11 +139,17 @@ export function createHttpServer(options: HttpServerOptions): Server {
         if (!admission.ok) return sendJsonError(res, admission.code, admission);
         for (const [name, value] of Object.entries(admission.headers)) res.setHeader(name, value);
         const context = contextFor(endpoint, requestId, admission.identity, ip);
-        // a JSON POST from a non-browser caller (no Origin: no CORS to answer) skips yoga's fetch shell
-        const mediaType = req.method === 'POST' && !req.headers.origin && jsonMediaTypeFor(req.headers.accept);
-        if (!mediaType) return void endpoint.yoga(req, res, context);
+        // a JSON POST or a GET query from a caller with no CORS to answer (no Origin) skips yoga's fetch shell
+        const mediaType = !req.headers.origin && jsonMediaTypeFor(req.headers.accept);
+        const search = (req.url ?? '').slice(path.length + 1);
+        if (mediaType && req.method === 'GET' && search) {
+          if (!(await endpoint.executeDirectly.get(req, res, context, new URLSearchParams(search), mediaType)))
+            endpoint.yoga(req, res, context);
+          return;
+        }
+        if (!mediaType || req.method !== 'POST') return void endpoint.yoga(req, res, context);
         const body = await readBody(req);
-        if (!(await endpoint.executeDirectly(req, res, context, body, mediaType)))
+        if (!(await endpoint.executeDirectly.post(req, res, context, body, mediaType)))
           await handToYoga(endpoint.yoga, req, res, context, body);
       })().catch((error) => {
         if (!req.complete) return void res.destroy(); // the caller went away while sending its body
@@ -167,6 +173,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       log,
       ip,
       maxUpstreamCalls: endpoint.maxUpstreamCalls,
+      caching: {},
       upstreamHeaders: { [requestIdHeader]: requestId, ...identityHeaders(identity, endpoint.forward) },
     };
   }

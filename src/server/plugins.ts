@@ -12,6 +12,7 @@ import { useDelegationDocument } from '../stitching/use-delegation-document.js';
 import { maxNestingFor, useDocumentLimits, useListArgumentLimit } from '../limits/index.js';
 import { useRequestParser } from './use-request-parser.js';
 import { useResponseCompression } from './use-response-compression.js';
+import { useHttpCaching } from './http-caching.js';
 
 /**
  * The plugins of one client endpoint, in the order they hook into a request. yoga already
@@ -40,6 +41,8 @@ export function clientPlugins(
     useErrorCodes(),
     // response: answers of 1 KiB and more compressed when the client accepts br or gzip
     useResponseCompression(),
+    // response: Cache-Control (and Age) on GET answers, from the operation's cache policy
+    useHttpCaching() as Plugin,
     // execute (delegation only: innermost): @skip/@include evaluated and fragments that always apply
     // inlined, before delegation merges selections
     useDelegationDocument(),

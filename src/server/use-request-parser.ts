@@ -25,26 +25,27 @@ export function parseRequestBody(text: string, maxJsonNesting: number): GraphQLP
   return body as GraphQLParams;
 }
 
+/** The GraphQL parameters of a GET's query string; throws BAD_REQUEST on JSON that does not parse. */
+export function parseSearchParams(search: URLSearchParams, maxJsonNesting: number): GraphQLParams {
+  const parseJson = (text: string, what: string) => parseBoundedJson(text, what, maxJsonNesting);
+  const variables = search.get('variables');
+  const extensions = search.get('extensions');
+  return {
+    query: search.get('query') || undefined,
+    operationName: search.get('operationName') || undefined,
+    variables: variables ? (parseJson(variables, 'The variables parameter') as Record<string, unknown>) : undefined,
+    extensions: extensions ? (parseJson(extensions, 'The extensions parameter') as Record<string, unknown>) : undefined,
+  };
+}
+
 /**
  * Replaces yoga's GET and JSON POST parsers: the JSON (body, or `variables`/`extensions` in a query
  * string) is scanned for nesting before JSON.parse, and a parse failure answers BAD_REQUEST with a
  * fixed message — never the parser's message or an echo of the input.
  */
 export function useRequestParser(maxJsonNesting: number): Plugin {
-  const parseJson = (text: string, what: string) => parseBoundedJson(text, what, maxJsonNesting);
-  const parseGet = (request: Request): GraphQLParams => {
-    const search = new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1));
-    const variables = search.get('variables');
-    const extensions = search.get('extensions');
-    return {
-      query: search.get('query') || undefined,
-      operationName: search.get('operationName') || undefined,
-      variables: variables ? (parseJson(variables, 'The variables parameter') as Record<string, unknown>) : undefined,
-      extensions: extensions
-        ? (parseJson(extensions, 'The extensions parameter') as Record<string, unknown>)
-        : undefined,
-    };
-  };
+  const parseGet = (request: Request): GraphQLParams =>
+    parseSearchParams(new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1)), maxJsonNesting);
   const parsePost = async (request: Request): Promise<GraphQLParams> =>
     parseRequestBody(await request.text(), maxJsonNesting);
   return {

@@ -10,7 +10,7 @@ import {
 } from 'graphql';
 import { createGatewayError } from '../../errors/index.js';
 import type { SourceCallContext } from '../call-context.js';
-import type { EntityKey, FieldBinding, SourceDefinition } from '../model.js';
+import type { CacheHint, EntityKey, FieldBinding, SourceDefinition } from '../model.js';
 import { compileTemplate, compileValue } from '../template.js';
 import type { BatchCall, FieldCall } from '../runtime/source-runtime.js';
 
@@ -34,6 +34,8 @@ import type { BatchCall, FieldCall } from '../runtime/source-runtime.js';
 export interface EntityLookup {
   source: string;
   load(key: unknown, context: SourceCallContext): Promise<unknown>;
+  /** The lookup call's `@cacheControl`: what the response cache policy of a query using it may be. */
+  cache?: CacheHint;
 }
 
 /**

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import type { Plugin } from 'graphql-yoga';
+import type { GatewayContext, ResponseCaching } from './context.js';
+
+/**
+ * HTTP caching headers of a GET answer (a GraphQL query, a REST facade read) from the cache
+ * policy of its operation: `public, max-age=N` or `private, max-age=N` (never public when a
+ * call is PRIVATE or the answer depends on the caller), `private, no-cache` when it is not
+ * cacheable (a browser may keep it but asks again, with If-None-Match); `Age` when the answer
+ * came from the response cache.
+ */
+export function cachingHeaders(caching: ResponseCaching | undefined): Record<string, string> {
+  const policy = caching?.policy;
+  const responseAgeMs = caching?.ageMs;
+  if (!policy || policy.maxAgeMs <= 0) return { 'cache-control': 'private, no-cache' };
+  const maxAge = Math.floor(policy.maxAgeMs / 1000);
+  return {
+    'cache-control': `${policy.scope === 'PRIVATE' ? 'private' : 'public'}, max-age=${maxAge}`,
+    ...(responseAgeMs === undefined ? {} : { age: String(Math.min(maxAge, Math.floor(responseAgeMs / 1000))) }),
+  };
+}
+
+/**
+ * A strong ETag of the identity body, with the encoding as a suffix (`"…-br"`): each encoding is
+ * its own representation, so a compressed and an identity answer never share a strong validator.
+ */
+export function etagOf(body: Buffer | string, encoding: string | undefined): string {
+  const hash = createHash('sha256').update(body).digest('base64url').slice(0, 27);
+  return `"${hash}${encoding ? `-${encoding}` : ''}"`;
+}
+
+/** If-None-Match (weak comparison, as for GET): `*` or one of its tags. */
+export function matchesEtag(header: string | undefined, etag: string): boolean {
+  return !!header && (header.trim() === '*' || header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag));
+}
+
+/**
+ * Cache-Control (and Age) on the GET answers yoga writes itself (a browser's cross-origin query,
+ * with CORS); the direct path (no Origin) also sets an ETag and answers If-None-Match with 304.
+ */
+export function useHttpCaching(): Plugin<Record<string, unknown>, GatewayContext> {
+  return {
+    onResponse({ request, response, serverContext }) {
+      if (
+        request.method !== 'GET' ||
+        response.status !== 200 ||
+        !response.headers.get('content-type')?.includes('json')
+      )
+        return;
+      const context = serverContext as Partial<GatewayContext>;
+      for (const [name, value] of Object.entries(cachingHeaders(context.caching))) response.headers.set(name, value);
+    },
+  };
+}
