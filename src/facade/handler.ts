@@ -182,7 +182,7 @@ export function createFacadeHandler(
     headers['vary'] = varyOnEncoding(headers['vary']);
     if (route.method === 'GET') {
       headers['etag'] = etagOf(text, encoding);
-      Object.assign(headers, cachingHeaders(context.caching));
+      Object.assign(headers, cachingHeaders(context));
       if (matchesEtag(req.headers['if-none-match'], headers['etag'])) {
         res.writeHead(304, headers);
         return void res.end();

@@ -186,7 +186,7 @@ async function send(
   }
   if (cached) {
     const etag = etagOf(text, res.getHeader('content-encoding') as string | undefined);
-    const headers = { ...cachingHeaders(cached.caching), etag };
+    const headers = { ...cachingHeaders(cached), etag };
     if (matchesEtag(req.headers['if-none-match'], etag)) {
       res.removeHeader('content-encoding');
       res.writeHead(304, headers);

@@ -1,22 +1,24 @@
 import { createHash } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
-import type { GatewayContext, ResponseCaching } from './context.js';
+import type { GatewayContext } from './context.js';
 
 /**
  * HTTP caching headers of a GET answer (a GraphQL query, a REST facade read) from the cache
- * policy of its operation: `public, max-age=N` or `private, max-age=N` (never public when a
- * call is PRIVATE or the answer depends on the caller), `private, no-cache` when it is not
- * cacheable (a browser may keep it but asks again, with If-None-Match); `Age` when the answer
- * came from the response cache.
+ * policy of its operation. `public, max-age=N` only for an anonymous caller refused no field
+ * (a shared cache would hand the answer to anyone, without asking the gateway who they are);
+ * otherwise `private, max-age=N` — also whenever a call is PRIVATE or an argument comes from the
+ * caller. `private, no-cache` when it is not cacheable (a browser may keep it but asks again, with
+ * If-None-Match). `Age` when the answer came from the response cache.
  */
-export function cachingHeaders(caching: ResponseCaching | undefined): Record<string, string> {
-  const policy = caching?.policy;
-  const responseAgeMs = caching?.ageMs;
+export function cachingHeaders(context: Partial<GatewayContext>): Record<string, string> {
+  const policy = context.caching?.policy;
+  const ageMs = context.caching?.ageMs;
   if (!policy || policy.maxAgeMs <= 0) return { 'cache-control': 'private, no-cache' };
   const maxAge = Math.floor(policy.maxAgeMs / 1000);
+  const shared = policy.scope === 'PUBLIC' && !context.identity && !context.fieldRefusals?.nodes.size;
   return {
-    'cache-control': `${policy.scope === 'PRIVATE' ? 'private' : 'public'}, max-age=${maxAge}`,
-    ...(responseAgeMs === undefined ? {} : { age: String(Math.min(maxAge, Math.floor(responseAgeMs / 1000))) }),
+    'cache-control': `${shared ? 'public' : 'private'}, max-age=${maxAge}`,
+    ...(ageMs === undefined ? {} : { age: String(Math.min(maxAge, Math.floor(ageMs / 1000))) }),
   };
 }
 
@@ -47,8 +49,7 @@ export function useHttpCaching(): Plugin<Record<string, unknown>, GatewayContext
         !response.headers.get('content-type')?.includes('json')
       )
         return;
-      const context = serverContext as Partial<GatewayContext>;
-      for (const [name, value] of Object.entries(cachingHeaders(context.caching))) response.headers.set(name, value);
+      for (const [name, value] of Object.entries(cachingHeaders(serverContext as Partial<GatewayContext>))) response.headers.set(name, value);
     },
   };
 }

@@ -12,7 +12,6 @@ import { asPartner, asUser, errorsWithCode, metricSum, startStack, type Stack } 
 const ADMIN_KEY = 'response-cache-admin-key';
 let config: { dir: string; remove(): void };
 let stack: Stack;
-let reader: Record<string, string>;
 
 before(async () => {
   const cacheable = '$& @cacheControl(maxAge: 60)';
@@ -26,9 +25,9 @@ before(async () => {
       '  product(id: ID!): Product\n',
       '  product(id: ID!): Product @cacheControl(maxAge: 5)\n',
     ],
+    ['clients/web/client.yaml', 'auth:\n', 'auth:\n  required: false\n'],
   ]);
   stack = await startStack({ dir: config.dir, env: { REDIS_URL: '', FACET_ADMIN_KEY: ADMIN_KEY } });
-  reader = await asUser('u8');
 });
 after(async () => {
   await stack?.close();
@@ -36,16 +35,16 @@ after(async () => {
 });
 beforeEach(() => stack.demo.resetCounters());
 
-/** A GraphQL GET on the web client (with the CSRF header a GET needs), by default as user u8. */
+/** A GraphQL GET on the web client (with the CSRF header a GET needs), anonymous unless `headers` say who. */
 async function get(query: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${stack.url}/web/graphql?query=${encodeURIComponent(query)}`, {
-    headers: { accept: 'application/json', 'x-facet-csrf': '1', ...reader, ...headers },
+    headers: { accept: 'application/json', 'x-facet-csrf': '1', ...headers },
   });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
 describe('the response cache and HTTP caching', () => {
-  it('a cacheable GET: public max-age, from the cache the second time with Age, 304 on a matching If-None-Match', async () => {
+  it('a cacheable GET: max-age (public only for an anonymous caller), from the cache with Age, 304 on If-None-Match', async () => {
     const query = '{ products(ids: ["p1", "p2"]) { id name } }';
     const first = await get(query);
     assert.equal(first.status, 200, first.text);
@@ -64,6 +63,14 @@ describe('the response cache and HTTP caching', () => {
     assert.equal(revalidated.status, 304);
     assert.equal(revalidated.text, '');
     assert.equal(revalidated.headers.get('cache-control'), 'public, max-age=60');
+    const signedIn = await get(query, await asUser('u8'));
+    assert.equal(signedIn.text, first.text);
+    assert.equal(signedIn.headers.get('cache-control'), 'private, max-age=60', 'a shared cache never keeps it');
+    // a browser's cross-origin GET goes through yoga (CORS): the same Cache-Control
+    const crossOrigin = await get(query, { origin: 'http://localhost:3000' });
+    assert.equal(crossOrigin.status, 200, crossOrigin.text);
+    assert.equal(crossOrigin.headers.get('access-control-allow-origin'), 'http://localhost:3000');
+    assert.equal(crossOrigin.headers.get('cache-control'), 'public, max-age=60');
   });
 
   it("a client's @cacheControl tightens the sources' policy", async () => {
@@ -128,12 +135,12 @@ describe('the response cache and HTTP caching', () => {
     assert.deepEqual(stack.demo.catalog.calls.batches('GET /products'), [['p5', 'p6'], ['p6']]);
   });
 
-  it('the partner REST facade: Cache-Control from the policy, Age when cached, 304 kept', async () => {
+  it('the partner REST facade: Cache-Control from the policy (private: keyed callers), Age when cached, 304 kept', async () => {
     const read = (headers: Record<string, string> = {}) =>
       fetch(`${stack.url}/partner/v1/products/p7`, { headers: { ...asPartner(), ...headers } });
     const first = await read();
     assert.equal(first.status, 200);
-    assert.equal(first.headers.get('cache-control'), 'public, max-age=60');
+    assert.equal(first.headers.get('cache-control'), 'private, max-age=60', 'a partner is never anonymous');
     const second = await read();
     assert.match(second.headers.get('age') ?? '', /^\d+$/);
     assert.equal((await read({ 'if-none-match': first.headers.get('etag')! })).status, 304);
