@@ -49,7 +49,8 @@ export function useHttpCaching(): Plugin<Record<string, unknown>, GatewayContext
         !response.headers.get('content-type')?.includes('json')
       )
         return;
-      for (const [name, value] of Object.entries(cachingHeaders(serverContext as Partial<GatewayContext>))) response.headers.set(name, value);
+      for (const [name, value] of Object.entries(cachingHeaders(serverContext as Partial<GatewayContext>)))
+        response.headers.set(name, value);
     },
   };
 }
