@@ -1,5 +1,5 @@
 import { Kind, type ASTNode, type DirectiveNode, type FieldDefinitionNode, type TypeNode } from 'graphql';
-import type { FieldBinding } from './model.js';
+import type { CacheHint, FieldBinding } from './model.js';
 import { protocolOfCall, protocolOfDirective, protocols } from './protocols.js';
 import { sourceDirectiveNames } from './source-directives.js';
 import { referencesIn, TemplateSyntaxError } from './template.js';
@@ -102,13 +102,8 @@ export function readFieldBinding(
         binding.mapFrom = String(args['from']);
         break;
       case 'cacheControl': {
-        const maxAge = Number(args['maxAge']);
-        const scope = args['scope'] ?? 'PUBLIC';
-        if (!Number.isInteger(maxAge) || maxAge < 0 || maxAge > 86_400)
-          at(directive, path, '@cacheControl maxAge must be a whole number of seconds from 0 to 86400');
-        else if (scope !== 'PUBLIC' && scope !== 'PRIVATE')
-          at(directive, path, '@cacheControl scope must be PUBLIC or PRIVATE');
-        else binding.cache = { maxAgeMs: maxAge * 1000, scope };
+        const hint = readCacheHint(args, (message) => at(directive, path, message));
+        if (hint) binding.cache = hint;
         break;
       }
       case 'invalidates': {
@@ -161,4 +156,14 @@ export function readFieldBinding(
     }
   }
   return used || typeName === 'Query' || typeName === 'Mutation' ? binding : undefined;
+}
+
+/** `@cacheControl(maxAge, scope)` of a source field or type; undefined (reported) when invalid. */
+export function readCacheHint(args: Args, report: (message: string) => void): CacheHint | undefined {
+  const maxAge = Number(args['maxAge']);
+  const scope = args['scope'] ?? 'PUBLIC';
+  if (!Number.isInteger(maxAge) || maxAge < 0 || maxAge > 86_400)
+    return void report('@cacheControl maxAge must be a whole number of seconds from 0 to 86400');
+  if (scope !== 'PUBLIC' && scope !== 'PRIVATE') return void report('@cacheControl scope must be PUBLIC or PRIVATE');
+  return { maxAgeMs: maxAge * 1000, scope };
 }

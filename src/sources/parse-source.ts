@@ -7,13 +7,14 @@ import {
   type DirectiveNode,
   type DocumentNode,
   type ASTNode,
+  type TypeNode,
 } from 'graphql';
 import type { ProblemList } from '../config/config-error.js';
 import { interpolateEnv } from '../config/env.js';
 import { directiveArguments, sourceDirectiveNames, sourceIntArguments } from './source-directives.js';
-import type { FieldBinding, Protocol, SourceDefinition, EntityKey } from './model.js';
+import type { CacheHint, FieldBinding, Protocol, SourceDefinition, EntityKey } from './model.js';
 import { protocolNames, protocolOf } from './protocols.js';
-import { lineOf, readFieldBinding } from './parse-field-binding.js';
+import { lineOf, readCacheHint, readFieldBinding } from './parse-field-binding.js';
 import { loadSubgraphSdl } from './graphql/load-subgraph-sdl.js';
 import { fetchServiceSdl } from './graphql/fetch-service-sdl.js';
 
@@ -156,6 +157,8 @@ export function parseSourceFile(
   // --- fields and types ------------------------------------------------------------------------
   const bindings: FieldBinding[] = [];
   const entities: EntityKey[] = [];
+  const typeHints = new Map<string, CacheHint>();
+  const returnTypes = new Map<FieldBinding, string>();
   for (const def of document.definitions) {
     if (def.kind === Kind.DIRECTIVE_DEFINITION) {
       at(def, `@${def.name.value}`, 'source files may not define directives');
@@ -170,8 +173,13 @@ export function parseSourceFile(
     }
     const typeName = def.name.value;
     for (const directive of def.directives ?? []) {
+      if (directive.name.value === 'cacheControl') {
+        const hint = readCacheHint(readArgs(directive, typeName) ?? {}, (message) => at(directive, typeName, message));
+        if (hint) typeHints.set(typeName, hint);
+        continue;
+      }
       if (directive.name.value !== 'key') {
-        at(directive, typeName, `unknown directive @${directive.name.value} on a type (allowed: @key)`);
+        at(directive, typeName, `unknown directive @${directive.name.value} on a type (allowed: @key, @cacheControl)`);
         continue;
       }
       const args = readArgs(directive, typeName);
@@ -186,8 +194,15 @@ export function parseSourceFile(
     }
     for (const field of def.fields ?? []) {
       const binding = readFieldBinding(typeName, field, readArgs, at);
-      if (binding) bindings.push(binding);
+      if (!binding) continue;
+      bindings.push(binding);
+      returnTypes.set(binding, namedTypeOf(field.type));
     }
+  }
+  // a type's @cacheControl is the policy of the calls returning it that declare none of their own
+  for (const binding of bindings) {
+    const hint = binding.call && !binding.cache ? typeHints.get(returnTypes.get(binding)!) : undefined;
+    if (hint) binding.cache = hint;
   }
   if (problems.items.length > before) return undefined;
 
@@ -221,4 +236,8 @@ function stripSourceDirectives(document: DocumentNode): DocumentNode {
       return { ...node, directives: [] };
     },
   });
+}
+
+function namedTypeOf(type: TypeNode): string {
+  return type.kind === Kind.NAMED_TYPE ? type.name.value : namedTypeOf(type.type);
 }

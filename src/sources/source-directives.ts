@@ -40,8 +40,8 @@ directive @key(fields: String!) on OBJECT
 directive @map(from: String!) on FIELD_DEFINITION
 "Reference an entity of another source from the parent's data."
 directive @ref(key: JSON!) on FIELD_DEFINITION
-"Cache the call's answers (each key's, for @batch) for maxAge seconds; PRIVATE: per caller (the identity headers it forwards)."
-directive @cacheControl(maxAge: Int!, scope: CacheScope = PUBLIC) on FIELD_DEFINITION
+"Cache the call's answers (each key's, for @batch) for maxAge seconds; PRIVATE: per caller (the identity headers it forwards). On a type: for the calls returning it that declare none."
+directive @cacheControl(maxAge: Int!, scope: CacheScope = PUBLIC) on FIELD_DEFINITION | OBJECT
 enum CacheScope { PUBLIC PRIVATE }
 "On a mutation: once it succeeds, purge the cached answers holding this entity (besides the entities it returns)."
 directive @invalidates(type: String!, key: JSON!) repeatable on FIELD_DEFINITION

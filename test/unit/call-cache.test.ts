@@ -187,3 +187,27 @@ describe('@cacheControl and @invalidates in a source file', () => {
     ]);
   });
 });
+
+describe('@cacheControl on a source type', () => {
+  it('is the policy of the calls returning it that declare none of their own', () => {
+    const problems = new ProblemList();
+    const def = parseSourceFile(
+      'schema/catalog.graphql',
+      `extend schema @source(name: "catalog", protocol: REST, url: "http://127.0.0.1:1")
+type Product @key(fields: "id") @cacheControl(maxAge: 30, scope: PRIVATE) { id: ID! }
+type Query {
+  product(id: ID!): Product @http(GET: "/products/{args.id}")
+  products(ids: [ID!]!): [Product]! @http(GET: "/products") @batch(key: "id") @lookup @cacheControl(maxAge: 5)
+  count: Int @http(GET: "/count")
+}
+`,
+      {},
+      problems,
+    );
+    assert.deepEqual(problems.items, []);
+    const cacheOf = (field: string) => def!.bindings.find((b) => b.fieldName === field)?.cache;
+    assert.deepEqual(cacheOf('product'), { maxAgeMs: 30_000, scope: 'PRIVATE' });
+    assert.deepEqual(cacheOf('products'), { maxAgeMs: 5000, scope: 'PUBLIC' }, 'its own hint wins');
+    assert.equal(cacheOf('count'), undefined);
+  });
+});

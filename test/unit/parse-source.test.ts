@@ -337,7 +337,7 @@ const badCases: BadCase[] = [
     sdl: `${REST_SOURCE}\ntype T @entity {\n  id: ID!\n}\ntype Query { t: T @http(GET: "/t") }`,
     at: 'type T',
     path: 'T',
-    message: /unknown directive @entity on a type \(allowed: @key\)/,
+    message: /unknown directive @entity on a type \(allowed: @key, @cacheControl\)/,
   },
   {
     name: 'compound @key',
