@@ -1,5 +1,5 @@
-// Call counters of a demo backend: total, per operation, and the ids carried
-// by each call of a batch operation.
+// Call counters of a demo backend: total, per operation, the ids carried
+// by each call of a batch operation, and the W3C traceparent each call came with.
 
 export interface CallCounter {
   total(): number;
@@ -7,6 +7,8 @@ export interface CallCounter {
   byOperation(): Record<string, number>;
   /** For batch operations: the ids requested by each call, in call order. */
   batches(op: string): string[][];
+  /** The `traceparent` each call carried (REST header, gRPC metadata), in call order; calls without one are left out. */
+  traceparents(): string[];
   reset(): void;
 }
 
@@ -20,10 +22,12 @@ export class Counter implements CallCounter {
   #total = 0;
   #ops = new Map<string, number>();
   #batches = new Map<string, string[][]>();
+  #traceparents: string[] = [];
 
-  /** Records one call of `op`; `ids` is given for batch operations. */
-  record(op: string, ids?: readonly string[]): void {
+  /** Records one call of `op`; `ids` is given for batch operations, `traceparent` when the call carried one. */
+  record(op: string, ids?: readonly string[], traceparent?: string): void {
     this.#total++;
+    if (traceparent) this.#traceparents.push(traceparent);
     this.#ops.set(op, (this.#ops.get(op) ?? 0) + 1);
     if (ids) {
       const list = this.#batches.get(op) ?? [];
@@ -48,8 +52,13 @@ export class Counter implements CallCounter {
     return (this.#batches.get(op) ?? []).map((ids) => [...ids]);
   }
 
+  traceparents(): string[] {
+    return [...this.#traceparents];
+  }
+
   reset(): void {
     this.#total = 0;
+    this.#traceparents = [];
     this.#ops.clear();
     this.#batches.clear();
   }

@@ -64,8 +64,13 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<DemoBack
   const counter = new Counter();
   const control = new Control(opts.latencyMs);
 
-  const run = async (name: string, method: AnyMethod, request: never): Promise<object | null> => {
-    counter.record(name, method.batchIds?.(request));
+  const run = async (
+    name: string,
+    method: AnyMethod,
+    request: never,
+    traceparent: string | undefined,
+  ): Promise<object | null> => {
+    counter.record(name, method.batchIds?.(request), traceparent);
     await control.delay();
     switch (control.fault) {
       case 'hang':
@@ -86,7 +91,8 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<DemoBack
   for (const [name, method] of Object.entries(opts.methods)) {
     if (!(name in opts.service)) throw new Error(`${opts.name}: ${name} is not a method of the service`);
     const handler: grpc.handleUnaryCall<unknown, object> = (call, callback) => {
-      run(name, method, call.request as never).then(
+      const traceparent = call.metadata.get('traceparent')[0];
+      run(name, method, call.request as never, typeof traceparent === 'string' ? traceparent : undefined).then(
         (response) => {
           if (response !== null) callback(null, response);
         },

@@ -122,7 +122,11 @@ export async function startRestServer(opts: RestServerOptions): Promise<DemoBack
     const match = candidates.find((m) => m.route.method === method);
     const request: RestRequest = { params: match?.params ?? {}, query: url.searchParams };
     const template = match?.route.path ?? candidates[0]?.route.path;
-    counter.record(template ? `${method} ${template}` : UNMATCHED_OPERATION, match?.route.batchIds?.(request));
+    counter.record(
+      template ? `${method} ${template}` : UNMATCHED_OPERATION,
+      match?.route.batchIds?.(request),
+      req.headers.traceparent as string | undefined,
+    );
 
     await control.delay();
     switch (control.fault) {

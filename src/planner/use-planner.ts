@@ -90,18 +90,22 @@ export function usePlanner(model: GraphModel, client: ClientDefinition, cacheSto
     document: DocumentNode,
     operation: OperationDefinitionNode,
     variables: Record<string, unknown>,
-    log?: GatewayContext['log'],
+    context?: GatewayContext,
   ): PlanOutcome => {
     const { fragments, conditions } = partsOf(document);
     // by the operation chosen (named or not in the request, it is the same plan)
     const key = `${operation.name?.value ?? ''}|${conditionKey(conditions, variables)}`;
     let outcome = cache.get(schema, document, key);
     if (!outcome) {
-      outcome = buildPlan({ schema, model, clientFields, variables }, operation, fragments);
+      const build = () => buildPlan({ schema, model, clientFields, variables }, operation, fragments);
+      outcome = context?.trace ? context.trace.step('facet.plan', build, { 'facet.client': client.name }) : build();
       cache.set(schema, document, key, outcome);
       if (planBuiltChannel.hasSubscribers) planBuiltChannel.publish({ client: client.name });
       if ('unsupported' in outcome)
-        log?.debug({ reason: outcome.unsupported, detail: outcome.detail }, 'query planner: left to delegation');
+        context?.log.debug(
+          { reason: outcome.unsupported, detail: outcome.detail },
+          'query planner: left to delegation',
+        );
     }
     return outcome;
   };
@@ -120,9 +124,13 @@ export function usePlanner(model: GraphModel, client: ClientDefinition, cacheSto
         const context = args.contextValue as GatewayContext;
         const operation = getOperationAST(args.document, args.operationName);
         if (!operation) return executeFn(args);
+        context.trace?.setAttributes({
+          'graphql.operation.name': operation.name?.value,
+          'graphql.operation.type': operation.operation,
+        });
         const variables = coercedVariables(args.schema, operation, args.variableValues);
         if (!variables) return executeFn(args);
-        const outcome = planFor(args.schema, args.document, operation, variables, context.log);
+        const outcome = planFor(args.schema, args.document, operation, variables, context);
         const refusals = context.fieldRefusals;
         if ('unsupported' in outcome) {
           if (fallbackChannel.hasSubscribers)

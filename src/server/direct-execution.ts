@@ -7,6 +7,7 @@ import { compressAnswer, negotiateEncoding, varyOnEncoding } from './compression
 import { parseRequestBody, parseSearchParams } from './use-request-parser.js';
 import { textKeyedCache } from './text-keyed-cache.js';
 import { cachingHeaders, etagOf, matchesEtag } from './http-caching.js';
+import type { RequestTrace } from '../observability/tracing/index.js';
 
 type Yoga = YogaServerInstance<GatewayContext, Record<string, never>>;
 
@@ -31,14 +32,19 @@ export function createDirectExecution(yoga: Yoga, maxJsonNesting: number) {
   // way): a text that validated once skips both hook chains from then on. One cache per client
   // build, so a reload starts afresh.
   const validated = textKeyedCache<DocumentNode>();
-  function validate(enveloped: ReturnType<Yoga['getEnveloped']>, query: string): DocumentNode | undefined {
+  function validate(
+    enveloped: ReturnType<Yoga['getEnveloped']>,
+    query: string,
+    trace: RequestTrace | undefined,
+  ): DocumentNode | undefined {
     let document: DocumentNode;
     try {
-      document = enveloped.parse(query);
+      document = trace ? trace.step('graphql.parse', () => enveloped.parse(query)) : enveloped.parse(query);
     } catch {
       return undefined;
     }
-    if (enveloped.validate(enveloped.schema, document).length) return undefined;
+    const check = () => enveloped.validate(enveloped.schema, document).length;
+    if (trace ? trace.step('graphql.validate', check) : check()) return undefined;
     validated.set(query, document);
     return document;
   }
@@ -55,7 +61,7 @@ export function createDirectExecution(yoga: Yoga, maxJsonNesting: number) {
     // yoga's plugins see a request only through `context.request.method` (a syntax error is coded
     // for the parse cache, a mutation over GET refused)
     const enveloped = yoga.getEnveloped(Object.assign(context, { params, request: isGet ? getRequest : postRequest }));
-    const document = validated.get(params.query) ?? validate(enveloped, params.query);
+    const document = validated.get(params.query) ?? validate(enveloped, params.query, context.trace);
     if (!document) return false;
     const operation = getOperationAST(document, params.operationName);
     // yoga answers a mutation over GET (405) and subscriptions

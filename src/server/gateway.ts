@@ -10,6 +10,7 @@ import { createHttpServer, type Routes } from './http-server.js';
 import { createLogger, createMetrics, logUpstreamFailures } from '../observability/index.js';
 import { ConfigError, formatProblem } from '../config/index.js';
 import { watchConfigFolder } from './watch-config-folder.js';
+import { startTracing } from '../observability/tracing/index.js';
 
 export interface GatewayOptions {
   /** Configuration folder holding schema/ and clients/. */
@@ -103,7 +104,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const retired = new Set<NodeJS.Timeout>();
 
   const admin = { adminKey: env['FACET_ADMIN_KEY'] || undefined, cacheStore: () => cacheStore, log };
-  const server = createHttpServer({ log, metrics, routes: () => routes, ready: () => !draining, admin });
+  // OTEL_* from this gateway's env; undefined (and no SDK loaded) unless an OTLP endpoint is set
+  const tracing = await startTracing(env, log);
+  const server = createHttpServer({ log, metrics, routes: () => routes, ready: () => !draining, admin, tracing });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 4000, options.host ?? '127.0.0.1', () => resolve());
@@ -162,6 +165,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await cacheStore?.close();
       stopUpstreamLog();
       metrics.close();
+      // the spans still buffered are exported before the gateway is closed
+      await tracing?.shutdown().catch((error: unknown) => log.warn({ err: error }, 'tracing: final export failed'));
     })();
     return closing;
   }

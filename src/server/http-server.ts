@@ -1,4 +1,4 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { sendJsonError } from '../errors/index.js';
 import { identityHeaders, type Identity } from '../auth/index.js';
@@ -11,6 +11,7 @@ import { csrfMessage, isPreflighted, mediaTypeOf } from './csrf.js';
 import { graphqlBodyTypes } from './use-request-parser.js';
 import { adminPrefix, handleAdmin, type AdminOptions } from './admin-routes.js';
 import { handToYoga, jsonMediaTypeFor, readBody } from './direct-execution.js';
+import type { RequestTrace, Tracing } from '../observability/tracing/index.js';
 
 /** What the listener serves right now; replaced whole on hot reload. */
 export interface Routes {
@@ -29,6 +30,8 @@ export interface HttpServerOptions {
   admin?: AdminOptions;
   /** Largest request head Node accepts; beyond it Node answers 431. @default 16384 */
   maxHeaderBytes?: number;
+  /** OpenTelemetry: a server span per client request (GraphQL endpoint or facade); absent when tracing is off. */
+  tracing?: Tracing;
 }
 
 /**
@@ -37,7 +40,7 @@ export interface HttpServerOptions {
  * client's yoga. One log line and the metrics are recorded when the response finishes.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
-  const { log, metrics } = options;
+  const { log, metrics, tracing } = options;
   const server = createServer(
     {
       maxHeaderSize: options.maxHeaderBytes ?? 16_384,
@@ -51,13 +54,23 @@ export function createHttpServer(options: HttpServerOptions): Server {
       res.setHeader(requestIdHeader, requestId);
       const path = (req.url ?? '/').split('?', 1)[0]!;
       let client = '-';
+      let trace: RequestTrace | undefined;
       res.once('finish', () => {
         const seconds = (performance.now() - started) / 1000;
         metrics.observeRequest(client, res.statusCode, seconds);
-        log.info(
-          { requestId, method: req.method, path, client, status: res.statusCode, ms: Math.round(seconds * 1000) },
-          'request',
-        );
+        const line: Record<string, unknown> = {
+          requestId,
+          method: req.method,
+          path,
+          client,
+          status: res.statusCode,
+          ms: Math.round(seconds * 1000),
+        };
+        if (trace) {
+          line['trace_id'] = trace.traceId;
+          trace.end({ 'http.response.status_code': res.statusCode }, res.statusCode >= 500);
+        }
+        log.info(line, 'request');
       });
 
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
@@ -83,6 +96,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
         const facade = routes.facades.get(prefix);
         if (!facade) return sendJsonError(res, 'NOT_FOUND');
         client = facade.endpoint.name;
+        if (tracing) trace = startServerSpan(tracing, req, `${prefix}/*`, path, client, requestId);
         for (const header of facade.endpoint.forgeableHeaders) delete req.headers[header];
         const query = new URLSearchParams((req.url ?? '').slice(path.length + 1));
         return void facade
@@ -93,7 +107,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
             query,
             requestId,
             ip,
-            context: (identity) => contextFor(facade.endpoint, requestId, identity, ip),
+            context: (identity) => contextFor(facade.endpoint, requestId, identity, ip, trace),
           })
           .catch((error) => {
             // a bug, not a coded error: the stack goes to the log, the caller gets the facade's problem+json
@@ -103,6 +117,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
           });
       }
       client = endpoint.name;
+      if (tracing) trace = startServerSpan(tracing, req, path, path, client, requestId);
       if (req.method !== 'GET' && req.method !== 'POST' && req.method !== 'OPTIONS')
         return sendJsonError(res, 'METHOD_NOT_ALLOWED', { headers: { allow: 'GET, POST, OPTIONS' } });
       if (req.method === 'POST') {
@@ -138,7 +153,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
         const admission = await endpoint.admit(req.headers, ip);
         if (!admission.ok) return sendJsonError(res, admission.code, admission);
         for (const [name, value] of Object.entries(admission.headers)) res.setHeader(name, value);
-        const context = contextFor(endpoint, requestId, admission.identity, ip);
+        const context = contextFor(endpoint, requestId, admission.identity, ip, trace);
         // a JSON POST or a GET query from a caller with no CORS to answer (no Origin) skips yoga's fetch shell
         const mediaType = !req.headers.origin && jsonMediaTypeFor(req.headers.accept);
         const search = (req.url ?? '').slice(path.length + 1);
@@ -165,19 +180,40 @@ export function createHttpServer(options: HttpServerOptions): Server {
     requestId: string,
     identity: Identity | null,
     ip: string,
+    trace?: RequestTrace,
   ): GatewayContext {
     return {
       requestId,
       client: endpoint.name,
       identity,
-      log,
+      // the per-request logger carries the trace id, so that its lines can be found from the trace
+      log: trace ? log.child({ trace_id: trace.traceId }) : log,
       ip,
+      trace,
       maxUpstreamCalls: endpoint.maxUpstreamCalls,
       caching: {},
       upstreamHeaders: { [requestIdHeader]: requestId, ...identityHeaders(identity, endpoint.forward) },
     };
   }
   return server;
+}
+
+/** The server span of a client's request (not health, metrics, admin or a 404). */
+function startServerSpan(
+  tracing: Tracing,
+  req: IncomingMessage,
+  route: string,
+  path: string,
+  client: string,
+  requestId: string,
+): RequestTrace {
+  return tracing.startRequest(`${req.method} ${route}`, req.headers, {
+    'http.request.method': req.method,
+    'http.route': route,
+    'url.path': path,
+    'facet.client': client,
+    'facet.request_id': requestId,
+  });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -1,3 +1,5 @@
+import type { RequestTrace } from '../observability/tracing/index.js';
+
 /** What a source call needs from the request: set by the server, passed through delegation. */
 export interface SourceCallContext {
   requestId: string;
@@ -12,4 +14,6 @@ export interface SourceCallContext {
    * (their tags), so a purge of one of them drops the response too.
    */
   cacheTags?: Set<string>;
+  /** The request's server span when tracing is on: source calls, parse, validate and planning add theirs below it. */
+  trace?: RequestTrace;
 }

@@ -114,4 +114,8 @@ export interface PreparedCall {
   /** REST: method and URL path (without the query string, which may carry personal data), for the log. */
   method?: string;
   path?: string;
+  /** For the trace: REST the path template (`/users/{id}`), which carries no values. */
+  pathTemplate?: string;
+  /** For the trace: gRPC the rpc called. */
+  rpc?: string;
 }

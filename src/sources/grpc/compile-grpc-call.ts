@@ -21,6 +21,7 @@ export function compileGrpcCall(call: GrpcCall, client: GrpcClient): CompiledCal
             throw error;
           }
         },
+        rpc: call.method,
       };
     },
     extract: (answer) => readPath(answer, call.response),

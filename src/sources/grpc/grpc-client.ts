@@ -3,13 +3,17 @@ import type { SourceDefinition } from '../model.js';
 import type { ServiceConstructor } from './load-proto.js';
 import { LocalCallError, ResponseTooLargeError } from '../upstream-errors.js';
 import { grpcStatus } from './grpc-failures.js';
+import { currentCallSpan } from '../../observability/tracing/index.js';
 
 type UnaryMethod = (
   req: unknown,
   md: grpc.Metadata,
   opts: grpc.CallOptions,
   cb: (err: grpc.ServiceError | null, res: unknown) => void,
-) => void;
+) => grpc.ClientUnaryCall;
+
+/** What grpc-js puts in the answer's metadata when it retried a call. */
+const previousAttemptsKey = 'grpc-previous-rpc-attempts';
 
 export interface GrpcClientOptions {
   /** Methods that change state (bound on Mutation fields): never retried. */
@@ -50,9 +54,12 @@ export function createGrpcClient(source: SourceDefinition, Service: ServiceConst
     const fn = (client as unknown as Record<string, UnaryMethod>)[method];
     if (!fn) return Promise.reject(new LocalCallError(`no rpc ${method} on ${source.name}`));
     let metadata: grpc.Metadata;
+    const span = currentCallSpan();
     try {
       metadata = new grpc.Metadata();
       for (const [key, value] of Object.entries(headers)) metadata.set(key.toLowerCase(), value);
+      // the call's span is the backend's parent (W3C trace context)
+      if (span) for (const [key, value] of Object.entries(span.headers)) metadata.set(key, value);
     } catch (error) {
       // grpc-js refuses metadata values outside printable ASCII: nothing was sent
       return Promise.reject(
@@ -60,10 +67,24 @@ export function createGrpcClient(source: SourceDefinition, Service: ServiceConst
       );
     }
     return new Promise((resolve, reject) => {
-      fn.call(client, request, metadata, { deadline: Date.now() + source.timeoutMs }, (error, response) => {
-        if (error) reject(classify(error));
-        else resolve(response);
-      });
+      const sent = fn.call(
+        client,
+        request,
+        metadata,
+        { deadline: Date.now() + source.timeoutMs },
+        (error, response) => {
+          if (error) reject(classify(error));
+          else resolve(response);
+        },
+      );
+      if (span) {
+        const countRetries = (answer: grpc.Metadata) => {
+          const previous = Number(answer.get(previousAttemptsKey)[0] ?? 0);
+          if (previous > span.retries) span.retries = previous;
+        };
+        sent.on('metadata', countRetries);
+        sent.on('status', (status: grpc.StatusObject) => countRetries(status.metadata));
+      }
     });
   }
 

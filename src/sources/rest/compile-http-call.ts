@@ -91,6 +91,7 @@ export function compileHttpCall(call: HttpCall, client: HttpClient): CompiledCal
         },
         method,
         path: urlPath,
+        pathTemplate: call.path,
       };
     },
     extract: (answer) => readPath(answer, call.result),

@@ -2,6 +2,7 @@ import { Pool, interceptors, type Dispatcher } from 'undici';
 import type { SourceDefinition } from '../model.js';
 import { LocalCallError, ResponseTooLargeError } from '../upstream-errors.js';
 import { readLimitedBody } from './read-limited-body.js';
+import { countAttempt, currentCallSpan } from '../../observability/tracing/index.js';
 
 /** Statuses worth another attempt for idempotent calls: the backend or a proxy was briefly down. */
 export const retryableStatuses = [502, 503, 504];
@@ -44,6 +45,8 @@ export function createHttpTransport(
   const retrying: Dispatcher =
     source.retries > 0
       ? pool.compose(
+          // inside the retry interceptor: sees every attempt, for the call span's retry count
+          countAttempts,
           interceptors.retry({
             maxRetries: source.retries,
             minTimeout: 50,
@@ -59,6 +62,9 @@ export function createHttpTransport(
   async function send(request: Dispatcher.RequestOptions, retry: boolean): Promise<HttpExchange> {
     let response: Dispatcher.ResponseData;
     let text: string | undefined;
+    const span = currentCallSpan();
+    // the call's span is the backend's parent (W3C trace context)
+    if (span) request = { ...request, headers: { ...(request.headers as Record<string, string>), ...span.headers } };
     try {
       response = await (retry ? retrying : pool).request(request);
       text = await readLimitedBody(response, source.maxResponseBytes);
@@ -77,6 +83,12 @@ export function createHttpTransport(
 
   return { send, close: () => pool.close() };
 }
+
+/** Tells tracing of each attempt undici's retry interceptor makes (a boolean check when tracing is off). */
+const countAttempts: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (options, handler) => {
+  countAttempt(handler);
+  return dispatch(options, handler);
+};
 
 /** `url` as an http(s) URL; undefined when it is not one (the protocols' `checkUrl` say why). */
 export function httpUrlOf(url: string): URL | undefined {

@@ -8,6 +8,7 @@ import type { CompiledCall, PreparedCall, Pushdown, SourceProtocol } from '../pr
 import type { TemplateScope } from '../template.js';
 import { isBackendFailure, toUpstreamError, UnsendableCallError } from '../upstream-errors.js';
 import { publishUpstreamCall } from '../upstream-events.js';
+import { runInCallSpan } from '../../observability/tracing/index.js';
 
 /** How every call of one source is prepared and run: the call budget, the breaker, the events, the error mapping. */
 export interface CallRunner {
@@ -59,8 +60,21 @@ export function createCallRunner(def: SourceDefinition, protocol: SourceProtocol
       chargeUpstreamCall(context, def.name);
       const started = performance.now();
       const requestId = context.requestId;
+      const span = context.trace?.startCall(`${def.name} ${request?.rpc ?? operation}`, {
+        'facet.source': def.name,
+        'facet.source.protocol': def.protocol,
+        'facet.operation': operation,
+        'http.request.method': request?.method,
+        'url.template': request?.pathTemplate,
+        'rpc.method': request?.rpc,
+        'facet.batch.size': batchSize,
+        // the state the call found: an open circuit refuses it without I/O
+        'facet.breaker.state': breaker.state,
+      });
       try {
-        const result = await trackCall(context, () => breaker.run(run, backendFailure));
+        const send = () => breaker.run(run, backendFailure);
+        const result = await trackCall(context, span ? () => runInCallSpan(span, send) : send);
+        span?.end({ 'facet.outcome': 'ok' }, false);
         publishUpstreamCall({
           source: def.name,
           operation,
@@ -72,6 +86,13 @@ export function createCallRunner(def: SourceDefinition, protocol: SourceProtocol
         return result;
       } catch (error) {
         const coded = toUpstreamError(def.name, error, classify);
+        span?.end(
+          {
+            'facet.outcome': errorCodeOf(coded) ?? 'error',
+            'http.response.status_code': coded.extensions['upstreamStatus'] as number | undefined,
+          },
+          true,
+        );
         publishUpstreamCall({
           source: def.name,
           operation,
