@@ -235,3 +235,30 @@ describe('tracing on (OTLP/HTTP JSON to an in-process receiver)', () => {
     assert.deepEqual(requests.map((line) => line['trace_id']).sort(), [ownTraceId, clientTraceId].sort());
   });
 });
+
+describe('tracing a failing source (one span per call, the retries counted on it)', () => {
+  it('a backend answering 503 / UNAVAILABLE: the call span has the retry count, the error code and an error status', async () => {
+    const receiver = await startReceiver();
+    const stack = await startStack({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
+    try {
+      stack.demo.users.setFault('unavailable');
+      stack.demo.orders.setFault('unavailable');
+      const res = await stack.gql('mobile', HOME_QUERY, { headers: await asUser('u1') });
+      assert.equal(res.status, 200);
+      assert.ok(res.body.errors?.length);
+    } finally {
+      await stack.close();
+      receiver.server.close();
+    }
+    const calls = receiver.spans.filter((s) => s.kind === CLIENT);
+    for (const source of ['users', 'orders']) {
+      const failed = calls.filter((s) => attributesOf(s)['facet.source'] === source);
+      assert.equal(failed.length, 1, `one span for the ${source} call, whatever its attempts`);
+      const attributes = attributesOf(failed[0]!);
+      assert.ok(Number(attributes['facet.retry.count']) > 0, `${source}: ${JSON.stringify(attributes)}`);
+      assert.match(String(attributes['facet.outcome']), /^[A-Z_]+$/);
+      assert.notEqual(attributes['facet.outcome'], 'ok');
+      assert.equal(failed[0]!.status?.code, 2, 'status ERROR');
+    }
+  });
+});
