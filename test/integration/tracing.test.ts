@@ -11,6 +11,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { after, before, describe, it } from 'node:test';
 import { asUser, HOME_QUERY, startStack } from '../helpers/gateway.js';
 import { captureLog } from '../helpers/captured-log.js';
+import { requestIdHeader } from '../../src/observability/index.js';
 
 /** Every module URL resolved from here on, reported by a resolve hook (hooks run on their own thread). */
 const resolvedModules: string[] = [];
@@ -119,9 +120,10 @@ describe('tracing on (OTLP/HTTP JSON to an in-process receiver)', () => {
   const clientTraceId = '4bf92f3577b34da6a3ce929d0e0e4736';
   const clientSpanId = '00f067aa0ba902b7';
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  const captured = captureLog();
+  const captured = captureLog('debug');
   let spans: OtlpSpan[] = [];
   let ownTraceId = '';
+  let ownRequestId = '';
   let restTraceparents: string[] = [];
   let grpcTraceparents: string[] = [];
 
@@ -137,10 +139,14 @@ describe('tracing on (OTLP/HTTP JSON to an in-process receiver)', () => {
       const own = await stack.gql('mobile', HOME_QUERY, { headers: user });
       assert.equal(own.status, 200);
       assert.equal(own.body.errors, undefined);
+      ownRequestId = own.headers.get(requestIdHeader) ?? '';
       const continued = await stack.gql('mobile', HOME_QUERY, {
         headers: { ...user, traceparent: `00-${clientTraceId}-${clientSpanId}-01`, tracestate: 'vendor=1' },
       });
       assert.equal(continued.status, 200);
+      // introspection is left to delegation: the planner says so through the per-request logger
+      const introspection = await stack.gql('mobile', '{ __schema { queryType { name } } }', { headers: user });
+      assert.equal(introspection.status, 200);
       restTraceparents = [...stack.demo.users.calls.traceparents(), ...stack.demo.catalog.calls.traceparents()];
       grpcTraceparents = [
         ...stack.demo.orders.calls.traceparents(),
@@ -151,7 +157,8 @@ describe('tracing on (OTLP/HTTP JSON to an in-process receiver)', () => {
       await stack.close();
     }
     spans = receiver.spans;
-    ownTraceId = spans.find((s) => s.kind === SERVER && s.traceId !== clientTraceId)?.traceId ?? '';
+    ownTraceId =
+      spans.find((s) => s.kind === SERVER && attributesOf(s)['facet.request_id'] === ownRequestId)?.traceId ?? '';
   });
   after(() => receiver?.server.close());
 
@@ -174,7 +181,8 @@ describe('tracing on (OTLP/HTTP JSON to an in-process receiver)', () => {
     assert.equal(attributes['graphql.operation.type'], 'query');
     assert.equal(attributes['http.response.status_code'], 200);
     assert.equal(attributes['http.request.method'], 'POST');
-    assert.match(String(attributes['facet.request_id']), /\S+/);
+    assert.equal(attributes['facet.request_id'], ownRequestId);
+    assert.notEqual(ownTraceId, clientTraceId);
     // every other span of the trace hangs below the server span
     for (const span of trace) if (span !== server) assert.equal(span.parentSpanId, server.spanId, span.name);
   });
@@ -230,9 +238,15 @@ describe('tracing on (OTLP/HTTP JSON to an in-process receiver)', () => {
     }
   });
 
-  it('the request log line carries trace_id', () => {
+  it('the request log line and the per-request logger carry trace_id', () => {
+    const serverTraceIds = new Set(spans.filter((s) => s.kind === SERVER).map((s) => s.traceId));
     const requests = captured.lines.filter((line) => line['msg'] === 'request' && line['client'] === 'mobile');
-    assert.deepEqual(requests.map((line) => line['trace_id']).sort(), [ownTraceId, clientTraceId].sort());
+    assert.equal(requests.length, 3);
+    for (const line of requests) assert.ok(serverTraceIds.has(String(line['trace_id'])), JSON.stringify(line));
+    assert.ok(requests.some((line) => line['trace_id'] === clientTraceId));
+    const planner = captured.lines.find((line) => line['msg'] === 'query planner: left to delegation');
+    assert.ok(planner, 'the planner logged through the per-request logger');
+    assert.ok(serverTraceIds.has(String(planner['trace_id'])), JSON.stringify(planner));
   });
 });
 
