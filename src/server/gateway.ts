@@ -110,6 +110,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 4000, options.host ?? '127.0.0.1', () => resolve());
+  }).catch(async (error: unknown) => {
+    await tracing?.shutdown().catch(() => undefined); // its export timer would keep the process alive
+    throw error;
   });
   const port = (server.address() as AddressInfo).port;
 

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { register } from 'node:module';
 import { MessageChannel } from 'node:worker_threads';
 import { after, before, describe, it } from 'node:test';
-import { asUser, HOME_QUERY, startStack } from '../helpers/gateway.js';
+import { asPartner, asUser, HOME_QUERY, startStack } from '../helpers/gateway.js';
 import { captureLog } from '../helpers/captured-log.js';
 import { requestIdHeader } from '../../src/observability/index.js';
 
@@ -147,6 +147,9 @@ describe('tracing on (OTLP/HTTP JSON to an in-process receiver)', () => {
       // introspection is left to delegation: the planner says so through the per-request logger
       const introspection = await stack.gql('mobile', '{ __schema { queryType { name } } }', { headers: user });
       assert.equal(introspection.status, 200);
+      const facade = await fetch(`${stack.url}/partner/v2/orders/o1`, { headers: asPartner() });
+      assert.equal(facade.status, 200);
+      await facade.arrayBuffer();
       restTraceparents = [...stack.demo.users.calls.traceparents(), ...stack.demo.catalog.calls.traceparents()];
       grpcTraceparents = [
         ...stack.demo.orders.calls.traceparents(),
@@ -214,6 +217,17 @@ describe('tracing on (OTLP/HTTP JSON to an in-process receiver)', () => {
     assert.match(String(orders['rpc.method']), /\w+/);
     const catalog = calls.find((a) => a['facet.source'] === 'catalog')!;
     assert.ok(Number(catalog['facet.batch.size']) > 1, 'the products of the home screen in one batch');
+  });
+
+  it('a REST facade request has its server span, with the client and the operation', () => {
+    const server = spans.find((s) => s.kind === SERVER && attributesOf(s)['facet.client'] === 'partner');
+    assert.ok(server, 'a server span for the facade request');
+    assert.equal(server.name, 'GET /partner/*');
+    const attributes = attributesOf(server);
+    assert.equal(attributes['url.path'], '/partner/v2/orders/o1');
+    assert.equal(attributes['http.response.status_code'], 200);
+    assert.equal(attributes['graphql.operation.type'], 'query');
+    assert.ok(spans.some((s) => s.traceId === server.traceId && s.kind === CLIENT && s.parentSpanId === server.spanId));
   });
 
   it("a client's traceparent is the parent of the server span", () => {

@@ -43,6 +43,7 @@ export function createOtelTracing(env: Env, log: Logger): Tracing {
   const tracer = provider.getTracer('facet');
   const propagator = new W3CTraceContextPropagator();
   log.info({ endpoint: url }, 'tracing on: spans exported over OTLP/HTTP');
+  warnOfUnsupported(env, log);
 
   return {
     startRequest(name, headers, attributes) {
@@ -110,6 +111,16 @@ export function tracesEndpointOf(env: Env): string {
   const traces = env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'];
   if (traces) return traces;
   return `${(env['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? '').replace(/\/+$/, '')}/v1/traces`;
+}
+
+/** Settings this gateway does not follow, said once rather than ignored silently: it exports OTLP/HTTP JSON only. */
+function warnOfUnsupported(env: Env, log: Logger): void {
+  const exporter = env['OTEL_TRACES_EXPORTER']?.trim().toLowerCase();
+  if (exporter && exporter !== 'otlp')
+    log.warn({ exporter }, 'OTEL_TRACES_EXPORTER: only otlp (or none) is supported; exporting over OTLP/HTTP');
+  const protocol = env['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'] || env['OTEL_EXPORTER_OTLP_PROTOCOL'];
+  if (protocol && protocol !== 'http/json')
+    log.warn({ protocol }, 'OTEL_EXPORTER_OTLP_PROTOCOL: only http/json is supported; exporting JSON over HTTP');
 }
 
 /** OTEL_EXPORTER_OTLP_HEADERS: `key=value,key2=value2` (values URL-encoded). */
