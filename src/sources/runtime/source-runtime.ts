@@ -147,9 +147,10 @@ function createFieldCall(
     const key = cache.keyOf(hint, `${operation}\u0000${prepared.signature}`, context);
     const [hit] = await cache.get([key], context);
     if (hit !== undefined) return compiled.extract(hit);
+    const epoch = cache.store.epoch;
     const raw = await getLoader(context, loaderKey, createLoader).load({ ...prepared, operation, context });
     const value = compiled.extract(raw);
-    if (!(raw instanceof Error)) cache.set([{ key, raw, value, root: scope.root }], hint, binding, context);
+    if (!(raw instanceof Error)) cache.set([{ key, raw, value, root: scope.root }], hint, binding, context, epoch);
     return value;
   };
 }
