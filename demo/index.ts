@@ -44,7 +44,7 @@ export interface Demo {
   ratings: DemoBackend;
   /** Every catalog instance (`catalog` is the first): same data, a counter each, each can be closed and restarted. */
   catalogInstances: DemoInstance[];
-  /** USERS_URL, CATALOG_URL, CATALOG_URLS (every instance, comma-separated), ORDERS_ADDR, RECOMMENDATIONS_ADDR, RATINGS_URL. */
+  /** USERS_URL, CATALOG_URL, ORDERS_ADDR, RECOMMENDATIONS_ADDR, RATINGS_URL; with several catalog instances CATALOG_URLS (all of them, comma-separated). */
   env: Record<string, string>;
   resetCounters(): void;
   close(): Promise<void>;
@@ -133,7 +133,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     env: {
       USERS_URL: users.address,
       CATALOG_URL: first.address,
-      CATALOG_URLS: instances.value.map((b) => b.address).join(','),
+      ...(instances.value.length > 1 ? { CATALOG_URLS: instances.value.map((b) => b.address).join(',') } : {}),
       ORDERS_ADDR: orders.address,
       RECOMMENDATIONS_ADDR: recommendations.address,
       RATINGS_URL: ratings.address,
