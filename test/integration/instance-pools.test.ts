@@ -3,9 +3,12 @@
 // client-visible error after the ejection, and it gets traffic back once restarted. The runtime's
 // instances() tells the operator each one's state; the source fails fast only when none is healthy.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Counter } from '../../demo/counter.js';
+import { startOrders } from '../../demo/grpc/orders.js';
 import { EPHEMERAL_PORTS, startDemo, type Demo } from '../../demo/index.js';
+import { startRestartable } from '../../demo/instances.js';
 import { loadConfigFolder, ProblemList } from '../../src/config/index.js';
 import { buildSource, EntityLookups, type SourceCallContext } from '../../src/sources/index.js';
 import { copyConfig, type ConfigEdit } from '../helpers/config-copy.js';
@@ -114,9 +117,28 @@ describe('several instances of the catalog', () => {
   });
 });
 
-describe('SourceRuntime.instances()', () => {
-  const context = (): SourceCallContext => ({ requestId: 'r1', identity: null, upstreamHeaders: {} });
+const context = (): SourceCallContext => ({ requestId: 'r1', identity: null, upstreamHeaders: {} });
 
+/** The runtime of source `name` built from a config copy, closed after the test. */
+function runtimeOf(t: TestContext, dir: string, env: Record<string, string>, name: string) {
+  const problems = new ProblemList();
+  const def = loadConfigFolder(dir, { ...process.env, ...env }, problems).sources.find((s) => s.name === name)!;
+  const built = buildSource(def, problems, new EntityLookups())!;
+  assert.deepEqual(problems.items, []);
+  t.after(() => built.close());
+  return built.runtime;
+}
+
+/** Waits until `ok()` holds, checking every 50 ms, for at most `ms`. */
+async function eventually(ok: () => boolean, ms: number, what: string): Promise<void> {
+  const until = Date.now() + ms;
+  while (!ok()) {
+    assert.ok(Date.now() < until, `not within ${ms} ms: ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('SourceRuntime.instances()', () => {
   it('reports each instance; the source fails fast (CIRCUIT_OPEN) only once none is healthy', async (t) => {
     const demo = await startDemo({ ports: EPHEMERAL_PORTS, catalogInstances: 2 });
     const config = copyConfig(bothCatalogs);
@@ -124,14 +146,7 @@ describe('SourceRuntime.instances()', () => {
       await demo.close();
       config.remove();
     });
-    const problems = new ProblemList();
-    const def = loadConfigFolder(config.dir, { ...process.env, ...demo.env }, problems).sources.find(
-      (s) => s.name === 'catalog',
-    )!;
-    const built = buildSource(def, problems, new EntityLookups())!;
-    assert.deepEqual(problems.items, []);
-    t.after(() => built.close());
-    const { runtime } = built;
+    const runtime = runtimeOf(t, config.dir, demo.env, 'catalog');
     const [first, second] = demo.catalogInstances as [Demo['catalogInstances'][0], Demo['catalogInstances'][0]];
     const product = runtime.callOf('Query.product')!;
     const call = () => product({ root: undefined, args: { id: 'p1' }, identity: null }, context());
@@ -157,5 +172,66 @@ describe('SourceRuntime.instances()', () => {
     for (let i = 0; i < 6; i++) await call().catch((error) => errors.push(error));
     assert.ok(runtime.instances().every((i) => !i.healthy));
     assert.equal((errors.at(-1) as { extensions: { code: string } }).extensions.code, 'CIRCUIT_OPEN');
+  });
+});
+
+describe('active health checks', () => {
+  it('REST: GET /healthz ejects a failing instance without any call, and re-admits it once it answers again', async (t) => {
+    const demo = await startDemo({ ports: EPHEMERAL_PORTS, catalogInstances: 2 });
+    const config = copyConfig([
+      [
+        bothCatalogs[0]![0],
+        bothCatalogs[0]![1],
+        `${bothCatalogs[0]![2]}, healthCheck: { path: "/healthz", intervalMs: 100 }`,
+      ],
+    ]);
+    t.after(async () => {
+      await demo.close();
+      config.remove();
+    });
+    const runtime = runtimeOf(t, config.dir, demo.env, 'catalog');
+    const healthy = () => runtime.instances().map((i) => i.healthy);
+    demo.catalogInstances[1]!.setFault('unavailable');
+    await eventually(() => healthy()[1] === false, 2_000, 'the failing instance ejected');
+    assert.equal(healthy()[0], true);
+    assert.equal(demo.catalogInstances[1]!.calls.total(), 0, 'health checks are not calls');
+    demo.catalogInstances[1]!.setFault(null);
+    await eventually(() => healthy()[1] === true, 3_000, 'the instance back after its probe');
+  });
+
+  it('gRPC: two orders instances; one killed is ejected and calls go on; the health service re-admits it after a restart', async (t) => {
+    const demo = await startDemo({ ports: EPHEMERAL_PORTS });
+    const start = (port: number, counter: Counter) => startOrders({ host: '127.0.0.1', port, counter });
+    const instances = [await startRestartable(start, 0), await startRestartable(start, 0)];
+    const config = copyConfig([
+      [
+        'schema/orders.graphql',
+        'url: "${ORDERS_ADDR:-127.0.0.1:4201}"',
+        'url: ["${ORDERS_A}", "${ORDERS_B}"], healthCheck: { intervalMs: 100 }',
+      ],
+    ]);
+    t.after(async () => {
+      await Promise.all([demo.close(), ...instances.map((i) => i.close())]);
+      config.remove();
+    });
+    const env = { ...demo.env, ORDERS_A: instances[0]!.address, ORDERS_B: instances[1]!.address };
+    const runtime = runtimeOf(t, config.dir, env, 'orders');
+    const order = runtime.callOf('Query.order')!;
+    const call = () => order({ root: undefined, args: { id: 'o1' }, identity: null }, context());
+    for (let i = 0; i < 4; i++) assert.equal(((await call()) as { id: string }).id, 'o1');
+    assert.ok(
+      instances.every((i) => i.calls.total() === 2),
+      'round-robin',
+    );
+
+    await instances[1]!.close();
+    for (let i = 0; i < 8; i++) assert.equal(((await call()) as { id: string }).id, 'o1', 'retried on the survivor');
+    await eventually(() => runtime.instances()[1]?.healthy === false, 2_000, 'the dead instance ejected');
+
+    await instances[1]!.restart();
+    await eventually(() => runtime.instances()[1]?.healthy === true, 3_000, 'back after a health check');
+    const before = instances[1]!.calls.total();
+    for (let i = 0; i < 4; i++) await call();
+    assert.ok(instances[1]!.calls.total() > before, 'traffic again');
   });
 });
