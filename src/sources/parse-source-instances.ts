@@ -81,5 +81,9 @@ export function readHealthCheck(
     report('healthCheck.path must be a path starting with "/" (e.g. "/healthz")');
     return undefined;
   }
+  if (!needsPath && path !== undefined) {
+    report('a gRPC healthCheck asks the standard health service: it takes no path');
+    return undefined;
+  }
   return typeof path === 'string' ? { path, intervalMs: interval } : { intervalMs: interval };
 }

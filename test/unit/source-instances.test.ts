@@ -2,12 +2,14 @@
 // file and line), and the passive outlier detection of src/resilience/instance-pool.ts on a fake clock.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { ProblemList } from '../../src/config/config-error.js';
 import { CircuitOpenError } from '../../src/resilience/index.js';
 import { InstancePool, type AttemptPolicy } from '../../src/resilience/instance-pool.js';
 import { parseSourceFile } from '../../src/sources/parse-source.js';
 
-const FILE = 'schema/shop.graphql';
+/** In the demo's schema folder, so a gRPC source finds orders.proto next to it. */
+const FILE = fileURLToPath(new URL('../../schema/shop.graphql', import.meta.url));
 
 function parseSource(sourceArgs: string, env: Record<string, string> = {}) {
   const sdl = `# the shop\nextend schema @source(name: "shop", ${sourceArgs})\ntype Query { ping: String @http(GET: "/ping") }`;
@@ -36,14 +38,18 @@ describe('@source(url:) with several instances', () => {
   });
 
   it('gRPC: host:port entries; ejectAfterFailures and healthCheck read', () => {
+    const grpc = 'protocol: GRPC, proto: "orders.proto", service: "shop.orders.v1.OrderService"';
     const { def, problems } = parseSource(
-      'protocol: GRPC, url: ["127.0.0.1:1", "127.0.0.1:2"], proto: "none.proto", service: "x.Y", ejectAfterFailures: 5, healthCheck: { intervalMs: 1000 }',
+      `${grpc}, url: ["127.0.0.1:1", "127.0.0.1:2"], ejectAfterFailures: 5, healthCheck: { intervalMs: 1000 }`,
     );
-    assert.deepEqual(
-      problems.map((p) => p.message).filter((m) => !m.includes('proto file')),
-      [],
-    );
-    assert.equal(def, undefined, 'the missing proto refuses the file');
+    assert.deepEqual(problems, []);
+    assert.deepEqual(def?.urls, ['127.0.0.1:1', '127.0.0.1:2']);
+    assert.equal(def?.ejectAfterFailures, 5);
+    assert.deepEqual({ ...def?.healthCheck }, { intervalMs: 1000 });
+    const withPath = parseSource(`${grpc}, url: "127.0.0.1:1", healthCheck: { path: "/h", intervalMs: 1000 }`);
+    assert.match(withPath.problems[0]?.message ?? '', /takes no path/);
+    const badAddress = parseSource(`${grpc}, url: ["127.0.0.1:1", "http://x:1"]`);
+    assert.match(badAddress.problems[0]?.message ?? '', /not a host:port address/);
   });
 
   const refused: Array<[string, string, RegExp, Record<string, string>?]> = [
@@ -64,6 +70,7 @@ describe('@source(url:) with several instances', () => {
       'url: "http://a:1", healthCheck: { path: "/h", intervalMs: 5 }',
       /intervalMs/,
     ],
+    ['a gRPC-only form of health check on REST', 'url: "http://a:1", healthCheck: {}', /healthCheck.path/],
     ['an unknown health check field', 'url: "http://a:1", healthCheck: { path: "/h", every: 5 }', /no field "every"/],
   ];
   for (const [name, args, message, env] of refused)
