@@ -62,10 +62,9 @@ export class InstancePool<T> {
       try {
         return await instance.breaker.run(() => call(instance.target), policy.isFailure);
       } catch (error) {
-        // another call took this instance's probe meanwhile: not the backend's answer, try another
-        if (error instanceof CircuitOpenError) attempt--;
-        else if (!policy.isRetryable(error)) throw error;
-        else lastError = error;
+        // CircuitOpenError: another call took this instance's probe meanwhile; another instance may answer
+        if (!(error instanceof CircuitOpenError) && !policy.isRetryable(error)) throw error;
+        lastError = error;
       }
     }
     throw lastError;
