@@ -1,4 +1,4 @@
-import { CircuitBreaker, CircuitOpenError } from './circuit-breaker.js';
+import { CircuitBreaker, CircuitOpenError, type CircuitState } from './circuit-breaker.js';
 import type { InstanceStatus } from './instance-status.js';
 
 export interface InstancePoolOptions {
@@ -9,6 +9,8 @@ export interface InstancePoolOptions {
   /** @default 30000 */
   maxEjectionMs?: number;
   now?: () => number;
+  /** Told of each instance's state change: 'open' is an ejection, 'half-open' its probe, 'closed' its return. */
+  onStateChange?: (url: string, state: CircuitState) => void;
 }
 
 interface Instance<T> {
@@ -47,6 +49,7 @@ export class InstancePool<T> {
         cooldownMs: options.ejectionMs ?? 1_000,
         maxCooldownMs: options.maxEjectionMs ?? 30_000,
         now: options.now,
+        onStateChange: (state) => options.onStateChange?.(url, state),
       }),
     }));
   }

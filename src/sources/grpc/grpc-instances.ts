@@ -1,7 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
-import { InstancePool } from '../../resilience/instance-pool.js';
 import type { SourceDefinition } from '../model.js';
-import { ejectAfterFailures } from '../parse-source-instances.js';
+import { createSourceInstances } from '../source-instances.js';
 import { isBackendFailure } from '../upstream-errors.js';
 import { checkGrpcHealth } from './grpc-health.js';
 import { classifyGrpcFailure, grpcStatus } from './grpc-failures.js';
@@ -21,9 +20,9 @@ export function createGrpcInstances(
   open: (address: string) => grpc.Client,
   options: GrpcClientOptions,
 ) {
-  const instances = new InstancePool<grpc.Client>(
+  const instances = createSourceInstances(
+    source,
     addresses.map((url) => ({ url, target: open(url) })),
-    { ejectAfterFailures: source.ejectAfterFailures ?? ejectAfterFailures.default },
   );
   const check = source.healthCheck;
   const timer = check

@@ -1,7 +1,6 @@
 import type { Dispatcher, Pool } from 'undici';
-import { InstancePool } from '../../resilience/instance-pool.js';
 import type { SourceDefinition } from '../model.js';
-import { ejectAfterFailures } from '../parse-source-instances.js';
+import { createSourceInstances } from '../source-instances.js';
 import { isBackendFailure } from '../upstream-errors.js';
 import {
   createOriginPool,
@@ -32,9 +31,9 @@ export function createInstancesTransport(
   urls: readonly string[],
   retryMethods: Dispatcher.HttpMethod[],
 ): HttpTransport {
-  const instances = new InstancePool<Origin>(
+  const instances = createSourceInstances(
+    source,
     urls.map((url) => ({ url, target: { url, pool: createOriginPool(source, url) } })),
-    { ejectAfterFailures: source.ejectAfterFailures ?? ejectAfterFailures.default },
   );
 
   async function sendTo(origin: Origin, request: Dispatcher.RequestOptions): Promise<HttpExchange> {
