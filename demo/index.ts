@@ -2,6 +2,7 @@
 // the integration tests and the benchmark. Users and catalog speak REST, orders and recommendations
 // gRPC, ratings is an Apollo Federation v2 subgraph (GraphQL over HTTP).
 import type { CallCounter } from './counter.js';
+import { startRestartable, type DemoInstance } from './instances.js';
 import type { Fault } from './faults.js';
 import { startCatalog } from './rest/catalog.js';
 import { startUsers } from './rest/users.js';
@@ -10,6 +11,7 @@ import { startRecommendations } from './grpc/recommendations.js';
 
 export type { CallCounter, CallSnapshot } from './counter.js';
 export type { Fault } from './faults.js';
+export type { DemoInstance } from './instances.js';
 export { FAULTS, INTERNAL_ERROR_DETAILS } from './faults.js';
 
 export type BackendName = 'users' | 'catalog' | 'orders' | 'recommendations' | 'ratings';
@@ -19,6 +21,8 @@ export interface DemoOptions {
   latencyMs?: number;
   /** Missing entries use DEFAULT_PORTS; 0 = ephemeral. */
   ports?: Partial<Record<BackendName, number>>;
+  /** How many catalog instances (the first on the catalog port, the others ephemeral). @default 1 */
+  catalogInstances?: number;
 }
 
 export interface DemoBackend {
@@ -38,7 +42,9 @@ export interface Demo {
   orders: DemoBackend;
   recommendations: DemoBackend;
   ratings: DemoBackend;
-  /** USERS_URL, CATALOG_URL, ORDERS_ADDR, RECOMMENDATIONS_ADDR, RATINGS_URL. */
+  /** Every catalog instance (`catalog` is the first): same data, a counter each, each can be closed and restarted. */
+  catalogInstances: DemoInstance[];
+  /** USERS_URL, CATALOG_URL, ORDERS_ADDR, RECOMMENDATIONS_ADDR, RATINGS_URL; with several catalog instances CATALOG_URLS (all of them, comma-separated). */
   env: Record<string, string>;
   resetCounters(): void;
   close(): Promise<void>;
@@ -68,46 +74,66 @@ async function startRatingsBackend(o: { host: string; port: number; latencyMs?: 
   return toDemoBackend(await startRatings(o));
 }
 
-const STARTERS: Record<BackendName, (o: { host: string; port: number; latencyMs?: number }) => Promise<DemoBackend>> = {
+type StartOptions = { host: string; port: number; latencyMs?: number };
+
+const STARTERS: Record<Exclude<BackendName, 'catalog'>, (o: StartOptions) => Promise<DemoBackend>> = {
   users: startUsers,
-  catalog: startCatalog,
   orders: startOrders,
   recommendations: startRecommendations,
   ratings: startRatingsBackend,
 };
 
-export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
-  const host = options.host ?? '127.0.0.1';
-  const names = Object.keys(STARTERS) as BackendName[];
-  const results = await Promise.allSettled(
-    names.map((name) => {
-      const opts = { host, port: options.ports?.[name] ?? DEFAULT_PORTS[name] };
-      return STARTERS[name](options.latencyMs === undefined ? opts : { ...opts, latencyMs: options.latencyMs });
-    }),
-  );
+/** Runs every start; when one fails, closes those that started and throws its error. */
+async function startAll<B extends DemoBackend>(starts: Array<() => Promise<B>>): Promise<B[]> {
+  const results = await Promise.allSettled(starts.map((start) => start()));
   const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) {
-    await Promise.all(started.map((b) => b.close()));
-    throw failed.reason;
+  if (!failed) return started;
+  await Promise.all(started.map((b) => b.close()));
+  throw failed.reason;
+}
+
+export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  const host = options.host ?? '127.0.0.1';
+  const optionsOf = (name: BackendName): StartOptions => {
+    const opts = { host, port: options.ports?.[name] ?? DEFAULT_PORTS[name] };
+    return options.latencyMs === undefined ? opts : { ...opts, latencyMs: options.latencyMs };
+  };
+  // the first catalog instance on the catalog port, the others on ephemeral ones
+  const catalog = optionsOf('catalog');
+  const catalogPorts = [catalog.port, ...Array.from({ length: (options.catalogInstances ?? 1) - 1 }, () => 0)];
+  const catalogInstances = startAll(
+    catalogPorts.map(
+      (port) => () => startRestartable((p, counter) => startCatalog({ ...catalog, port: p, counter }), port),
+    ),
+  );
+  const names = Object.keys(STARTERS) as Array<keyof typeof STARTERS>;
+  const others = startAll(names.map((name) => () => STARTERS[name](optionsOf(name))));
+  const [instances, backends] = await Promise.allSettled([catalogInstances, others]);
+  if (instances.status === 'rejected' || backends.status === 'rejected') {
+    for (const r of [instances, backends])
+      if (r.status === 'fulfilled') await Promise.all(r.value.map((b) => b.close()));
+    throw instances.status === 'rejected' ? instances.reason : (backends as PromiseRejectedResult).reason;
   }
-  const [users, catalog, orders, recommendations, ratings] = started as [
-    DemoBackend,
+  const [users, orders, recommendations, ratings] = backends.value as [
     DemoBackend,
     DemoBackend,
     DemoBackend,
     DemoBackend,
   ];
-  const all = [users, catalog, orders, recommendations, ratings];
+  const all = [users, ...instances.value, orders, recommendations, ratings];
+  const first = instances.value[0]!;
   return {
     users,
-    catalog,
+    catalog: first,
+    catalogInstances: instances.value,
     orders,
     recommendations,
     ratings,
     env: {
       USERS_URL: users.address,
-      CATALOG_URL: catalog.address,
+      CATALOG_URL: first.address,
+      ...(instances.value.length > 1 ? { CATALOG_URLS: instances.value.map((b) => b.address).join(',') } : {}),
       ORDERS_ADDR: orders.address,
       RECOMMENDATIONS_ADDR: recommendations.address,
       RATINGS_URL: ratings.address,

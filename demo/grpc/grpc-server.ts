@@ -58,10 +58,12 @@ export interface GrpcServerOptions {
   latencyMs?: number;
   service: grpc.ServiceDefinition;
   methods: Record<string, AnyMethod>;
+  /** The counter to record calls in: a restarted instance keeps counting in its own. @default a new one */
+  counter?: Counter;
 }
 
 export async function startGrpcServer(opts: GrpcServerOptions): Promise<DemoBackend> {
-  const counter = new Counter();
+  const counter = opts.counter ?? new Counter();
   const control = new Control(opts.latencyMs);
 
   const run = async (
@@ -110,6 +112,10 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<DemoBack
 
   const server = new grpc.Server();
   server.addService(opts.service, impl);
+  server.addService(healthService, {
+    Check: (_call: unknown, callback: (error: null, status: number) => void) =>
+      callback(null, control.fault ? NOT_SERVING : SERVING),
+  });
   const bindHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${bindHost}:${opts.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
@@ -144,3 +150,19 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<DemoBack
     },
   };
 }
+
+// The standard health service (grpc.health.v1.Health/Check) without its .proto: any request asks
+// for the whole server; the answer's only field is the status (field 1, varint).
+const SERVING = 1;
+const NOT_SERVING = 2;
+const healthService: grpc.ServiceDefinition = {
+  Check: {
+    path: '/grpc.health.v1.Health/Check',
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: (value: Buffer) => value,
+    requestDeserialize: (bytes: Buffer) => bytes,
+    responseSerialize: (status: number) => Buffer.from([0x08, status]),
+    responseDeserialize: (bytes: Buffer) => (bytes[0] === 0x08 ? bytes[1] : 0),
+  },
+};

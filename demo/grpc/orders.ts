@@ -12,6 +12,7 @@ import {
   type Order,
   type OrderItem,
 } from '../data.js';
+import type { Counter } from '../counter.js';
 import type { DemoBackend } from '../index.js';
 import { GrpcError, loadServiceClient, startGrpcServer, unary } from './grpc-server.js';
 
@@ -164,7 +165,12 @@ function methods(store: OrderStore) {
   };
 }
 
-export function startOrders(opts: { host: string; port: number; latencyMs?: number }): Promise<DemoBackend> {
+export function startOrders(opts: {
+  host: string;
+  port: number;
+  latencyMs?: number;
+  counter?: Counter;
+}): Promise<DemoBackend> {
   const service = loadServiceClient(ORDERS_PROTO, ORDER_SERVICE).service;
   return startGrpcServer({ name: 'orders', service, methods: methods(new OrderStore()), ...opts });
 }

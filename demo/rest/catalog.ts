@@ -1,5 +1,6 @@
 // Catalog backend (REST): products, search, reviews, stock.
 import { normalizeLimit, productById, reviewsOf, searchProducts, stockOf, type Product } from '../data.js';
+import type { Counter } from '../counter.js';
 import type { DemoBackend } from '../index.js';
 import { json, parseIds, startRestServer, unique, type Route } from './http-server.js';
 
@@ -56,6 +57,11 @@ export const CATALOG_ROUTES: Route[] = [
   },
 ];
 
-export function startCatalog(opts: { host: string; port: number; latencyMs?: number }): Promise<DemoBackend> {
+export function startCatalog(opts: {
+  host: string;
+  port: number;
+  latencyMs?: number;
+  counter?: Counter;
+}): Promise<DemoBackend> {
   return startRestServer({ name: 'catalog', routes: CATALOG_ROUTES, ...opts });
 }

@@ -1,6 +1,6 @@
 // Tiny JSON router over node:http shared by the REST demo backends: route
 // templates ('/products/{id}'), call counting, latency, fault injection,
-// GET /__calls, and a close() that does not wait on keep-alive sockets.
+// GET /__calls, GET /healthz, and a close() that does not wait on keep-alive sockets.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter } from '../counter.js';
@@ -29,6 +29,8 @@ export interface RestServerOptions {
   port: number;
   latencyMs?: number;
   routes: Route[];
+  /** The counter to record calls in: a restarted instance keeps counting in its own. @default a new one */
+  counter?: Counter;
 }
 
 /** Counter key of requests that match no route. */
@@ -108,7 +110,7 @@ export function displayHost(host: string): string {
 }
 
 export async function startRestServer(opts: RestServerOptions): Promise<DemoBackend> {
-  const counter = new Counter();
+  const counter = opts.counter ?? new Counter();
   const control = new Control(opts.latencyMs);
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
@@ -116,6 +118,11 @@ export async function startRestServer(opts: RestServerOptions): Promise<DemoBack
     const url = new URL(req.url ?? '/', 'http://demo.local');
     if (url.pathname === '/__calls' && method === 'GET') {
       send(res, 200, JSON.stringify(counter.snapshot()));
+      return;
+    }
+    // the gateway's active health check: not counted; unhealthy while a fault is injected
+    if (url.pathname === '/healthz' && method === 'GET') {
+      send(res, control.fault ? 503 : 200, JSON.stringify({ status: control.fault ? 'failing' : 'ok' }));
       return;
     }
     const candidates = findRoutes(opts.routes, url.pathname);

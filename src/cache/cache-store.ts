@@ -8,6 +8,11 @@ export interface CacheWrite {
   tags: readonly string[];
   /** What the entry belongs to, for metrics: a source (`source:catalog`) or a client (`client:web`). */
   owner: string;
+  /**
+   * The store's `epoch` when the answer was asked of the backend: a purge by this instance since
+   * then may have been meant for it, so it is not stored (it could be older than the purge).
+   */
+  epoch: number;
 }
 
 /** A stored answer and its tags; `ageMs` is how long ago it was stored. */
@@ -24,6 +29,8 @@ export interface CacheRead {
  */
 export interface CacheStore {
   readonly kind: 'memory' | 'redis';
+  /** Counts the purges run by this instance (see CacheWrite.epoch). */
+  readonly epoch: number;
   /** The entries under `keys`, in order; undefined where missing, expired or bypassed. */
   get(keys: readonly string[]): Promise<Array<CacheRead | undefined>>;
   /** Stores the entries (not awaited by requests: a slow store delays no answer). */

@@ -17,6 +17,7 @@ export const defaultMemoryCacheBytes = 64 * 1024 * 1024;
  * entry also expires after its own ttl. A tag index finds what a purge drops.
  */
 export class MemoryCacheStore implements CacheStore {
+  epoch = 0;
   readonly kind = 'memory';
   readonly #byTag = new Map<string, Set<string>>();
   readonly #entries: LRUCache<string, MemoryEntry>;
@@ -50,6 +51,7 @@ export class MemoryCacheStore implements CacheStore {
   set(entries: readonly CacheWrite[]): void {
     const now = Date.now();
     for (const write of entries) {
+      if (write.epoch !== this.epoch) continue;
       const bytes = write.text.length + write.key.length;
       const entry: MemoryEntry = { text: write.text, tags: write.tags, owner: write.owner, storedAt: now, bytes };
       this.#entries.set(write.key, entry, { ttl: write.ttlMs });
@@ -64,6 +66,7 @@ export class MemoryCacheStore implements CacheStore {
   }
 
   purge(tags: readonly string[]): Promise<number> {
+    this.epoch++;
     let dropped = 0;
     for (const tag of tags)
       for (const key of [...(this.#byTag.get(tag) ?? [])]) if (this.#entries.delete(key)) dropped++;

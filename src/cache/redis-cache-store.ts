@@ -60,6 +60,7 @@ type ScriptClient = BoundedRedis['client'] & {
 };
 
 export class RedisCacheStore implements CacheStore {
+  epoch = 0;
   readonly kind = 'redis';
   readonly #redis: BoundedRedis;
   readonly #client: ScriptClient;
@@ -107,7 +108,8 @@ export class RedisCacheStore implements CacheStore {
     }
   }
 
-  set(entries: readonly CacheWrite[]): void {
+  set(all: readonly CacheWrite[]): void {
+    const entries = all.filter((write) => write.epoch === this.epoch);
     if (entries.length === 0) return;
     if (Date.now() < this.#bypassUntil || this.#pendingPurges.size) {
       publishCacheEvent('redis', 'bypass');
@@ -143,6 +145,7 @@ export class RedisCacheStore implements CacheStore {
   }
 
   async purge(tags: readonly string[]): Promise<number> {
+    this.epoch++;
     for (const tag of tags) this.#pendingPurges.add(tag);
     const dropped = await this.#flushPurges();
     return dropped ?? 0;

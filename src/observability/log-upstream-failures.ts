@@ -1,5 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Logger } from 'pino';
+import type { CircuitState } from '../resilience/index.js';
 import {
   circuitStateChannelName,
   upstreamCallChannelName,
@@ -65,7 +66,11 @@ export function logUpstreamFailures(log: Logger, options: UpstreamFailureLogOpti
   };
 
   const onState = (message: unknown) => {
-    const { source, state } = message as CircuitStateEvent;
+    const { source, state, instance } = message as CircuitStateEvent;
+    if (instance) {
+      logInstanceState(log, source, instance, state);
+      return;
+    }
     flush(source);
     if (state === 'open')
       log.warn({ source, circuit: state }, `circuit of ${source} opened: calls are rejected until a probe succeeds`);
@@ -81,4 +86,14 @@ export function logUpstreamFailures(log: Logger, options: UpstreamFailureLogOpti
     unsubscribe(circuitStateChannelName, onState);
     for (const source of [...rejected.keys()]) flush(source);
   };
+}
+
+/** One line per state change of one instance of a source: ejected, probed, back in the rotation. */
+function logInstanceState(log: Logger, source: string, instance: string, state: CircuitState): void {
+  const fields = { source, instance, circuit: state };
+  if (state === 'open')
+    log.warn(fields, `instance ${instance} of ${source} ejected: no traffic until a probe succeeds`);
+  else if (state === 'half-open')
+    log.info(fields, `instance ${instance} of ${source} half-open: one probe let through`);
+  else log.info(fields, `instance ${instance} of ${source} back in the rotation`);
 }

@@ -43,12 +43,13 @@ export class ResponseCache {
       return JSON.parse(found.text) as ExecutionResult;
     }
     const tags = new Set<string>();
+    const epoch = this.store.epoch;
     context.cacheTags = tags;
     const result = await execute();
     context.cacheTags = undefined;
     if (!result.errors?.length && !result.extensions)
       this.store.set([
-        { key, text: JSON.stringify(result), ttlMs: policy.maxAgeMs, tags: [...tags], owner: this.#owner },
+        { key, text: JSON.stringify(result), ttlMs: policy.maxAgeMs, tags: [...tags], owner: this.#owner, epoch },
       ]);
     return result;
   }

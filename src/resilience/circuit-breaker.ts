@@ -12,6 +12,11 @@ export interface CircuitBreakerOptions {
   failureThreshold?: number;
   /** How long the circuit stays open before a probe. @default 10000 — long enough for a restart. */
   cooldownMs?: number;
+  /**
+   * When above `cooldownMs`: each failed probe doubles the cooldown up to this cap (a backend that
+   * stays down is probed ever less often); a success brings it back to `cooldownMs`. @default cooldownMs
+   */
+  maxCooldownMs?: number;
   now?: () => number;
   /**
    * Told of each change: 'open' (threshold reached, or a probe failed), 'half-open' (a probe
@@ -37,13 +42,17 @@ export class CircuitBreaker {
   /** Bumped whenever the circuit opens or closes: outcomes of calls started before are stale. */
   private generation = 0;
   private readonly threshold: number;
-  private readonly cooldownMs: number;
+  private readonly baseCooldownMs: number;
+  private readonly maxCooldownMs: number;
+  private cooldownMs: number;
   private readonly now: () => number;
   private readonly onStateChange: (state: CircuitState) => void;
 
   constructor(options: CircuitBreakerOptions = {}) {
     this.threshold = options.failureThreshold ?? defaultCircuitBreakerOptions.failureThreshold;
-    this.cooldownMs = options.cooldownMs ?? defaultCircuitBreakerOptions.cooldownMs;
+    this.baseCooldownMs = options.cooldownMs ?? defaultCircuitBreakerOptions.cooldownMs;
+    this.cooldownMs = this.baseCooldownMs;
+    this.maxCooldownMs = Math.max(options.maxCooldownMs ?? this.baseCooldownMs, this.baseCooldownMs);
     this.now = options.now ?? Date.now;
     this.onStateChange = options.onStateChange ?? (() => {});
   }
@@ -57,10 +66,27 @@ export class CircuitBreaker {
   private close(): void {
     const wasOpen = this.failures >= this.threshold;
     this.failures = 0;
+    this.cooldownMs = this.baseCooldownMs;
     if (wasOpen) {
       this.generation++;
       this.onStateChange('closed');
     }
+  }
+
+  /** Failed calls in a row (at least the threshold while open). */
+  get consecutiveFailures(): number {
+    return this.failures;
+  }
+
+  /** When an open circuit lets its next probe through (epoch ms of `now`); undefined when closed. */
+  get reopensAt(): number | undefined {
+    return this.failures >= this.threshold ? this.openedAt + this.cooldownMs : undefined;
+  }
+
+  /** Whether `run` would let a call through now (closed, or half-open with no probe under way). */
+  get admits(): boolean {
+    const state = this.state;
+    return state === 'closed' || (state === 'half-open' && !this.probing);
   }
 
   get state(): CircuitState {
@@ -91,6 +117,7 @@ export class CircuitBreaker {
     } catch (error) {
       if (generation === this.generation) {
         if (isFailure(error)) {
+          if (probe) this.cooldownMs = Math.min(this.cooldownMs * 2, this.maxCooldownMs);
           this.failures = probe ? this.threshold : this.failures + 1;
           if (this.failures >= this.threshold) this.open();
         } else if (probe) {

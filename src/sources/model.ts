@@ -84,12 +84,24 @@ export interface EntityKey {
   line?: number;
 }
 
+/** Active health checks: REST GETs `path`; gRPC asks the standard health service. */
+export interface HealthCheck {
+  path?: string;
+  intervalMs: number;
+}
+
 /** A backend as declared in schema/<name>.graphql: validated, interpolated, ready to build. */
 export interface SourceDefinition {
   name: string;
   protocol: Protocol;
-  /** REST: origin URL; gRPC: host:port. */
+  /** REST: origin URL; gRPC: host:port. The first instance when `urls` lists several. */
   url: string;
+  /** `@source(url: [...])`: every instance of the backend, in declared order; absent for a single one. */
+  urls?: string[];
+  /** Consecutive failures (connection error, timeout, 5xx) that eject one instance of a multi-instance source. */
+  ejectAfterFailures?: number;
+  /** `@source(healthCheck:)`: each instance is probed actively, besides the passive ejection. */
+  healthCheck?: HealthCheck;
   file: string;
   /** Line of the `@source` directive in `file`: where source-level problems point. */
   sourceLine?: number;

@@ -10,13 +10,13 @@ import {
   type TypeNode,
 } from 'graphql';
 import type { ProblemList } from '../config/config-error.js';
-import { interpolateEnv } from '../config/env.js';
 import { directiveArguments, sourceDirectiveNames, sourceIntArguments } from './source-directives.js';
 import type { CacheHint, FieldBinding, Protocol, SourceDefinition, EntityKey } from './model.js';
 import { protocolNames, protocolOf } from './protocols.js';
 import { lineOf, readCacheHint, readFieldBinding } from './parse-field-binding.js';
 import { loadSubgraphSdl } from './graphql/load-subgraph-sdl.js';
 import { fetchServiceSdl } from './graphql/fetch-service-sdl.js';
+import { readEjectAfterFailures, readHealthCheck, readSourceUrls } from './parse-source-instances.js';
 
 type Args = Record<string, unknown>;
 
@@ -100,17 +100,15 @@ export function parseSourceFile(
       `protocol must be ${protocolNames.slice(0, -1).join(', ')} or ${protocolNames.at(-1)}, not ${JSON.stringify(protocol)}`,
     );
 
-  const { value: url, missing } = interpolateEnv(String(sourceArgs['url'] ?? ''), env);
-  if (missing.length)
-    at(
-      sourceNode,
-      'schema @source',
-      `url uses ${missing.map((m) => `\${${m}}`).join(', ')} but no such environment variable is set and no default is given`,
-    );
-  else {
-    const problem = transport?.checkUrl(url);
-    if (problem) at(sourceNode, 'schema @source', problem);
-  }
+  const reportSource = (message: string) => at(sourceNode, 'schema @source', message);
+  const { urls, missing } = readSourceUrls(sourceArgs['url'], env, transport?.checkUrl, reportSource);
+  const url = urls[0] ?? '';
+  if (urls.length > 1 && protocol === 'GRAPHQL') reportSource('a GRAPHQL source takes one url, not a list');
+  const instances = {
+    ...(urls.length > 1 ? { urls } : {}),
+    ejectAfterFailures: readEjectAfterFailures(sourceArgs['ejectAfterFailures'], reportSource),
+    healthCheck: readHealthCheck(sourceArgs['healthCheck'], protocol !== 'GRPC', reportSource),
+  };
   const protocolArgs = transport?.readSourceArguments?.(sourceArgs, file, (message) =>
     at(sourceNode, 'schema @source', message),
   );
@@ -147,6 +145,7 @@ export function parseSourceFile(
       retries,
       connections,
       maxResponseBytes,
+      ...instances,
       document: subgraph.document,
       bindings: subgraph.bindings,
       entities: subgraph.entities,
@@ -217,6 +216,7 @@ export function parseSourceFile(
     retries,
     connections,
     maxResponseBytes,
+    ...instances,
     document: stripSourceDirectives(document),
     bindings,
     entities,

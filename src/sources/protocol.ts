@@ -1,5 +1,6 @@
 import type { ProblemList } from '../config/config-error.js';
 import type { ErrorCode } from '../errors/index.js';
+import type { InstanceStatus } from '../resilience/instance-status.js';
 import type { FieldBinding, SourceCall, SourceDefinition } from './model.js';
 import type { TemplateScope } from './template.js';
 
@@ -67,6 +68,8 @@ export interface ProtocolDirective {
 
 /** The transport of one source, built at start-up. */
 export interface ProtocolClient {
+  /** A source with several instances: each one's status. Absent for one instance (the source's breaker is its status). */
+  instances?(): InstanceStatus[];
   close(): Promise<void>;
 }
 

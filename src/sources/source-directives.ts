@@ -1,3 +1,4 @@
+import { ejectAfterFailures } from './parse-source-instances.js';
 import { protocolNames, protocols } from './protocols.js';
 
 /**
@@ -24,8 +25,9 @@ const { timeoutMs, retries, connections, maxResponseBytes } = sourceIntArguments
  */
 export const sourceDirectivesSdl = /* GraphQL */ `
 "A backend. On \`extend schema\` in schema/<name>.graphql."
-directive @source(name: String!, protocol: Protocol!, url: String!, proto: String, service: String, sdl: String,
-                  timeoutMs: Int = ${timeoutMs.default}, retries: Int = ${retries.default}, connections: Int = ${connections.default}, maxResponseBytes: Int = ${maxResponseBytes.default}) on SCHEMA
+directive @source(name: String!, protocol: Protocol!, url: [String!]!, proto: String, service: String, sdl: String,
+                  timeoutMs: Int = ${timeoutMs.default}, retries: Int = ${retries.default}, connections: Int = ${connections.default}, maxResponseBytes: Int = ${maxResponseBytes.default},
+                  ejectAfterFailures: Int = ${ejectAfterFailures.default}, healthCheck: JSON) on SCHEMA
 enum Protocol { ${protocolNames.join(' ')} }
 ${Object.values(protocols)
   .flatMap((p) => (p.directive ? [p.directive.sdl] : []))
@@ -50,7 +52,17 @@ directive @invalidates(type: String!, key: JSON!) repeatable on FIELD_DEFINITION
 export const directiveArguments: Record<string, { required: string[]; optional: string[] }> = {
   source: {
     required: ['name', 'protocol', 'url'],
-    optional: ['proto', 'service', 'sdl', 'timeoutMs', 'retries', 'connections', 'maxResponseBytes'],
+    optional: [
+      'proto',
+      'service',
+      'sdl',
+      'timeoutMs',
+      'retries',
+      'connections',
+      'maxResponseBytes',
+      'ejectAfterFailures',
+      'healthCheck',
+    ],
   },
   ...Object.fromEntries(
     Object.values(protocols).flatMap((p) => (p.directive ? [[p.directive.name, p.directive.arguments]] : [])),

@@ -29,9 +29,11 @@ export function publishUpstreamCall(event: UpstreamCallEvent): void {
   if (upstreamCallChannel.hasSubscribers) upstreamCallChannel.publish(event);
 }
 
-/** Published when a source's circuit breaker changes state; observability logs it. */
+/** Published when a source's circuit breaker changes state, or one instance's; observability logs it. */
 export interface CircuitStateEvent {
   source: string;
+  /** The instance (its url) of a source with several; absent for the source's own breaker. */
+  instance?: string;
   state: CircuitState;
 }
 

@@ -46,6 +46,12 @@ const fixtures: Fixture[] = [
     message: /url "ftp:\/\/catalog\.internal:21" is not an http\(s\) URL/,
   },
   {
+    name: 'bad-url-list',
+    file: 'schema/catalog.graphql',
+    line: 1,
+    message: /url lists "http:\/\/catalog-1:8080" twice/,
+  },
+  {
     name: 'duplicate-type',
     file: 'schema/catalog.graphql',
     line: 3,

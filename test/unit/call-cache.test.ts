@@ -55,7 +55,7 @@ describe('CallCache', () => {
     assert.equal(cache.keyOf(pub, 'GET /me', u1), cache.keyOf(pub, 'GET /me', u2));
     assert.doesNotMatch(cache.keyOf(priv, 'GET /me', u1), /u1/, 'the identity is not stored in clear');
     const key = cache.keyOf(priv, 'GET /me', u1);
-    cache.set([{ key, raw: { name: 'Ann' }, value: { name: 'Ann' } }], priv, binding('Query.product'), u1);
+    cache.set([{ key, raw: { name: 'Ann' }, value: { name: 'Ann' } }], priv, binding('Query.product'), u1, 0);
     assert.deepEqual(await cache.get([key], u1), [{ name: 'Ann' }]);
     assert.deepEqual(
       await cache.get([cache.keyOf(priv, 'GET /me', u2)], u2),
@@ -78,6 +78,7 @@ describe('CallCache', () => {
       hint,
       binding('Query.product'),
       c,
+      0,
     );
     const [first] = (await cache.get(['k'], c)) as [{ tags: string[] }];
     first.tags.push('changed');
@@ -101,8 +102,8 @@ describe('CallCache', () => {
       },
     };
     const p3 = { product_id: 'p3', seller: { id: 's1' } };
-    cache.set([{ key: 'page', raw: page, value: page }], pub, binding('Query.page'), c);
-    cache.set([{ key: 'p3', raw: p3, value: p3 }], pub, binding('Query.product'), c);
+    cache.set([{ key: 'page', raw: page, value: page }], pub, binding('Query.page'), c, 0);
+    cache.set([{ key: 'p3', raw: p3, value: p3 }], pub, binding('Query.product'), c, 0);
     assert.deepEqual(
       [...c.cacheTags].sort(),
       ['Product', 'Product:p1', 'Product:p2', 'Product:p3', 'Seller', 'Seller:s1', 'Seller:s2'],
@@ -119,12 +120,24 @@ describe('CallCache', () => {
     const store = new MemoryCacheStore();
     const cache = new CallCache('catalog', store, new EntityTagger(def));
     const c = context({});
-    cache.set([{ key: 'rel', raw: [], value: [], root: { product_id: 'p9' } }], pub, binding('Product.related'), c);
+    cache.set([{ key: 'rel', raw: [], value: [], root: { product_id: 'p9' } }], pub, binding('Product.related'), c, 0);
     assert.equal(await store.purge(['Product:p9']), 1);
   });
 });
 
 describe('MemoryCacheStore', () => {
+  it('does not store an answer asked of the backend before a purge that happened meanwhile', async () => {
+    const store = new MemoryCacheStore();
+    const epoch = store.epoch; // a read starts, asks the backend …
+    await store.purge(['Order:o1']); // … a mutation purges …
+    store.set([
+      { key: 'o1', text: '{"status":"PLACED"}', ttlMs: 60_000, tags: ['Order:o1'], owner: 'source:s', epoch },
+    ]);
+    assert.deepEqual(await store.get(['o1']), [undefined], 'the possibly stale answer was not kept');
+    store.set([{ key: 'o1', text: '{}', ttlMs: 60_000, tags: [], owner: 'source:s', epoch: store.epoch }]);
+    assert.equal((await store.get(['o1']))[0]?.text, '{}');
+  });
+
   it('stays under its byte bound: least recently used go first, reported as evictions', async () => {
     const events: CacheEvent[] = [];
     const listen = (message: unknown) => events.push(message as CacheEvent);
@@ -132,9 +145,10 @@ describe('MemoryCacheStore', () => {
     try {
       const store = new MemoryCacheStore(1000);
       const text = 'x'.repeat(300);
-      for (const key of ['a', 'b', 'c']) store.set([{ key, text, ttlMs: 60_000, tags: ['T'], owner: 'source:s' }]);
+      for (const key of ['a', 'b', 'c'])
+        store.set([{ key, text, ttlMs: 60_000, tags: ['T'], owner: 'source:s', epoch: 0 }]);
       await store.get(['a']); // a is now more recent than b
-      store.set([{ key: 'd', text, ttlMs: 60_000, tags: ['T'], owner: 'source:s' }]);
+      store.set([{ key: 'd', text, ttlMs: 60_000, tags: ['T'], owner: 'source:s', epoch: 0 }]);
       assert.deepEqual((await store.get(['a', 'b', 'c', 'd'])).map(Boolean), [true, false, true, true]);
       assert.ok(store.bytes <= 1000);
       assert.deepEqual(

@@ -74,3 +74,26 @@ describe('logUpstreamFailures', () => {
     );
   });
 });
+
+describe('logUpstreamFailures: instances of a source', () => {
+  it('logs an instance ejected, probed and back, with source and instance, apart from the source circuit', () => {
+    const { log, lines } = captureLog();
+    const stop = logUpstreamFailures(log, { rejectedSummaryMs: 10_000 });
+    try {
+      const instance = 'http://catalog-2:8080';
+      for (const state of ['open', 'half-open', 'closed'] as const)
+        publishCircuitState({ source: 'catalog', instance, state });
+      assert.deepEqual(
+        lines.map((l) => [l['level'], l['source'], l['instance'], l['circuit']]),
+        [
+          [40, 'catalog', instance, 'open'],
+          [30, 'catalog', instance, 'half-open'],
+          [30, 'catalog', instance, 'closed'],
+        ],
+      );
+      assert.match(String(lines[0]?.['msg']), /instance http:\/\/catalog-2:8080 of catalog ejected/);
+    } finally {
+      stop();
+    }
+  });
+});

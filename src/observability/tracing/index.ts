@@ -77,6 +77,12 @@ export function currentCallSpan(): CallSpan | undefined {
   return propagating ? currentCall.getStore() : undefined;
 }
 
+/** One more attempt of the source call in progress (a retry on another instance). */
+export function countRetry(): void {
+  const span = currentCallSpan();
+  if (span) span.retries++;
+}
+
 // undici's retry interceptor hands the same handler to every attempt of one request: the first
 // attempt is dispatched in the call's async context, the later ones from timers (no context).
 const attemptsOf = new WeakMap<object, CallSpan>();

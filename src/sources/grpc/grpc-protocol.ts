@@ -10,7 +10,7 @@ import { loadSourceService } from './load-source-service.js';
 import { protoMessageFields } from './proto-messages.js';
 
 /** The channel of a gRPC source, with what its service offers (for the load-time rpc check). */
-export interface GrpcSourceClient extends Omit<GrpcClient, 'close'>, ProtocolClient {
+export interface GrpcSourceClient extends GrpcClient, ProtocolClient {
   service: string;
   rpcs: Set<string>;
 }
@@ -58,7 +58,7 @@ directive @grpc(method: String!, request: JSON, response: String) on FIELD_DEFIN
       def.bindings.flatMap((b) => (b.typeName === 'Mutation' && b.call?.kind === 'grpc' ? [b.call.method] : [])),
     );
     const client = createGrpcClient(def, Service, { nonIdempotentMethods: writes });
-    return { ...client, close: async () => client.close(), service: def.service!, rpcs: new Set(methodNames(Service)) };
+    return { ...client, service: def.service!, rpcs: new Set(methodNames(Service)) };
   },
   compile(binding, client, report) {
     const call = binding.call as GrpcCall;

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { SourceDefinition } from '../model.js';
 import { UpstreamBadResponseError } from '../upstream-errors.js';
+import { createInstancesTransport } from './http-instances.js';
 import { createHttpTransport } from './http-transport.js';
 import { UpstreamStatusError } from './rest-failures.js';
 
@@ -24,7 +25,10 @@ export interface HttpResult {
  * is an UpstreamStatusError; a body that is not JSON an UpstreamBadResponseError.
  */
 export function createHttpClient(source: SourceDefinition) {
-  const transport = createHttpTransport(source, source.url, ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+  const idempotent: Dispatcher.HttpMethod[] = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'];
+  const transport = source.urls
+    ? createInstancesTransport(source, source.urls, idempotent)
+    : createHttpTransport(source, source.url, idempotent);
 
   async function request(req: HttpRequest): Promise<HttpResult> {
     const { status, text } = await transport.send(
@@ -41,7 +45,12 @@ export function createHttpClient(source: SourceDefinition) {
     }
   }
 
-  return { request, close: () => transport.close() };
+  return {
+    request,
+    /** Several instances: each one's health; a single-url source has none of its own (its breaker tells). */
+    instances: transport.instances,
+    close: () => transport.close(),
+  };
 }
 
 export type HttpClient = ReturnType<typeof createHttpClient>;

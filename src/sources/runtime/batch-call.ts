@@ -71,6 +71,7 @@ export function createBatchCall(
         const items = await cache.get(cacheKeys, context);
         const missing = batchKeys.filter((_, i) => items[i] === undefined);
         if (missing.length) {
+          const epoch = cache.store.epoch;
           const fetched = await fetchKeys(context, rest, missing);
           const writes = [];
           let next = 0;
@@ -80,7 +81,7 @@ export function createBatchCall(
             items[i] = item;
             writes.push({ key: cacheKeys[i]!, raw: item, value: item });
           }
-          cache.set(writes, hint, binding, context);
+          cache.set(writes, hint, binding, context, epoch);
         }
         return items;
       };

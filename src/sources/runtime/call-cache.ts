@@ -49,6 +49,8 @@ export class CallCache {
     hint: CacheHint,
     binding: FieldBinding,
     context: SourceCallContext,
+    /** The store's epoch before the backend was asked (a purge since then: not stored). */
+    epoch: number,
   ): void {
     if (hint.maxAgeMs <= 0) return;
     const returnType = this.tagger.returnTypeOf(binding);
@@ -60,7 +62,7 @@ export class CallCache {
       const parent = root === undefined ? undefined : this.tagger.parentTag(binding.typeName, root);
       if (parent) tags.add(parent);
       if (context.cacheTags) for (const tag of tags) context.cacheTags.add(tag);
-      writes.push({ key, text: JSON.stringify(raw), ttlMs: hint.maxAgeMs, tags: [...tags], owner: this.#owner });
+      writes.push({ key, text: JSON.stringify(raw), ttlMs: hint.maxAgeMs, tags: [...tags], owner: this.#owner, epoch });
     }
     this.store.set(writes);
   }

@@ -34,9 +34,20 @@ export interface CallRunner {
   ): Promise<unknown>;
 }
 
-export function createCallRunner(def: SourceDefinition, protocol: SourceProtocol, breaker: CircuitBreaker): CallRunner {
+/**
+ * `someInstanceHealthy`: a source with several instances; its breaker counts a failure only when
+ * none of them is healthy (one instance failing is the instance breakers' business).
+ */
+export function createCallRunner(
+  def: SourceDefinition,
+  protocol: SourceProtocol,
+  breaker: CircuitBreaker,
+  someInstanceHealthy?: () => boolean,
+): CallRunner {
   const classify = (error: unknown) => protocol.classifyFailure(error);
-  const backendFailure = (error: unknown) => isBackendFailure(error, classify);
+  const backendFailure = someInstanceHealthy
+    ? (error: unknown) => isBackendFailure(error, classify) && !someInstanceHealthy()
+    : (error: unknown) => isBackendFailure(error, classify);
   return {
     prepare(operation, compiled, scope, context, pushdown) {
       try {

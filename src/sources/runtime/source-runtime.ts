@@ -1,5 +1,7 @@
 import DataLoader from 'dataloader';
 import { CircuitBreaker } from '../../resilience/index.js';
+import { instanceStatus } from '../../resilience/instance-pool.js';
+import type { InstanceStatus } from '../../resilience/instance-status.js';
 import type { SourceCallContext } from '../call-context.js';
 import { getLoader } from '../loaders.js';
 import type { FieldBinding, SourceCall, SourceDefinition } from '../model.js';
@@ -30,6 +32,8 @@ export interface SourceRuntime {
   readonly definition: SourceDefinition;
   readonly protocol: SourceProtocol;
   readonly breaker: CircuitBreaker;
+  /** Each instance's status (one entry for a single-url source: the source's breaker). */
+  instances(): InstanceStatus[];
   /** The plain call of `Type.field`; undefined when the field has none, has a batch call or did not compile. */
   callOf(coordinate: string): FieldCall | undefined;
   /** The batch call of a `@batch` field `Type.field`. */
@@ -48,7 +52,9 @@ export function createSourceRuntime(
   store?: CacheStore,
 ): SourceRuntime {
   const breaker = new CircuitBreaker({ onStateChange: (state) => publishCircuitState({ source: def.name, state }) });
-  const runner = createCallRunner(def, protocol, breaker);
+  const instances = client.instances ? () => client.instances!() : () => [instanceStatus(def.url, breaker)];
+  const someInstanceHealthy = client.instances && (() => instances().some((instance) => instance.healthy));
+  const runner = createCallRunner(def, protocol, breaker, someInstanceHealthy);
   const tagger = store && new EntityTagger(def);
   const cache = tagger && def.bindings.some((b) => b.cache) ? new CallCache(def.name, store, tagger) : undefined;
   const calls = new Map<string, FieldCall>();
@@ -74,6 +80,7 @@ export function createSourceRuntime(
     definition: def,
     protocol,
     breaker,
+    instances,
     callOf: (coordinate) => calls.get(coordinate),
     batchOf: (coordinate) => batches.get(coordinate),
     entitiesOf: (typeName) => entities.get(typeName),
@@ -147,9 +154,10 @@ function createFieldCall(
     const key = cache.keyOf(hint, `${operation}\u0000${prepared.signature}`, context);
     const [hit] = await cache.get([key], context);
     if (hit !== undefined) return compiled.extract(hit);
+    const epoch = cache.store.epoch;
     const raw = await getLoader(context, loaderKey, createLoader).load({ ...prepared, operation, context });
     const value = compiled.extract(raw);
-    if (!(raw instanceof Error)) cache.set([{ key, raw, value, root: scope.root }], hint, binding, context);
+    if (!(raw instanceof Error)) cache.set([{ key, raw, value, root: scope.root }], hint, binding, context, epoch);
     return value;
   };
 }
