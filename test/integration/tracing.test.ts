@@ -10,6 +10,8 @@ import { register } from 'node:module';
 import { MessageChannel } from 'node:worker_threads';
 import { after, before, describe, it } from 'node:test';
 import { asPartner, asUser, HOME_QUERY, startStack } from '../helpers/gateway.js';
+import { copyConfig } from '../helpers/config-copy.js';
+import { EPHEMERAL_PORTS, startDemo, type DemoInstance } from '../../demo/index.js';
 import { captureLog } from '../helpers/captured-log.js';
 import { requestIdHeader } from '../../src/observability/index.js';
 
@@ -287,6 +289,45 @@ describe('tracing a failing source (one span per call, the retries counted on it
       assert.match(String(attributes['facet.outcome']), /^[A-Z_]+$/);
       assert.notEqual(attributes['facet.outcome'], 'ok');
       assert.equal(failed[0]!.status?.code, 2, 'status ERROR');
+    }
+  });
+});
+
+describe('tracing a source with several instances', () => {
+  it('a call retried on another instance is one span with its retry count; the instance that answered got its context', async () => {
+    const receiver = await startReceiver();
+    const demo = await startDemo({ ports: EPHEMERAL_PORTS, catalogInstances: 2, latencyMs: 0 });
+    const config = copyConfig([
+      ['schema/catalog.graphql', 'url: "${CATALOG_URL:-http://127.0.0.1:4102}"', 'url: "${CATALOG_URLS}"'],
+    ]);
+    const stack = await startStack({ demo, dir: config.dir, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
+    try {
+      const [alive, dead] = demo.catalogInstances as [DemoInstance, DemoInstance];
+      await dead.close();
+      const user = await asUser('u1');
+      for (let i = 0; i < 4; i++) {
+        const res = await stack.gql('web', `{ product(id: "p${i + 1}") { name } }`, { headers: user });
+        assert.equal(res.body.errors, undefined, JSON.stringify(res.body.errors));
+      }
+      const callSpanIds = () => new Set(receiver.spans.filter((s) => s.kind === CLIENT).map((s) => s.spanId));
+      await stack.close();
+      const catalogCalls = receiver.spans.filter(
+        (s) => s.kind === CLIENT && attributesOf(s)['facet.source'] === 'catalog',
+      );
+      assert.equal(catalogCalls.length, 4, 'one span per call, whatever its attempts');
+      assert.ok(
+        catalogCalls.some((s) => Number(attributesOf(s)['facet.retry.count']) >= 1),
+        'a call that met the closed instance was retried on the other one',
+      );
+      for (const span of catalogCalls) assert.equal(attributesOf(span)['facet.outcome'], 'ok');
+      const received = alive.calls.traceparents();
+      assert.equal(received.length, 4);
+      for (const value of received) assert.ok(callSpanIds().has(value.split('-')[2]!));
+    } finally {
+      await stack.close();
+      await demo.close();
+      config.remove();
+      receiver.server.close();
     }
   });
 });
