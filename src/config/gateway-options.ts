@@ -3,6 +3,15 @@ import { limitRuleSchema } from '../directives/rate-limit/limit-rule.js';
 
 /** gateway.yaml at the root of a configuration folder (optional): process-wide settings. */
 export const gatewayFileSchema = z.strictObject({
+  admin: z
+    .strictObject({
+      /**
+       * Turns on the admin endpoints (operator page, cache purge) behind `Authorization: Bearer <key>`;
+       * at least 16 characters. Usually `"${FACET_ADMIN_KEY:-}"`; FACET_ADMIN_KEY alone also works.
+       */
+      key: z.union([z.literal(''), z.string().min(16, 'an admin key needs at least 16 characters')]).default(''),
+    })
+    .default({ key: '' }),
   quotas: z
     .strictObject({
       /** All requests to all clients of this gateway (shared across instances with Redis). */

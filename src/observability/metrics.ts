@@ -1,4 +1,5 @@
 import { registerCacheMetrics } from './cache-metrics.js';
+import { LiveStats } from './live-stats.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { upstreamCallChannelName, type UpstreamCallEvent } from '../sources/index.js';
@@ -57,6 +58,7 @@ export function createMetrics() {
   };
   subscribe(upstreamCallChannelName, onUpstreamCall);
   const stopCacheMetrics = registerCacheMetrics(registry, labelled);
+  const live = new LiveStats();
   const plannerFallbacks = new Counter({
     name: 'facet_planner_fallback_total',
     help: 'Operations the query planner left to delegation, by client and reason',
@@ -103,11 +105,15 @@ export function createMetrics() {
 
   return {
     registry,
+    /** Live figures for the operator page (per source and client, the last minutes). */
+    live,
     observeRequest(client: string, status: number, seconds: number) {
+      live.recordRequest(client, status, seconds);
       requests.inc({ client, status: String(status) });
       duration.observe({ client }, seconds);
     },
     close() {
+      live.close();
       unsubscribe(upstreamCallChannelName, onUpstreamCall);
       stopCacheMetrics();
       unsubscribe(plannerFallbackChannelName, onPlannerFallback);

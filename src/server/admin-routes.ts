@@ -4,14 +4,17 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { entityTag, type CacheStore } from '../cache/index.js';
 import { sendJsonError } from '../errors/index.js';
+import { operatorPageAssets } from './admin-page/assets.js';
 
 /** The admin endpoints' path prefix. */
 export const adminPrefix = '/admin/';
 
 export interface AdminOptions {
-  /** FACET_ADMIN_KEY: without it every admin path answers 404 (nothing is open unless configured). */
+  /** gateway.yaml `admin.key` or FACET_ADMIN_KEY: without one every admin path answers 404 (nothing is open unless configured). */
   adminKey?: string;
   cacheStore: () => CacheStore | undefined;
+  /** What the operator page shows (GET /admin/api/status). */
+  status: () => unknown;
   log: Logger;
 }
 
@@ -28,17 +31,59 @@ const purgeBody = z.strictObject({
 const maxAdminBodyBytes = 64 * 1024;
 
 /**
- * The admin endpoints, behind `Authorization: Bearer <FACET_ADMIN_KEY>` (compared in constant
- * time; the key is never logged): cache purges by entity, for the operator and `facet cache purge`.
+ * The admin endpoints, behind `Authorization: Bearer <admin key>` (compared in constant time; the
+ * key is never logged): the operator page (`/admin/`: a static shell holding no data, and
+ * `/admin/api/status`, what it shows) and cache purges by entity (`facet cache purge`).
  */
 export function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string, options: AdminOptions): void {
-  if (!options.adminKey || path !== '/admin/cache/purge') {
+  const { adminKey } = options;
+  if (!adminKey) {
     sendJsonError(res, 'NOT_FOUND', {
-      message: options.adminKey ? 'No admin endpoint at this path' : 'Admin endpoints are off: set FACET_ADMIN_KEY',
+      message: 'Admin endpoints are off: set FACET_ADMIN_KEY (or admin.key in gateway.yaml)',
     });
     return;
   }
-  const refusal = refusalOf(req, options.adminKey);
+  if (path === '/admin') {
+    res.writeHead(308, { location: '/admin/' });
+    res.end();
+    return;
+  }
+  const asset = operatorPageAssets().get(path);
+  if (asset) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendJsonError(res, 'METHOD_NOT_ALLOWED', { headers: { allow: 'GET, HEAD' } });
+      return;
+    }
+    res.writeHead(200, asset.headers);
+    res.end(req.method === 'HEAD' ? undefined : asset.body);
+    return;
+  }
+  if (path !== '/admin/cache/purge' && path !== '/admin/api/status') {
+    sendJsonError(res, 'NOT_FOUND', { message: 'No admin endpoint at this path' });
+    return;
+  }
+  if (!sameSecret(bearerOf(req.headers.authorization), adminKey)) {
+    sendJsonError(res, 'UNAUTHENTICATED', {
+      message: 'Admin endpoints need Authorization: Bearer <admin key>',
+      headers: { 'www-authenticate': 'Bearer realm="facet-admin"' },
+    });
+    return;
+  }
+  if (path === '/admin/api/status') {
+    if (req.method !== 'GET') {
+      sendJsonError(res, 'METHOD_NOT_ALLOWED', { headers: { allow: 'GET' } });
+      return;
+    }
+    const text = JSON.stringify(options.status());
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      'cache-control': 'no-store',
+    });
+    res.end(text);
+    return;
+  }
+  const refusal = refusalOf(req);
   if (refusal) {
     sendJsonError(res, refusal.code, refusal);
     return;
@@ -67,23 +112,12 @@ export function handleAdmin(req: IncomingMessage, res: ServerResponse, path: str
     .catch(() => sendJsonError(res, 'BAD_REQUEST', { message: 'The body must be JSON' }));
 }
 
-/** Why an admin request is refused before its body is read: no key or a wrong one, a wrong method, no or too large a length. */
+/** Why a purge is refused before its body is read: a wrong method, no or too large a length. */
 function refusalOf(
   req: IncomingMessage,
-  adminKey: string,
 ):
-  | {
-      code: 'UNAUTHENTICATED' | 'METHOD_NOT_ALLOWED' | 'PAYLOAD_TOO_LARGE';
-      message?: string;
-      headers?: Record<string, string>;
-    }
+  | { code: 'METHOD_NOT_ALLOWED' | 'PAYLOAD_TOO_LARGE'; message?: string; headers?: Record<string, string> }
   | undefined {
-  if (!sameSecret(bearerOf(req.headers.authorization), adminKey))
-    return {
-      code: 'UNAUTHENTICATED',
-      message: 'Admin endpoints need Authorization: Bearer <FACET_ADMIN_KEY>',
-      headers: { 'www-authenticate': 'Bearer realm="facet-admin"' },
-    };
   if (req.method !== 'POST') return { code: 'METHOD_NOT_ALLOWED', headers: { allow: 'POST' } };
   if (Number(req.headers['content-length'] ?? maxAdminBodyBytes + 1) > maxAdminBodyBytes)
     return { code: 'PAYLOAD_TOO_LARGE', message: 'An admin body takes a Content-Length up to 64 KiB' };

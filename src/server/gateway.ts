@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { buildGateway, type BuiltGateway } from './build-gateway.js';
+import { adminStatus, type BuildInfo } from './admin-status.js';
 import { createClientEndpoint, type ClientEndpoint, type EndpointDeps } from './client-endpoint.js';
 import { createCacheStore, RedisCacheStore, type CacheStore } from '../cache/index.js';
 import type { GatewayFileOptions } from '../config/gateway-options.js';
@@ -103,7 +104,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let draining = false;
   const retired = new Set<NodeJS.Timeout>();
 
-  const admin = { adminKey: env['FACET_ADMIN_KEY'] || undefined, cacheStore: () => cacheStore, log };
+  const buildInfo: BuildInfo = { loadedAt: Date.now() };
+  const admin = {
+    adminKey: built.config.gateway.admin.key || env['FACET_ADMIN_KEY'] || undefined,
+    cacheStore: () => cacheStore,
+    status: () => adminStatus(built, metrics.live, buildInfo),
+    log,
+  };
   // OTEL_* from this gateway's env; undefined (and no SDK loaded) unless an OTLP endpoint is set
   const tracing = await startTracing(env, log);
   const server = createHttpServer({ log, metrics, routes: () => routes, ready: () => !draining, admin, tracing });
@@ -117,7 +124,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const port = (server.address() as AddressInfo).port;
 
   async function reload(): Promise<void> {
-    const next = buildGateway(options.dir, env, cacheStoreFor);
+    let next: BuiltGateway;
+    try {
+      next = buildGateway(options.dir, env, cacheStoreFor);
+    } catch (error) {
+      const message =
+        error instanceof ConfigError ? error.problems.map(formatProblem).join('; ') : (error as Error).message;
+      buildInfo.reloadError = { at: Date.now(), message };
+      throw error;
+    }
+    buildInfo.loadedAt = Date.now();
+    buildInfo.reloadError = undefined;
     logConfigWarnings(log, next);
     const previous = built;
     built = next;

@@ -87,7 +87,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       const routes = options.routes();
       const endpoint = routes.endpoints.get(path);
       const ip = req.socket.remoteAddress ?? 'unknown';
-      if (!endpoint && path.startsWith(adminPrefix) && options.admin) {
+      if (!endpoint && (path === '/admin' || path.startsWith(adminPrefix)) && options.admin) {
         client = 'admin';
         return handleAdmin(req, res, path, options.admin);
       }
