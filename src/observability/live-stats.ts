@@ -1,5 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { upstreamCallChannelName, type UpstreamCallEvent } from '../sources/upstream-events.js';
+import { graphqlErrorsChannelName } from './use-error-code-stats.js';
 
 /** Seconds of history kept (the operator page's sparklines). */
 const historySeconds = 300;
@@ -68,7 +69,7 @@ class Series {
     }
     return {
       perSecond: count / 10,
-      errorRate: count ? errors / count : 0,
+      errorRate: count ? Math.min(1, errors / count) : 0,
       p50Ms: pick(0.5),
       p99Ms: pick(0.99),
       avgBatchSize: batchCalls ? minute.reduce((n, b) => n + b.batchKeys, 0) / batchCalls : null,
@@ -97,11 +98,23 @@ export class LiveStats {
     }
   };
 
+  readonly #onErrors = (message: unknown) => {
+    const { client, codes } = message as { client: string; codes: string[] };
+    const bucket = seriesOf(this.#clients, client).bucket(Date.now());
+    bucket.errors++; // an answer with errors is a failed request, whatever its status
+    for (const code of codes) bucket.byCode.set(code, (bucket.byCode.get(code) ?? 0) + 1);
+  };
+
   constructor() {
     subscribe(upstreamCallChannelName, this.#onCall);
+    subscribe(graphqlErrorsChannelName, this.#onErrors);
   }
 
-  /** A finished request of a client: its status (4xx/5xx count as errors, by status; 429 as refused). */
+  /**
+   * A finished request of a client: its status (4xx/5xx count as errors, by status; 429 as refused).
+   * The codes of errors inside an answer (a refused field, a failed source) come from the
+   * `facet:graphql-errors` channel and are counted by code beside them.
+   */
   recordRequest(client: string, status: number, seconds: number): void {
     const bucket = seriesOf(this.#clients, client).bucket(Date.now());
     record(bucket, seconds * 1000, status >= 400 ? String(status) : undefined);
@@ -118,6 +131,7 @@ export class LiveStats {
 
   close(): void {
     unsubscribe(upstreamCallChannelName, this.#onCall);
+    unsubscribe(graphqlErrorsChannelName, this.#onErrors);
   }
 }
 

@@ -13,6 +13,7 @@ import { maxNestingFor, useDocumentLimits, useListArgumentLimit } from '../limit
 import { useRequestParser } from './use-request-parser.js';
 import { useResponseCompression } from './use-response-compression.js';
 import { useHttpCaching } from './http-caching.js';
+import { useErrorCodeStats } from '../observability/use-error-code-stats.js';
 
 /**
  * The plugins of one client endpoint, in the order they hook into a request. yoga already
@@ -53,6 +54,8 @@ export function clientPlugins(
     // refused fields are not fetched (the planner skips them; delegation runs without them) and
     // come back as null with an error
     ...(deciders.length ? [useFieldGate(deciders as FieldDecider<unknown>[], { handsToPlanner: !!executor })] : []),
+    // execute: the codes of the errors answered (last: it sees the result as the others left it), for the operator page
+    useErrorCodeStats(client.name),
   ];
 }
 

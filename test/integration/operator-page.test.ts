@@ -72,6 +72,13 @@ describe('the operator page', { skip }, () => {
     );
     assert.match((await page.textContent('tr[data-source="catalog"] td:nth-child(5)')) ?? '', /[1-9]\d*%/);
     assert.equal(await page.textContent('tr[data-source="users"] .health'), 'up', 'the others stay up');
+    // the web answers were 200s carrying field errors: counted by their code
+    await page.waitForFunction(
+      () =>
+        /[A-Z_]{4,}: [1-9]/.test(document.querySelector('tr[data-client="web"] td:nth-child(4)')?.textContent ?? ''),
+      undefined,
+      { timeout: 6000 },
+    );
     const outDir = join(repoRoot, 'test-output');
     mkdirSync(outDir, { recursive: true });
     const screenshot = join(outDir, 'operator-page.png');
