@@ -10,6 +10,14 @@ export const gatewayFileSchema = z.strictObject({
        * at least 16 characters. Usually `"${FACET_ADMIN_KEY:-}"`; FACET_ADMIN_KEY alone also works.
        */
       key: z.union([z.literal(''), z.string().min(16, 'an admin key needs at least 16 characters')]).default(''),
+      /**
+       * `host:port` of a listener of the admin paths' own (port 0: any free one): they then leave the
+       * client port, and without a key they are open to whoever reaches that address.
+       */
+      listen: z
+        .string()
+        .regex(/^[^\s:]+:\d{1,5}$/, 'host:port, e.g. 127.0.0.1:9901')
+        .optional(),
     })
     .default({ key: '' }),
   quotas: z

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { entityTag, type CacheStore } from '../cache/index.js';
@@ -15,6 +15,8 @@ export interface AdminOptions {
   cacheStore: () => CacheStore | undefined;
   /** What the operator page shows (GET /admin/api/status). */
   status: () => unknown;
+  /** Served on a listener of its own (gateway.yaml `admin.listen`): open without a key when none is set. */
+  ownListener?: boolean;
   log: Logger;
 }
 
@@ -37,7 +39,7 @@ const maxAdminBodyBytes = 64 * 1024;
  */
 export function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string, options: AdminOptions): void {
   const { adminKey } = options;
-  if (!adminKey) {
+  if (!adminKey && !options.ownListener) {
     sendJsonError(res, 'NOT_FOUND', {
       message: 'Admin endpoints are off: set FACET_ADMIN_KEY (or admin.key in gateway.yaml)',
     });
@@ -62,7 +64,7 @@ export function handleAdmin(req: IncomingMessage, res: ServerResponse, path: str
     sendJsonError(res, 'NOT_FOUND', { message: 'No admin endpoint at this path' });
     return;
   }
-  if (!sameSecret(bearerOf(req.headers.authorization), adminKey)) {
+  if (adminKey && !sameSecret(bearerOf(req.headers.authorization), adminKey)) {
     sendJsonError(res, 'UNAUTHENTICATED', {
       message: 'Admin endpoints need Authorization: Bearer <admin key>',
       headers: { 'www-authenticate': 'Bearer realm="facet-admin"' },
@@ -151,5 +153,17 @@ function readJson(req: IncomingMessage): Promise<unknown> {
       }
     });
     req.once('error', reject);
+  });
+}
+
+/**
+ * The admin paths on a listener of their own (gateway.yaml `admin.listen`), e.g. an address only
+ * the operators' network reaches; everything else there is 404. Bounded like the client listener.
+ */
+export function createAdminServer(options: AdminOptions): Server {
+  return createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    const path = (req.url ?? '/').split('?', 1)[0]!;
+    if (path === '/admin' || path.startsWith(adminPrefix)) handleAdmin(req, res, path, options);
+    else sendJsonError(res, 'NOT_FOUND', { message: 'This listener serves the admin paths only (/admin/)' });
   });
 }

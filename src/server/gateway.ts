@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { buildGateway, type BuiltGateway } from './build-gateway.js';
 import { adminStatus, type BuildInfo } from './admin-status.js';
+import { createAdminServer } from './admin-routes.js';
 import { createClientEndpoint, type ClientEndpoint, type EndpointDeps } from './client-endpoint.js';
 import { createCacheStore, RedisCacheStore, type CacheStore } from '../cache/index.js';
 import type { GatewayFileOptions } from '../config/gateway-options.js';
@@ -37,6 +38,8 @@ export interface GatewayOptions {
 export interface RunningGateway {
   url: string;
   port: number;
+  /** The admin listener's URL, when gateway.yaml `admin.listen` gives it one. */
+  adminUrl?: string;
   /** The current build (sources, graph, clients). */
   current(): BuiltGateway;
   /** Rebuilds from the folder and swaps atomically; throws ConfigError and keeps serving the old build. */
@@ -105,19 +108,39 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const retired = new Set<NodeJS.Timeout>();
 
   const buildInfo: BuildInfo = { loadedAt: Date.now() };
+  const adminListen = built.config.gateway.admin.listen;
   const admin = {
     adminKey: built.config.gateway.admin.key || env['FACET_ADMIN_KEY'] || undefined,
     cacheStore: () => cacheStore,
     status: () => adminStatus(built, metrics.live, buildInfo),
     log,
+    ownListener: adminListen !== undefined,
   };
+  // admin.listen: the admin paths on their own address, and never on the client port
+  const adminServer = adminListen === undefined ? undefined : createAdminServer(admin);
+  if (adminServer && adminListen) {
+    const colon = adminListen.lastIndexOf(':');
+    await new Promise<void>((resolve, reject) => {
+      adminServer.once('error', reject);
+      adminServer.listen(Number(adminListen.slice(colon + 1)), adminListen.slice(0, colon), () => resolve());
+    });
+    log.info({ address: adminListen, key: admin.adminKey ? 'required' : 'none' }, 'admin listener');
+  }
   // OTEL_* from this gateway's env; undefined (and no SDK loaded) unless an OTLP endpoint is set
   const tracing = await startTracing(env, log);
-  const server = createHttpServer({ log, metrics, routes: () => routes, ready: () => !draining, admin, tracing });
+  const server = createHttpServer({
+    log,
+    metrics,
+    routes: () => routes,
+    ready: () => !draining,
+    admin: adminServer ? undefined : admin,
+    tracing,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 4000, options.host ?? '127.0.0.1', () => resolve());
   }).catch(async (error: unknown) => {
+    adminServer?.close();
     await tracing?.shutdown().catch(() => undefined); // its export timer would keep the process alive
     throw error;
   });
@@ -170,6 +193,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       draining = true;
       watcher?.close();
       if (options.readinessDelayMs) await new Promise((resolve) => setTimeout(resolve, options.readinessDelayMs));
+      adminServer?.close();
+      adminServer?.closeAllConnections();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // A keep-alive connection whose request finishes during the drain would otherwise stay open
       // until the client's idle timeout (seconds); close each as soon as it is idle.
@@ -191,7 +216,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     return closing;
   }
 
-  return { url: `http://${options.host ?? '127.0.0.1'}:${port}`, port, current: () => built, reload, close };
+  const adminAddress = adminServer?.address() as AddressInfo | undefined;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    ...(adminAddress
+      ? { adminUrl: `http://${adminListen!.slice(0, adminListen!.lastIndexOf(':'))}:${adminAddress.port}` }
+      : {}),
+    current: () => built,
+    reload,
+    close,
+  };
 }
 
 function endpointsFor(built: BuiltGateway, deps: EndpointDeps): Routes {
