@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { entityTag, type CacheStore } from '../cache/index.js';
 import { sendJsonError } from '../errors/index.js';
+import { BodyError, readJsonBody } from '../facade/read-body.js';
 import { operatorPageAssets } from './admin-page/assets.js';
 
 /** The admin endpoints' path prefix. */
@@ -85,12 +86,12 @@ export function handleAdmin(req: IncomingMessage, res: ServerResponse, path: str
     res.end(text);
     return;
   }
-  const refusal = refusalOf(req);
-  if (refusal) {
-    sendJsonError(res, refusal.code, refusal);
+  if (req.method !== 'POST') {
+    sendJsonError(res, 'METHOD_NOT_ALLOWED', { headers: { allow: 'POST' } });
     return;
   }
-  void readJson(req)
+  // the facade's reader: JSON only, Content-Length required, bounded
+  void readJsonBody(req, maxAdminBodyBytes)
     .then(async (json) => {
       const parsed = purgeBody.safeParse(json);
       if (!parsed.success)
@@ -111,19 +112,11 @@ export function handleAdmin(req: IncomingMessage, res: ServerResponse, path: str
       });
       res.end(text);
     })
-    .catch(() => sendJsonError(res, 'BAD_REQUEST', { message: 'The body must be JSON' }));
-}
-
-/** Why a purge is refused before its body is read: a wrong method, no or too large a length. */
-function refusalOf(
-  req: IncomingMessage,
-):
-  | { code: 'METHOD_NOT_ALLOWED' | 'PAYLOAD_TOO_LARGE'; message?: string; headers?: Record<string, string> }
-  | undefined {
-  if (req.method !== 'POST') return { code: 'METHOD_NOT_ALLOWED', headers: { allow: 'POST' } };
-  if (Number(req.headers['content-length'] ?? maxAdminBodyBytes + 1) > maxAdminBodyBytes)
-    return { code: 'PAYLOAD_TOO_LARGE', message: 'An admin body takes a Content-Length up to 64 KiB' };
-  return undefined;
+    .catch((error: unknown) =>
+      error instanceof BodyError
+        ? sendJsonError(res, error.code, { message: `Admin body: ${error.message}` })
+        : sendJsonError(res, 'INTERNAL_SERVER_ERROR'),
+    );
 }
 
 function bearerOf(header: string | undefined): string {
@@ -134,26 +127,6 @@ function bearerOf(header: string | undefined): string {
 function sameSecret(given: string, expected: string): boolean {
   const digest = (s: string) => createHash('sha256').update(s).digest();
   return timingSafeEqual(digest(given), digest(expected)) && given.length > 0;
-}
-
-function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxAdminBodyBytes) req.destroy(new Error('too large'));
-      else chunks.push(chunk);
-    });
-    req.once('end', () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      } catch (error) {
-        reject(error);
-      }
-    });
-    req.once('error', reject);
-  });
 }
 
 /**
